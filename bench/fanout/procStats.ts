@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+
+/** CPU seconds (user + system, all threads) and RSS of a process, from /proc. */
+export interface ProcSample {
+  atMs: number;
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux x86-64
+const PAGE_BYTES = 4096;
+
+export function sampleProcess(pid: number): ProcSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // comm may hold spaces and parentheses: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); utime=14, stime=15, rss=24 (1-based)
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const rssPages = Number(fields[21]);
+  return {
+    atMs: performance.now(),
+    cpuSeconds: (utime + stime) / CLOCK_TICKS,
+    rssBytes: rssPages * PAGE_BYTES,
+  };
+}
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+export interface HostSample {
+  busy: number;
+  /** Soft-interrupt time: loopback UDP delivery lands here, attributed to no process. */
+  softirq: number;
+  total: number;
+}
+
+export function sampleHost(): HostSample {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+    values;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, softirq, total: busy + idle + iowait };
+}
+
+/**
+ * Kernel UDP counters (all sockets in one network namespace), from /proc/net/snmp, or from
+ * /proc/<pid>/net/snmp for the namespace `pid` runs in (Janus' own).
+ */
+export interface UdpSample {
+  inDatagrams: number;
+  /** Datagrams dropped because a socket's receive buffer was full. */
+  rcvbufErrors: number;
+}
+
+export function sampleUdp(pid?: number): UdpSample {
+  let text: string;
+  try {
+    text = readFileSync(pid === undefined ? '/proc/net/snmp' : `/proc/${pid}/net/snmp`, 'utf8');
+  } catch {
+    return { inDatagrams: Number.NaN, rcvbufErrors: Number.NaN };
+  }
+  const lines = text.split('\n').filter((l) => l.startsWith('Udp: '));
+  const names = (lines[0] ?? '').split(/\s+/).slice(1);
+  const values = (lines[1] ?? '').split(/\s+/).slice(1).map(Number);
+  const get = (name: string) => values[names.indexOf(name)] ?? Number.NaN;
+  return { inDatagrams: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
+}
+
+/** Percent of one core used by a process between two samples. */
+export function cpuPercent(a: ProcSample, b: ProcSample): number {
+  const wallSeconds = (b.atMs - a.atMs) / 1000;
+  return wallSeconds > 0 ? ((b.cpuSeconds - a.cpuSeconds) / wallSeconds) * 100 : Number.NaN;
+}
+
+/** Percent of all cores busy between two host samples (100 = every core saturated). */
+export function hostBusyPercent(a: HostSample, b: HostSample): number {
+  const total = b.total - a.total;
+  return total > 0 ? ((b.busy - a.busy) / total) * 100 : Number.NaN;
+}
+
+/** Soft-interrupt share between two host samples, in % of all cores. */
+export function hostSoftirqPercent(a: HostSample, b: HostSample): number {
+  const total = b.total - a.total;
+  return total > 0 ? ((b.softirq - a.softirq) / total) * 100 : Number.NaN;
+}
+
+/** Samples a pid every `intervalMs` while running, keeping the peak RSS. */
+export class RssWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  peakBytes = 0;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 500,
+  ) {
+    this.timer = setInterval(() => {
+      try {
+        this.peakBytes = Math.max(this.peakBytes, sampleProcess(this.pid).rssBytes);
+      } catch {
+        this.stop();
+      }
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

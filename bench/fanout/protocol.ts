@@ -1,0 +1,72 @@
+/** IPC messages between the orchestrator and its children. */
+import type { Summary } from '../../lib/percentiles.js';
+
+export type LoadgenTarget =
+  | { kind: 'onair'; url: string }
+  | {
+      kind: 'janus';
+      /** On the Janus namespace's veth address. */
+      apiUrl: string;
+      mountpointId: number;
+      /** Host end of the veth: the viewers' werift ICE binds here. */
+      localAddress: string;
+    };
+
+/** One SFU's RTP input, as the source sends to it. */
+export interface SourceDestination {
+  /** 127.0.0.1 (OnAir) or the Janus namespace's veth address. */
+  host: string;
+  /** Local address the source's socket for this destination binds to. */
+  bind: string;
+  video: number;
+  audio: number;
+}
+
+export interface LoadgenArgs {
+  target: LoadgenTarget;
+  viewers: number;
+  connectTimeoutMs: number;
+}
+
+export interface LoadgenConnected {
+  type: 'connected';
+  connected: number;
+  failed: number;
+  errors: string[];
+  setupMs: number;
+}
+
+export interface LoadgenWindow {
+  type: 'window';
+  seconds: number;
+  /** Viewers whose peer connection is connected at the end of the window. */
+  connectedViewers: number;
+  /** Viewers that received video and audio in the window. */
+  receivingViewers: number;
+  packetsReceived: number;
+  packetsExpected: number;
+  packetsLost: number;
+  /** Fewest packets any viewer received in the window. */
+  minViewerPackets: number;
+  /** Relay delay (source send → viewer receive), ms, from a reservoir sample. */
+  delay: Summary;
+  delaySamplesSeen: number;
+  /** The load generator's own CPU over the window, % of one core, and RSS. */
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+export interface OnairReady {
+  type: 'ready';
+  httpPort: number;
+  rtpPort: number;
+  shards: number;
+}
+
+export interface SourceStats {
+  type: 'stats';
+  videoPackets: number;
+  audioPackets: number;
+  sendErrors: number;
+  cpu: NodeJS.CpuUsage;
+}

@@ -1,0 +1,148 @@
+import { ApiClient, el, takeToken } from '/client/common/api.js';
+import { WhepClient } from '/client/common/whep.js';
+
+const token = takeToken('host');
+const api = new ApiClient(token);
+const socket = window.io('/host', { auth: { token } });
+const cueList = document.getElementById('cues');
+const cueError = document.getElementById('cue-error');
+const personaSelect = document.getElementById('persona');
+const list = document.getElementById('shows');
+const preview = document.getElementById('preview');
+const previewState = document.getElementById('preview-state');
+const authError = document.getElementById('auth-error');
+let selected = null;
+let previewClient = null;
+
+function showError(error) {
+  authError.hidden = false;
+  authError.textContent = `${error.code}: ${error.message}`;
+}
+
+async function refreshReady() {
+  const badge = document.getElementById('ready');
+  const ready = await fetch('/readyz').then((r) => r.json()).catch(() => null);
+  badge.dataset.ready = String(Boolean(ready?.ready));
+  badge.textContent = ready ? `${ready.ready ? 'ready' : 'not ready'} · encoder ${ready.encoder.name} · ${ready.sfu.viewers} viewers` : 'server unreachable';
+}
+
+async function refreshShows() {
+  try {
+    const { shows } = await api.call('GET', '/api/shows');
+    authError.hidden = true;
+    list.replaceChildren(...shows.map(renderShow));
+    if (!selected && shows[0]) select(shows[0]);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function renderShow(show) {
+  const item = el(
+    'li',
+    { 'data-show-id': show.id, class: show.id === selected ? 'selected' : '' },
+    el('span', { class: 'title', text: show.title }),
+    el('span', { class: 'pill', text: `${show.viewers} viewers · ${show.encoder.name}` }),
+    el('a', { href: `/watch/${show.id}`, target: '_blank', rel: 'noopener', text: 'viewer link' }),
+    el('button', { type: 'button', text: 'Preview', onclick: () => select(show) }),
+    el('button', { type: 'button', class: 'danger', text: 'End', onclick: () => endShow(show.id) }),
+  );
+  return item;
+}
+
+function emit(event, payload) {
+  return new Promise((resolve, reject) =>
+    socket.emit(event, payload, (reply) => (reply?.ok ? resolve(reply.result) : reject(Object.assign(new Error(reply?.error?.message ?? 'no reply'), { code: reply?.error?.code })))),
+  );
+}
+
+function showCueError(error) {
+  cueError.hidden = !error;
+  cueError.textContent = error ? `${error.code}: ${error.message}` : '';
+}
+
+function renderCue(cue) {
+  const existing = cueList.querySelector(`li[data-cue-id="${cue.id}"]`);
+  const detail = cue.state === 'speaking' ? ` @ ${(cue.streamTimeMs / 1000).toFixed(2)} s` : cue.reason ? ` (${cue.reason})` : '';
+  const item = el('li', { 'data-cue-id': cue.id, 'data-state': cue.state }, el('span', { class: 'state', text: cue.state + detail }), el('span', { text: `${cue.personaId}: ${cue.text}` }));
+  if (existing) existing.replaceWith(item);
+  else cueList.append(item);
+}
+
+socket.on('cue', (cue) => cue.showId === selected && renderCue(cue));
+
+async function loadPersonas() {
+  try {
+    const { personas } = await api.call('GET', '/api/personas');
+    personaSelect.replaceChildren(...personas.map((p) => el('option', { value: p.id, text: `${p.name} (${p.language}, ${p.tone})` })));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+document.getElementById('cue-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = document.getElementById('cue-text');
+  try {
+    const cue = await emit('cue', { showId: selected, text: text.value });
+    renderCue(cue);
+    text.value = '';
+    showCueError(null);
+  } catch (error) {
+    showCueError(error);
+  }
+});
+
+document.getElementById('interrupt').addEventListener('click', () => emit('interrupt', { showId: selected }).catch(showCueError));
+
+personaSelect.addEventListener('change', () => emit('persona', { showId: selected, persona: personaSelect.value }).catch(showCueError));
+
+async function select(show) {
+  selected = show.id;
+  cueList.replaceChildren();
+  if (show.presenter) personaSelect.value = show.presenter.persona;
+  emit('watch', { showId: show.id }).then(({ cues }) => cues.forEach(renderCue), showCueError);
+  document.getElementById('preview-title').textContent = `— ${show.title}`;
+  await previewClient?.stop();
+  previewClient = new WhepClient(`/whep/${show.id}`, {
+    tokenKey: `onair.host.preview.${show.id}`,
+    onState: (state) => (previewState.textContent = state),
+    onStream: (stream) => {
+      preview.srcObject = stream;
+      void preview.play().catch(() => undefined);
+    },
+  });
+  await previewClient.start();
+  void refreshShows();
+}
+
+async function endShow(id) {
+  try {
+    await api.call('DELETE', `/api/shows/${id}`);
+    if (selected === id) {
+      selected = null;
+      await previewClient?.stop();
+    }
+  } catch (error) {
+    showError(error);
+  }
+  void refreshShows();
+}
+
+document.getElementById('create-show').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const title = document.getElementById('show-title').value.trim();
+  try {
+    const show = await api.call('POST', '/api/shows', title ? { title } : {});
+    await select(show);
+  } catch (error) {
+    showError(error);
+  }
+});
+
+window.onairHost = { api, select, get preview() { return previewClient; } };
+void loadPersonas();
+void refreshReady();
+void refreshShows();
+setInterval(refreshReady, 3000);
+setInterval(refreshShows, 3000);

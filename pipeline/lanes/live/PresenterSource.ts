@@ -1,0 +1,143 @@
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
+import { Animator } from '../../animate/Animator.js';
+import type { Utterance } from '../../animate/Utterance.js';
+import type { Persona } from '../../persona/index.js';
+import type { FrameTime, MediaSource } from './MediaSource.js';
+
+export interface SpeechItem {
+  id: string;
+  utterance: Utterance;
+  persona: Persona;
+}
+
+export type PresenterEvents = {
+  /** The first frame (and audio sample) of an item went out at this stream time. */
+  speechstart: [id: string, frame: FrameTime];
+  speechend: [id: string, frame: FrameTime, interrupted: boolean];
+};
+
+interface OnAir {
+  item: SpeechItem;
+  startSample: number;
+}
+
+/**
+ * The presenter as a media source: idles (blinks, breathes, sways) and speaks queued
+ * utterances back to back. An utterance starts on the first frame boundary after it is
+ * queued; an interrupt takes effect on the next frame. The persona's look switches when
+ * one of its utterances starts, without touching the stream.
+ */
+export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> implements MediaSource {
+  private readonly animator: Animator;
+  private readonly queue: SpeechItem[] = [];
+  private current: OnAir | undefined;
+  private readonly interrupted: string[] = [];
+  private compositor: Compositor;
+
+  private height_: number;
+
+  private constructor(
+    private readonly compositors: Map<string, Compositor>,
+    persona: Persona,
+    height: number,
+    seed: number,
+  ) {
+    super();
+    this.animator = new Animator(seed);
+    this.height_ = height;
+    this.compositor = compositors.get(rigKey(persona.id, height))!;
+  }
+
+  /**
+   * Builds ("prewarms") a rig atlas per persona at the show's resolution and at each
+   * fallback size, so a persona switch or an overload step never builds on the frame path.
+   */
+  static async create(
+    personas: Persona[],
+    initial: Persona,
+    sizes: Array<{ width: number; height: number }>,
+    seed = 1,
+  ): Promise<PresenterSource> {
+    const compositors = new Map<string, Compositor>();
+    for (const size of sizes) {
+      for (const persona of personas) {
+        const compositor = new Compositor(await RigAtlas.create(persona, size));
+        compositor.setLowerThird(presenterLowerThird(persona));
+        compositor.setLiveBadge(true);
+        compositors.set(rigKey(persona.id, size.height), compositor);
+      }
+    }
+    return new PresenterSource(compositors, initial, sizes[0]!.height, seed);
+  }
+
+  resize(_width: number, height: number): void {
+    const next = this.compositors.get(rigKey(this.compositor.atlas.persona.id, height));
+    if (!next) throw new RangeError(`no prewarmed rig at height ${height}`);
+    this.height_ = height;
+    this.compositor = next;
+  }
+
+  get width(): number {
+    return this.compositor.atlas.width;
+  }
+
+  get height(): number {
+    return this.compositor.atlas.height;
+  }
+
+  get speaking(): string | undefined {
+    return this.current?.item.id;
+  }
+
+  get queuedIds(): string[] {
+    return this.queue.map((item) => item.id);
+  }
+
+  /** The rig's face area in frame pixels; overlays must not cover it. */
+  get faceSafeArea() {
+    return this.compositor.atlas.faceSafeArea;
+  }
+
+  enqueue(item: SpeechItem): void {
+    this.queue.push(item);
+  }
+
+  /** Drops the current and queued speech; returns what was dropped, current first. */
+  interrupt(): string[] {
+    const dropped = [...(this.current ? [this.current.item.id] : []), ...this.queue.splice(0).map((i) => i.id)];
+    this.current = undefined;
+    this.interrupted.push(...dropped);
+    return dropped;
+  }
+
+  advance(frame: FrameTime): void {
+    for (const id of this.interrupted.splice(0)) this.safeEmit('speechend', id, frame, true);
+    if (this.current && frame.startSample - this.current.startSample >= this.current.item.utterance.pcm.length) {
+      this.safeEmit('speechend', this.current.item.id, frame, false);
+      this.current = undefined;
+    }
+    if (!this.current && this.queue.length) {
+      const item = this.queue.shift()!;
+      this.current = { item, startSample: frame.startSample };
+      this.compositor = this.compositors.get(rigKey(item.persona.id, this.height_)) ?? this.compositor;
+      this.safeEmit('speechstart', item.id, frame);
+    }
+  }
+
+  renderVideo(frame: FrameTime): Buffer {
+    const speech = this.current && { utterance: this.current.item.utterance, sample: frame.startSample - this.current.startSample };
+    return this.compositor.renderFrame(this.animator.pose(frame.streamTimeMs, speech));
+  }
+
+  renderAudio(frame: FrameTime, samples: number): Int16Array {
+    const out = new Int16Array(samples);
+    if (!this.current) return out;
+    const offset = frame.startSample - this.current.startSample;
+    const pcm = this.current.item.utterance.pcm;
+    if (offset < pcm.length) out.set(pcm.subarray(Math.max(0, offset), Math.min(pcm.length, offset + samples)));
+    return out;
+  }
+}
+
+const rigKey = (personaId: string, height: number) => `${personaId}@${height}`;

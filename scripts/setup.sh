@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what OnAir needs on Debian 12 with Node 20, and starts Redis for tests.
+# Idempotent: it does nothing when everything is present.
+#   scripts/setup.sh start   runtime packages + npm deps
+#   scripts/setup.sh test    also Chromium and promtool, and a Redis on 127.0.0.1:6379
+#   scripts/setup.sh bench   also Janus (the comparison SFU for bench:fanout)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-start}"
+
+missing=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+have_cmd ffmpeg || missing+=(ffmpeg)
+have_lib libespeak-ng.so.1 || missing+=(libespeak-ng1)
+have_cmd espeak-ng || missing+=(espeak-ng)
+have_cmd redis-server || missing+=(redis-server)
+if [[ "$mode" == test || "$mode" == bench ]]; then
+  have_cmd chromium || missing+=(chromium)
+  have_cmd promtool || missing+=(prometheus)
+  fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  have_cmd docker-compose || missing+=(docker-compose)
+fi
+if [[ "$mode" == bench ]]; then
+  have_cmd janus || missing+=(janus)
+fi
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "setup: not root; install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: installing npm dependencies"
+  # npm ci would refuse: the registry mirror lacks some of @napi-rs/canvas's other-platform optional packages
+  npm install --no-audit --no-fund
+fi
+
+if [[ "$mode" == test ]] && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "setup: starting redis-server on 127.0.0.1:6379"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+fi

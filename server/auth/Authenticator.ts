@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../http/ApiError.js';
+import { safeEqual, type Role, type ViewerClaims, type ViewerTokens } from './tokens.js';
+
+export interface Principal {
+  role: Role;
+  viewer?: ViewerClaims;
+}
+
+/** Resolves bearer tokens to roles: hosts and producers by shared token, viewers by signed token. */
+export class Authenticator {
+  constructor(
+    private readonly hostToken: string,
+    private readonly producerToken: string,
+    readonly viewerTokens: ViewerTokens,
+  ) {}
+
+  /** The caller's principal, or undefined when no Authorization header was sent. */
+  identify(request: FastifyRequest): Principal | undefined {
+    const header = request.headers.authorization;
+    if (header === undefined) return undefined;
+    const match = /^Bearer ([^\s]{1,512})$/.exec(header);
+    if (!match) throw new ApiError(401, 'AUTH_INVALID', 'Authorization must be "Bearer <token>"');
+    const token = match[1]!;
+    if (safeEqual(token, this.hostToken)) return { role: 'host' };
+    if (safeEqual(token, this.producerToken)) return { role: 'producer' };
+    const viewer = this.viewerTokens.verify(token);
+    if (viewer) return { role: 'viewer', viewer };
+    throw new ApiError(401, 'AUTH_INVALID', 'the bearer token is not valid');
+  }
+
+  /** Requires one of the roles; 401 without credentials, 403 with the wrong role. */
+  require(request: FastifyRequest, ...roles: Role[]): Principal {
+    const principal = this.identify(request);
+    if (!principal) throw new ApiError(401, 'AUTH_REQUIRED', `this action needs a ${roles.join(' or ')} token`);
+    if (!roles.includes(principal.role)) {
+      throw new ApiError(403, 'FORBIDDEN_ROLE', `a ${principal.role} may not do this; it needs ${roles.join(' or ')}`);
+    }
+    return principal;
+  }
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { VideoCodecName } from './sfu/Sfu.js';
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  redisUrl: string | undefined;
+  hostToken: string;
+  hostTokenGenerated: boolean;
+  producerToken: string;
+  producerTokenGenerated: boolean;
+  viewerTokenSecret: string;
+  videoCodec: VideoCodecName;
+  resolution: { width: number; height: number };
+  fps: number;
+  keyframeIntervalMs: number;
+  videoBitrateKbps: number;
+  maxViewersPerShow: number;
+  maxShows: number;
+  sfuShards: number;
+  iceAnnouncedAddresses: string[];
+  demoShow: boolean;
+  defaultPersona: string;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const RESOLUTIONS: Record<string, { width: number; height: number }> = {
+  '360p': { width: 640, height: 360 },
+  '720p': { width: 1280, height: 720 },
+};
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads OnAir's configuration from the environment; a bad value fails naming its variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST ?? '127.0.0.1';
+  const hostToken = token(env, 'HOST_TOKEN');
+  const producerToken = token(env, 'PRODUCER_TOKEN');
+  if (hostToken.value === producerToken.value) throw new ConfigError('PRODUCER_TOKEN', 'must differ from HOST_TOKEN');
+  return {
+    port,
+    host,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    redisUrl: redisUrl(env),
+    hostToken: hostToken.value,
+    hostTokenGenerated: hostToken.generated,
+    producerToken: producerToken.value,
+    producerTokenGenerated: producerToken.generated,
+    viewerTokenSecret: env.VIEWER_TOKEN_SECRET ?? randomBytes(32).toString('base64url'),
+    videoCodec: oneOf(env, 'VIDEO_CODEC', ['H264', 'VP8'] as const, 'H264'),
+    resolution: RESOLUTIONS[oneOf(env, 'RESOLUTION', ['360p', '720p'] as const, '360p')]!,
+    fps: oneOf(env, 'FPS', ['15', '24', '25', '30'] as const, '30', Number),
+    keyframeIntervalMs: int(env, 'KEYFRAME_INTERVAL_MS', 500, 100, 10_000),
+    videoBitrateKbps: int(env, 'VIDEO_BITRATE_KBPS', 900, 100, 20_000),
+    maxViewersPerShow: int(env, 'MAX_VIEWERS_PER_SHOW', 500, 1, 100_000),
+    maxShows: int(env, 'MAX_SHOWS', 8, 1, 1_000),
+    sfuShards: int(env, 'SFU_SHARDS', os.availableParallelism(), 1, 64),
+    iceAnnouncedAddresses: addresses(env, 'ICE_ANNOUNCED_ADDRESSES', ['127.0.0.1']),
+    demoShow: bool(env, 'DEMO_SHOW', true),
+    defaultPersona: slug(env, 'DEFAULT_PERSONA', 'ava'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string, R = T>(
+  env: Env,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  map: (v: T) => R = (v) => v as unknown as R,
+): R {
+  const raw = (env[name] ?? '') || fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return map(raw as T);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function token(env: Env, name: string): { value: string; generated: boolean } {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return { value: randomBytes(24).toString('base64url'), generated: true };
+  if (!/^[A-Za-z0-9._~+/=-]{16,256}$/.test(raw)) {
+    throw new ConfigError(name, 'expected 16..256 characters of [A-Za-z0-9._~+/=-]');
+  }
+  return { value: raw, generated: false };
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error();
+  } catch {
+    throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${raw}"`);
+  }
+  return raw;
+}
+
+function slug(env: Env, name: string, fallback: string): string {
+  const raw = (env[name] ?? '') || fallback;
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(raw)) throw new ConfigError(name, `expected a persona id, got "${raw}"`);
+  return raw;
+}
+
+function addresses(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const list = raw.split(',').map((a) => a.trim());
+  for (const address of list) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) throw new ConfigError(name, `"${address}" is not an IPv4 address`);
+  }
+  return list;
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
+import { ApiError } from '../ApiError.js';
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** The browser pages: viewer, host and producer. Pages carry a strict CSP: no inline script or style. */
+export async function registerPageRoutes(app: FastifyInstance, clientDir: string): Promise<void> {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      void reply.header('referrer-policy', 'no-referrer');
+    }
+    void reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  await app.register(fastifyStatic, { root: path.resolve(clientDir), prefix: '/client/', index: false });
+
+  app.get('/', (_request, reply) => reply.redirect('/host'));
+  app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
+  app.get('/host', (_request, reply) => reply.sendFile('host/index.html'));
+  app.get<{ Params: { showId: string } }>('/watch/:showId', (request, reply) => {
+    if (!SHOW_ID_PATTERN.test(request.params.showId)) throw new ApiError(404, 'SHOW_NOT_FOUND', 'no such show');
+    return reply.sendFile('viewer/index.html');
+  });
+}

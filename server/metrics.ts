@@ -1,0 +1,125 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
+import type { ShowManager } from './shows/ShowManager.js';
+import type { WeriftSfu } from './sfu/werift/WeriftSfu.js';
+
+/** Counters whose totals live elsewhere (SFU, lanes): refreshed from that source at scrape time. */
+function sourcedCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Array<[Record<string, string>, number]>,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, value] of read()) this.inc(labels, value);
+    },
+  });
+}
+
+export interface MetricsSources {
+  sfu: WeriftSfu;
+  shows: ShowManager;
+  encoderChoice: VideoEncoderChoice;
+}
+
+export function createMetrics({ sfu, shows, encoderChoice }: MetricsSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // prom-client also exports these gauges with a `_total` suffix, which promtool rejects;
+  // the same values stay available without the suffix.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
+
+  new Gauge({
+    name: 'onair_encoder_info',
+    help: 'The video encoder in use (1 for the active one)',
+    labelNames: ['encoder', 'hardware'],
+    registers: [registry],
+  }).set({ encoder: encoderChoice.name, hardware: String(encoderChoice.hardware) }, 1);
+
+  const whepRequests = new Counter({
+    name: 'onair_whep_requests_total',
+    help: 'WHEP session requests by outcome code',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'onair_shows_live',
+    help: 'Shows streaming in this process',
+    registers: [registry],
+    collect() {
+      this.set(shows.list().length);
+    },
+  });
+  new Gauge({
+    name: 'onair_viewers',
+    help: 'Connected WebRTC viewer sessions per show',
+    labelNames: ['show'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const show of shows.list()) this.set({ show: show.id }, sfu.viewerCount(show.id));
+    },
+  });
+  new Gauge({
+    name: 'onair_sfu_shard_viewers',
+    help: 'Viewer sessions per SFU egress shard (worker thread)',
+    labelNames: ['shard'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const shard of sfu.stats().shards) this.set({ shard: String(shard.index) }, shard.viewers);
+    },
+  });
+  new Gauge({
+    name: 'onair_degrade_level',
+    help: 'Overload degradation level per show: 0 full, 1 half picture rate, 2 half resolution too',
+    labelNames: ['show'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const show of shows.list()) this.set({ show: show.id }, show.degradeLevel);
+    },
+  });
+  sourcedCounter(registry, 'onair_ingest_packets_total', 'RTP packets received from encoders', ['show', 'kind'], () =>
+    sfu.stats().ingests.flatMap((i) => [
+      [{ show: i.showId, kind: 'video' }, i.videoPackets],
+      [{ show: i.showId, kind: 'audio' }, i.audioPackets],
+    ]),
+  );
+  sourcedCounter(registry, 'onair_ingest_keyframes_total', 'Keyframes received from encoders', ['show'], () =>
+    sfu.stats().ingests.map((i) => [{ show: i.showId }, i.keyframes]),
+  );
+  sourcedCounter(registry, 'onair_ingest_source_switches_total', 'Encoder restarts seen and bridged by the ingest', ['show'], () =>
+    sfu.stats().ingests.map((i) => [{ show: i.showId }, i.sourceSwitches]),
+  );
+  sourcedCounter(registry, 'onair_sfu_pli_total', 'Picture loss indications received from viewers', [], () => [
+    [{}, sfu.stats().pliReceived],
+  ]);
+  sourcedCounter(registry, 'onair_encoder_restarts_total', 'ffmpeg encoder restarts after a crash', ['show'], () =>
+    shows.list().map((s) => [{ show: s.id }, s.encoderRestarts]),
+  );
+  sourcedCounter(registry, 'onair_frames_total', 'Video frames by outcome', ['show', 'outcome'], () =>
+    shows.list().flatMap((s) => {
+      const { stream } = s.info();
+      return [
+        [{ show: s.id, outcome: 'produced' }, stream.framesProduced],
+        [{ show: s.id, outcome: 'late' }, stream.framesLate],
+        [{ show: s.id, outcome: 'repeated' }, stream.framesRepeated],
+        [{ show: s.id, outcome: 'dropped' }, stream.framesDropped],
+      ] as Array<[Record<string, string>, number]>;
+    }),
+  );
+
+  return { registry, whepRequests };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

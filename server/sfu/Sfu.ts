@@ -1,0 +1,72 @@
+import type { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
+
+/**
+ * The SFU seen by the rest of OnAir. werift implements it here; a mediasoup
+ * backend can implement the same surface where mediasoup installs.
+ */
+export type VideoCodecName = 'H264' | 'VP8';
+
+export const VIDEO_PAYLOAD_TYPE = 96;
+export const AUDIO_PAYLOAD_TYPE = 111;
+
+export interface IngestOptions {
+  showId: string;
+  videoCodec: VideoCodecName;
+}
+
+/** Where an encoder sends RTP: video (PT 96) and Opus audio (PT 111) share one UDP port. */
+export interface IngestEndpoint {
+  showId: string;
+  host: '127.0.0.1';
+  rtpPort: number;
+  rtcpPort: number;
+  videoPayloadType: number;
+  audioPayloadType: number;
+}
+
+export interface ViewerAnswer {
+  sessionId: string;
+  answerSdp: string;
+}
+
+export type ViewerState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface IngestStats {
+  showId: string;
+  videoPackets: number;
+  audioPackets: number;
+  bytes: number;
+  sourceSwitches: number;
+  keyframes: number;
+}
+
+export interface ShardStats {
+  index: number;
+  viewers: number;
+  packetsOut: number;
+}
+
+export interface SfuStats {
+  ingests: IngestStats[];
+  shards: ShardStats[];
+  viewers: number;
+  pliReceived: number;
+}
+
+export type SfuEvents = {
+  /** A viewer asked for a keyframe (PLI/FIR); coalesced per show. */
+  keyframerequest: [showId: string];
+  viewerstatechange: [sessionId: string, state: ViewerState];
+};
+
+export interface Sfu extends EnhancedEventEmitter<SfuEvents> {
+  readonly closed: boolean;
+  createIngest(options: IngestOptions): Promise<IngestEndpoint>;
+  closeIngest(showId: string): Promise<void>;
+  /** Answers a viewer's SDP offer; the viewer receives the show's audio and video. */
+  addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer>;
+  removeViewer(sessionId: string): Promise<boolean>;
+  viewerCount(showId: string): number;
+  stats(): SfuStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+/** SFU errors; `code` is stable and reaches API clients. */
+export class SfuError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidSdpError extends SfuError {
+  constructor(message: string) {
+    super('INVALID_SDP', message);
+  }
+}
+
+export class UnknownIngestError extends SfuError {
+  constructor(showId: string) {
+    super('SHOW_NOT_STREAMING', `show ${showId} has no ingest`);
+  }
+}
+
+export class InvalidStateError extends SfuError {
+  constructor(message: string) {
+    super('INVALID_STATE', message);
+  }
+}

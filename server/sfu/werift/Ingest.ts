@@ -1,0 +1,108 @@
+import dgram from 'node:dgram';
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import {
+  AUDIO_PAYLOAD_TYPE,
+  VIDEO_PAYLOAD_TYPE,
+  type IngestEndpoint,
+  type IngestStats,
+  type VideoCodecName,
+} from '../Sfu.js';
+import { startsKeyframe } from './keyframe.js';
+import { RtpContinuity } from './RtpContinuity.js';
+import { isRtpPacket, rtpPayloadType } from './rtpHeader.js';
+
+export type MediaKind = 'video' | 'audio';
+
+export type IngestEvents = {
+  packet: [kind: MediaKind, packet: Buffer, keyframe: boolean];
+};
+
+/**
+ * Receives one show's RTP from its encoder on a loopback UDP port. Video and audio
+ * share the port and are told apart by payload type; RTCP from the encoder is
+ * drained on a second socket (the SFU generates its own towards viewers).
+ */
+export class Ingest extends EnhancedEventEmitter<IngestEvents> {
+  private readonly video = new RtpContinuity(90_000);
+  private readonly audio = new RtpContinuity(48_000);
+  private videoPackets = 0;
+  private audioPackets = 0;
+  private bytes = 0;
+  private keyframes = 0;
+  private closed = false;
+
+  private constructor(
+    readonly showId: string,
+    readonly codec: VideoCodecName,
+    private readonly rtpSocket: dgram.Socket,
+    private readonly rtcpSocket: dgram.Socket,
+  ) {
+    super();
+    rtpSocket.on('message', (msg) => this.onPacket(msg));
+    rtcpSocket.on('message', () => undefined);
+  }
+
+  static async open(showId: string, codec: VideoCodecName): Promise<Ingest> {
+    const [rtp, rtcp] = await Promise.all([bindLoopback(), bindLoopback()]);
+    return new Ingest(showId, codec, rtp, rtcp);
+  }
+
+  get endpoint(): IngestEndpoint {
+    return {
+      showId: this.showId,
+      host: '127.0.0.1',
+      rtpPort: this.rtpSocket.address().port,
+      rtcpPort: this.rtcpSocket.address().port,
+      videoPayloadType: VIDEO_PAYLOAD_TYPE,
+      audioPayloadType: AUDIO_PAYLOAD_TYPE,
+    };
+  }
+
+  stats(): IngestStats {
+    return {
+      showId: this.showId,
+      videoPackets: this.videoPackets,
+      audioPackets: this.audioPackets,
+      bytes: this.bytes,
+      sourceSwitches: this.video.sourceSwitches + this.audio.sourceSwitches,
+      keyframes: this.keyframes,
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.rtpSocket.close();
+    this.rtcpSocket.close();
+    this.removeAllListeners();
+  }
+
+  private onPacket(packet: Buffer): void {
+    if (!isRtpPacket(packet)) return;
+    const payloadType = rtpPayloadType(packet);
+    const now = performance.now();
+    this.bytes += packet.length;
+    if (payloadType === VIDEO_PAYLOAD_TYPE) {
+      this.videoPackets++;
+      this.video.rewrite(packet, now);
+      const keyframe = startsKeyframe(this.codec, packet);
+      if (keyframe) this.keyframes++;
+      this.safeEmit('packet', 'video', packet, keyframe);
+    } else if (payloadType === AUDIO_PAYLOAD_TYPE) {
+      this.audioPackets++;
+      this.audio.rewrite(packet, now);
+      this.safeEmit('packet', 'audio', packet, false);
+    }
+  }
+}
+
+function bindLoopback(): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import type {
+  IngestEndpoint,
+  IngestOptions,
+  Sfu,
+  SfuEvents,
+  SfuStats,
+  VideoCodecName,
+  ViewerAnswer,
+  ViewerState,
+} from '../Sfu.js';
+import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
+import { EgressShard } from './EgressShard.js';
+import { iceOptionsFor, type IceOptions } from './iceOptions.js';
+import { Ingest } from './Ingest.js';
+import { validateOffer } from './validateOffer.js';
+
+export interface WeriftSfuOptions {
+  /** Egress worker threads; viewers are spread over them. Default: one per core. */
+  shards?: number;
+  /** Addresses announced as ICE host candidates. Default: loopback only. */
+  announcedAddresses?: string[];
+}
+
+const KEYFRAME_REQUEST_COALESCE_MS = 300;
+
+interface Session {
+  showId: string;
+  shard: EgressShard;
+}
+
+/** The werift SFU: ingest on the main thread, viewer egress sharded over worker threads. */
+export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
+  private readonly ingests = new Map<string, Ingest>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly lastKeyframeRequest = new Map<string, number>();
+  private readonly shards: EgressShard[] = [];
+  private pliReceived = 0;
+  private _closed = false;
+
+  private constructor(
+    shardCount: number,
+    private readonly ice: IceOptions,
+  ) {
+    super();
+    for (let i = 0; i < shardCount; i++) this.shards.push(this.spawnShard(i));
+  }
+
+  static async create(options: WeriftSfuOptions = {}): Promise<WeriftSfu> {
+    const shards = Math.max(1, options.shards ?? os.availableParallelism());
+    const sfu = new WeriftSfu(shards, iceOptionsFor(options.announcedAddresses ?? ['127.0.0.1']));
+    await Promise.all(sfu.shards.map((shard) => shard.stats()));
+    return sfu;
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  async createIngest({ showId, videoCodec }: IngestOptions): Promise<IngestEndpoint> {
+    this.assertOpen();
+    if (this.ingests.has(showId)) throw new InvalidStateError(`show ${showId} already has an ingest`);
+    const ingest = await Ingest.open(showId, videoCodec);
+    ingest.on('packet', (kind, packet) => {
+      for (const shard of this.shards) if (shard.hasViewers(showId)) shard.relay(showId, kind, packet);
+    });
+    this.ingests.set(showId, ingest);
+    return ingest.endpoint;
+  }
+
+  async closeIngest(showId: string): Promise<void> {
+    const ingest = this.ingests.get(showId);
+    if (!ingest) return;
+    this.ingests.delete(showId);
+    ingest.close();
+    await Promise.all(this.shards.map((shard) => shard.request({ type: 'closeShow', showId }).catch(() => 0)));
+  }
+
+  async addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer> {
+    this.assertOpen();
+    const ingest = this.ingests.get(showId);
+    if (!ingest) throw new UnknownIngestError(showId);
+    validateOffer(offerSdp, ingest.codec);
+    const sessionId = randomBytes(16).toString('hex');
+    const shard = this.leastLoadedShard();
+    this.sessions.set(sessionId, { showId, shard });
+    shard.countViewer(showId, 1);
+    const answerSdp = await shard.request<string>({
+      type: 'addViewer',
+      showId,
+      sessionId,
+      offerSdp,
+      videoCodec: ingest.codec satisfies VideoCodecName,
+    });
+    return { sessionId, answerSdp };
+  }
+
+  async removeViewer(sessionId: string): Promise<boolean> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    await session.shard.request({ type: 'removeViewer', sessionId });
+    this.forgetSession(sessionId);
+    return true;
+  }
+
+  viewerCount(showId: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.showId === showId) count++;
+    return count;
+  }
+
+  showIdOf(sessionId: string): string | undefined {
+    return this.sessions.get(sessionId)?.showId;
+  }
+
+  stats(): SfuStats {
+    return {
+      ingests: [...this.ingests.values()].map((ingest) => ingest.stats()),
+      shards: this.shards.map((shard) => ({ index: shard.index, viewers: shard.viewers, packetsOut: 0 })),
+      viewers: this.sessions.size,
+      pliReceived: this.pliReceived,
+    };
+  }
+
+  /** Stats including packets sent by each shard, which needs a round trip to the workers. */
+  async detailedStats(): Promise<SfuStats> {
+    const stats = this.stats();
+    const perShard = await Promise.all(this.shards.map((shard) => shard.stats().catch(() => undefined)));
+    stats.shards.forEach((s, i) => (s.packetsOut = perShard[i]?.packetsOut ?? 0));
+    return stats;
+  }
+
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    for (const ingest of this.ingests.values()) ingest.close();
+    this.ingests.clear();
+    this.sessions.clear();
+    await Promise.all(this.shards.map((shard) => shard.close()));
+    this.removeAllListeners();
+  }
+
+  private spawnShard(index: number): EgressShard {
+    const shard = new EgressShard(index, this.ice);
+    shard.on('pli', (showId) => this.onPictureLoss(showId));
+    shard.on('viewerstate', (sessionId, state) => this.onViewerState(sessionId, state));
+    shard.on('died', (error) => {
+      if (this._closed) return;
+      process.emitWarning(`egress shard ${index} died: ${error.message}; replacing it`);
+      for (const [sessionId, session] of this.sessions) if (session.shard === shard) this.onViewerState(sessionId, 'closed');
+      this.shards[index] = this.spawnShard(index);
+    });
+    return shard;
+  }
+
+  private onViewerState(sessionId: string, state: ViewerState): void {
+    if (!this.sessions.has(sessionId)) return;
+    if (state === 'closed') this.forgetSession(sessionId);
+    this.safeEmit('viewerstatechange', sessionId, state);
+  }
+
+  private forgetSession(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    this.sessions.delete(sessionId);
+    session.shard.countViewer(session.showId, -1);
+  }
+
+  private onPictureLoss(showId: string): void {
+    this.pliReceived++;
+    const now = performance.now();
+    if (now - (this.lastKeyframeRequest.get(showId) ?? -Infinity) < KEYFRAME_REQUEST_COALESCE_MS) return;
+    this.lastKeyframeRequest.set(showId, now);
+    this.safeEmit('keyframerequest', showId);
+  }
+
+  private leastLoadedShard(): EgressShard {
+    return this.shards.reduce((best, shard) => (shard.viewers < best.viewers ? shard : best));
+  }
+
+  private assertOpen(): void {
+    if (this._closed) throw new SfuError('SFU_CLOSED', 'the SFU is closed');
+  }
+}

@@ -1,0 +1,117 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { MediaStreamTrack, RtpPacket } from 'werift';
+import type { VideoCodecName, ViewerState } from '../Sfu.js';
+import type { IceOptions } from './iceOptions.js';
+import type { ShardInbound, ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
+import { ViewerPeer } from './ViewerPeer.js';
+
+/** An egress shard: a worker thread that owns a slice of the viewers and their SRTP work. */
+interface ShowTracks {
+  video: MediaStreamTrack;
+  audio: MediaStreamTrack;
+  viewers: Set<ViewerPeer>;
+}
+
+const port = parentPort!;
+const ice = (workerData as { ice: IceOptions }).ice;
+const shows = new Map<string, ShowTracks>();
+const peers = new Map<string, { peer: ViewerPeer; showId: string }>();
+let packetsOut = 0;
+
+const post = (message: ShardOutbound): void => port.postMessage(message);
+
+port.on('message', (message: ShardInbound) => {
+  if (message.type === 'rtp') return relay(message.showId, message.kind, message.packet);
+  void handle(message).then(
+    (result) => post({ type: 'reply', id: message.id, ok: true, result }),
+    (error: Error & { code?: string }) =>
+      post({
+        type: 'reply',
+        id: message.id,
+        ok: false,
+        error: { name: error.name, code: error.code ?? 'INTERNAL', message: error.message },
+      }),
+  );
+});
+
+function relay(showId: string, kind: 'video' | 'audio', bytes: Uint8Array): void {
+  const show = shows.get(showId);
+  if (!show || show.viewers.size === 0) return;
+  const packet = RtpPacket.deSerialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  show[kind].writeRtp(packet);
+  packetsOut += show.viewers.size;
+}
+
+async function handle(request: ShardRequest): Promise<unknown> {
+  switch (request.type) {
+    case 'addViewer':
+      return addViewer(request.showId, request.sessionId, request.offerSdp, request.videoCodec);
+    case 'removeViewer':
+      return removeViewer(request.sessionId);
+    case 'closeShow':
+      return closeShow(request.showId);
+    case 'stats':
+      return { viewers: peers.size, packetsOut } satisfies ShardWorkerStats;
+  }
+}
+
+async function addViewer(showId: string, sessionId: string, offerSdp: string, videoCodec: VideoCodecName) {
+  const show = tracksFor(showId);
+  const peer = new ViewerPeer({
+    sessionId,
+    videoCodec,
+    videoTrack: show.video,
+    audioTrack: show.audio,
+    streamId: `onair-${showId}`,
+    ice,
+    onState: (state) => onViewerState(showId, sessionId, state),
+    onPictureLoss: () => post({ type: 'pli', showId }),
+  });
+  peers.set(sessionId, { peer, showId });
+  show.viewers.add(peer);
+  try {
+    return await peer.answer(offerSdp);
+  } catch (error) {
+    peer.close();
+    throw error;
+  }
+}
+
+function onViewerState(showId: string, sessionId: string, state: ViewerState): void {
+  if (state === 'closed') {
+    const entry = peers.get(sessionId);
+    if (entry) shows.get(showId)?.viewers.delete(entry.peer);
+    peers.delete(sessionId);
+  }
+  post({ type: 'viewerState', sessionId, state });
+}
+
+function removeViewer(sessionId: string): boolean {
+  const entry = peers.get(sessionId);
+  entry?.peer.close();
+  return entry !== undefined;
+}
+
+function closeShow(showId: string): number {
+  const show = shows.get(showId);
+  if (!show) return 0;
+  const count = show.viewers.size;
+  for (const peer of [...show.viewers]) peer.close();
+  show.video.stop();
+  show.audio.stop();
+  shows.delete(showId);
+  return count;
+}
+
+function tracksFor(showId: string): ShowTracks {
+  let show = shows.get(showId);
+  if (!show) {
+    show = {
+      video: new MediaStreamTrack({ kind: 'video' }),
+      audio: new MediaStreamTrack({ kind: 'audio' }),
+      viewers: new Set(),
+    };
+    shows.set(showId, show);
+  }
+  return show;
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { EncoderSettings } from '../../pipeline/encode/EncoderSettings.js';
+import type { VideoEncoderChoice } from '../../pipeline/encode/selectVideoEncoder.js';
+import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
+import type { PersonaCatalog } from '../../pipeline/persona/index.js';
+import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
+import { TestCard } from '../../renderer/testcard/TestCard.js';
+import { ApiError } from '../http/ApiError.js';
+import type { Sfu } from '../sfu/Sfu.js';
+import { CueRunner } from './cues/CueRunner.js';
+import { Show, type ShowDeps, type ShowRecord } from './Show.js';
+import type { ShowStore } from './ShowStore.js';
+
+export const SHOW_ID_PATTERN = /^[a-z0-9]{6,32}$/;
+
+export interface ShowManagerOptions {
+  sfu: Sfu;
+  store: ShowStore;
+  settings: EncoderSettings;
+  encoderChoice: VideoEncoderChoice;
+  maxShows: number;
+  logger: FastifyBaseLogger;
+  personas: PersonaCatalog;
+  defaultPersona: string;
+  tts: TtsEngine;
+}
+
+export interface CreateShowOptions {
+  title: string;
+  persona?: string;
+  /** The renderer's test card instead of the presenter (signal checks, glass benchmark). */
+  testCard?: boolean;
+}
+
+/** The shows running in this process; several run at once, each with its own stream. */
+export class ShowManager {
+  private readonly shows = new Map<string, Show>();
+
+  constructor(private readonly options: ShowManagerOptions) {}
+
+  async create({ title, persona, testCard }: CreateShowOptions): Promise<Show> {
+    if (this.shows.size >= this.options.maxShows) {
+      throw new ApiError(429, 'SHOW_LIMIT', `at most ${this.options.maxShows} shows can run at once`);
+    }
+    const id = randomBytes(6).toString('hex');
+    const { sfu, settings, encoderChoice, logger } = this.options;
+    const media = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
+    const show = await Show.start(id, title, { sfu, settings, encoderChoice, ...media });
+    this.shows.set(id, show);
+    const log = logger.child({ showId: id });
+    show.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
+    show.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));
+    show.on('degraded', (level) => log.warn({ level, video: show.info().video }, 'overload: degradation level changed'));
+    await this.options.store.save(show.record());
+    log.info({ title, encoder: encoderChoice.name }, 'show is live');
+    return show;
+  }
+
+  private async presenter(showId: string, personaId = this.options.defaultPersona): Promise<Pick<ShowDeps, 'source' | 'cues'>> {
+    const { personas, settings, tts } = this.options;
+    const persona = personas.get(personaId);
+    const sizes = [settings, { width: settings.width / 2, height: settings.height / 2 }];
+    const source = await PresenterSource.create(personas.list(), persona, sizes, parseInt(showId.slice(0, 8), 16));
+    return { source, cues: new CueRunner({ showId, tts, presenter: source, personas, persona }) };
+  }
+
+  /** A live show in this process, or undefined. */
+  live(id: string): Show | undefined {
+    return this.shows.get(id);
+  }
+
+  /** The live show, or 404 (409 when it has ended). */
+  async requireLive(id: string): Promise<Show> {
+    const show = this.shows.get(id);
+    if (show) return show;
+    const record = SHOW_ID_PATTERN.test(id) ? await this.options.store.load(id) : undefined;
+    if (record?.state === 'ended') throw new ApiError(409, 'SHOW_ENDED', `show ${id} has ended`);
+    throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${id} not found`);
+  }
+
+  async record(id: string): Promise<ShowRecord | undefined> {
+    const show = this.shows.get(id);
+    if (show) return show.record();
+    return SHOW_ID_PATTERN.test(id) ? this.options.store.load(id) : undefined;
+  }
+
+  list(): Show[] {
+    return [...this.shows.values()];
+  }
+
+  async end(id: string): Promise<ShowRecord> {
+    const show = await this.requireLive(id);
+    this.shows.delete(id);
+    await show.end();
+    await this.options.store.save(show.record()).catch(() => undefined);
+    this.options.logger.info({ showId: id }, 'show ended');
+    return show.record();
+  }
+
+  async endAll(): Promise<void> {
+    await Promise.all(this.list().map((show) => this.end(show.id)));
+  }
+}

@@ -1,0 +1,65 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import { safeEqual } from '../auth/tokens.js';
+import type { ShowManager } from '../shows/ShowManager.js';
+
+type Ack = (reply: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }) => void;
+
+const SHOW_ID = /^[a-z0-9]{6,32}$/;
+
+/**
+ * The `/host` socket.io namespace: the same cue controls as the REST API, plus live cue
+ * status pushed to every host watching a show (room `show:<id>`).
+ */
+export function registerHostNamespace(io: Server, shows: ShowManager, hostToken: string): Namespace {
+  const host = io.of('/host');
+  host.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (typeof token === 'string' && safeEqual(token, hostToken)) return next();
+    next(Object.assign(new Error('AUTH_INVALID: a host token is required'), { data: { code: 'AUTH_INVALID' } }));
+  });
+  const watched = new WeakSet<object>();
+  host.on('connection', (socket) => {
+    handle(socket, 'watch', async ({ showId }) => {
+      const show = await shows.requireLive(checkShowId(showId));
+      await socket.join(`show:${show.id}`);
+      if (show.cues && !watched.has(show.cues)) {
+        watched.add(show.cues);
+        show.cues.on('status', (cue) => host.to(`show:${show.id}`).emit('cue', cue));
+      }
+      return { cues: show.cues?.list() ?? [] };
+    });
+    handle(socket, 'cue', async ({ showId, text, persona }) => {
+      const show = await shows.requireLive(checkShowId(showId));
+      if (!show.cues) throw Object.assign(new Error('this show takes no cues'), { code: 'SHOW_HAS_NO_PRESENTER' });
+      if (persona !== undefined && typeof persona !== 'string') throw Object.assign(new Error('persona must be a string'), { code: 'INVALID_REQUEST' });
+      return show.cues.submit(text, persona as string | undefined);
+    });
+    handle(socket, 'interrupt', async ({ showId }) => ({ interrupted: (await shows.requireLive(checkShowId(showId))).cues?.interrupt() ?? [] }));
+    handle(socket, 'persona', async ({ showId, persona }) => {
+      const show = await shows.requireLive(checkShowId(showId));
+      if (typeof persona !== 'string' || !show.cues) throw Object.assign(new Error('persona must be a string'), { code: 'INVALID_REQUEST' });
+      return { persona: show.cues.setPersona(persona).id };
+    });
+  });
+  return host;
+}
+
+function handle(socket: Socket, event: string, action: (payload: Record<string, unknown>) => Promise<unknown>): void {
+  socket.on(event, (payload: unknown, ack: unknown) => {
+    const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      return reply({ ok: false, error: { code: 'INVALID_REQUEST', message: `${event} expects an object` } });
+    }
+    action(payload as Record<string, unknown>).then(
+      (result) => reply({ ok: true, result }),
+      (error: Error & { code?: string }) => reply({ ok: false, error: { code: error.code ?? 'INTERNAL', message: error.message } }),
+    );
+  });
+}
+
+function checkShowId(showId: unknown): string {
+  if (typeof showId !== 'string' || !SHOW_ID.test(showId)) {
+    throw Object.assign(new Error('showId must be a show id'), { code: 'INVALID_REQUEST' });
+  }
+  return showId;
+}

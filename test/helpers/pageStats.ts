@@ -1,0 +1,42 @@
+import type { Page } from 'playwright-core';
+
+export interface InboundStats {
+  framesDecoded: number;
+  totalAudioEnergy: number;
+  audioLevel: number;
+  packetsLostVideo: number;
+}
+
+/** Reads inbound-rtp stats from the page's `window.onair.client.pc` (viewer) peer connection. */
+export function inboundStats(page: Page, pcPath = 'window.onair.client.pc'): Promise<InboundStats> {
+  return page.evaluate(async (path) => {
+    const pc = path
+      .split('.')
+      .slice(1)
+      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], window) as RTCPeerConnection | null;
+    const result = { framesDecoded: 0, totalAudioEnergy: 0, audioLevel: 0, packetsLostVideo: 0 };
+    if (!pc) return result;
+    (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number; packetsLost?: number; totalAudioEnergy?: number; audioLevel?: number }) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') {
+        result.framesDecoded = s.framesDecoded ?? 0;
+        result.packetsLostVideo = s.packetsLost ?? 0;
+      }
+      if (s.kind === 'audio') {
+        result.totalAudioEnergy = s.totalAudioEnergy ?? 0;
+        result.audioLevel = s.audioLevel ?? 0;
+      }
+    });
+    return result;
+  }, pcPath);
+}
+
+export async function waitForPage<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

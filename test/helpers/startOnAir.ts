@@ -1,0 +1,47 @@
+import { loadConfig } from '../../server/config.js';
+import { OnAir } from '../../server/OnAir.js';
+
+export const HOST_TOKEN = 'test-host-token-0123456789';
+export const PRODUCER_TOKEN = 'test-producer-token-0123456789';
+
+/** A real OnAir server on an ephemeral loopback port, with fixed tokens. */
+export function startOnAir(env: Record<string, string> = {}): Promise<OnAir> {
+  return OnAir.start(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      HOST_TOKEN,
+      PRODUCER_TOKEN,
+      LOG_LEVEL: 'warn',
+      SFU_SHARDS: '2',
+      ...(process.env.REDIS_URL && { REDIS_URL: process.env.REDIS_URL }),
+      ...env,
+    }),
+  );
+}
+
+export const hostAuth = { authorization: `Bearer ${HOST_TOKEN}` };
+export const producerAuth = { authorization: `Bearer ${PRODUCER_TOKEN}` };
+
+export async function createShow(
+  onair: OnAir,
+  title = 'test show',
+  options: { testCard?: boolean; persona?: string } = {},
+): Promise<string> {
+  const response = await fetch(`${onair.url}/api/shows`, {
+    method: 'POST',
+    headers: { ...hostAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ title, ...options }),
+  });
+  if (response.status !== 201) throw new Error(`create show: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** POSTs a WHEP offer and returns the raw response. */
+export function whepPost(onair: OnAir, showId: string, sdp: string, headers: Record<string, string> = {}) {
+  return fetch(`${onair.url}/whep/${showId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/sdp', ...headers },
+    body: sdp,
+  });
+}

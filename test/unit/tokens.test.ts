@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ViewerTokens } from '../../server/auth/tokens.js';
+
+test('viewer tokens verify, and forged, foreign or expired ones do not', () => {
+  const tokens = new ViewerTokens('secret-a');
+  const token = tokens.issue('show1', 'viewer1', 1_000);
+  assert.deepEqual(tokens.verify(token, 2_000), { viewerId: 'viewer1', showId: 'show1', expiresAtMs: 1_000 + 12 * 3600_000 });
+  assert.equal(new ViewerTokens('secret-b').verify(token, 2_000), undefined, 'other secret');
+  assert.equal(tokens.verify(token.replace('show1', 'show2'), 2_000), undefined, 'edited claims');
+  assert.equal(tokens.verify(token, 1_000 + 13 * 3600_000), undefined, 'expired');
+  assert.equal(tokens.verify('garbage', 2_000), undefined);
+  assert.equal(tokens.verify('v1.a.b.c.d.e', 2_000), undefined);
+});
