@@ -1,24 +1,36 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
 import { CLIENT_DIR } from '../lib/paths.js';
 import type { EncoderSettings } from '../pipeline/encode/EncoderSettings.js';
 import { selectVideoEncoder, type VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
+import { BatchQueues } from '../pipeline/jobs/BatchQueues.js';
+import { BatchWorkers } from '../pipeline/jobs/BatchWorkers.js';
+import { openAssetStore } from '../pipeline/jobs/JobContext.js';
+import { PayloadReader, RESOLUTIONS, type Resolution } from '../pipeline/jobs/payloads.js';
+import { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
+import { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
 import { loadPersonas, type PersonaCatalog } from '../pipeline/persona/index.js';
+import type { AssetStore } from '../pipeline/store/AssetStore.js';
 import { EspeakEngine } from '../pipeline/tts/espeak/EspeakEngine.js';
 import type { TtsEngine } from '../pipeline/tts/TtsEngine.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { ViewerTokens } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { installErrorHandler } from './http/errorHandler.js';
+import { registerAdminRoutes } from './http/routes/adminRoutes.js';
 import { registerCueRoutes } from './http/routes/cueRoutes.js';
+import { registerJobRoutes } from './http/routes/jobRoutes.js';
 import { registerHealthRoutes } from './http/routes/healthRoutes.js';
 import { registerPageRoutes } from './http/routes/pageRoutes.js';
 import { registerShowRoutes } from './http/routes/showRoutes.js';
 import { createMetrics } from './metrics.js';
 import { connectRedis, type RedisHandle } from './redis/connectRedis.js';
 import { ShowManager } from './shows/ShowManager.js';
+import { ShowPrepIndex } from './shows/ShowPrepIndex.js';
 import { ShowStore } from './shows/ShowStore.js';
 import { registerHostNamespace } from './signalling/hostNamespace.js';
+import { registerProducerNamespace } from './signalling/producerNamespace.js';
 import { registerWhepRoutes } from './signalling/whepRoutes.js';
 import { WeriftSfu } from './sfu/werift/WeriftSfu.js';
 
@@ -32,6 +44,12 @@ interface Parts {
   personas: PersonaCatalog;
   encoderChoice: VideoEncoderChoice;
   tts: TtsEngine;
+  store: AssetStore;
+  queues: BatchQueues;
+  queueConnection: Redis;
+  workers: BatchWorkers | undefined;
+  speechCache: SpeechCache;
+  rigs: RigProvider;
 }
 
 /** The composition root: one OnAir server with its Redis, SFU, TTS, shows, HTTP API and sockets. */
@@ -55,6 +73,24 @@ export class OnAir {
     app.log.info({ encoder: encoderChoice.name, hardware: encoderChoice.hardware, reason: encoderChoice.reason }, 'video encoder selected');
     const tts = await EspeakEngine.start();
     const sfu = await WeriftSfu.create({ shards: config.sfuShards, announcedAddresses: config.iceAnnouncedAddresses });
+    const { batch } = config;
+    const store = openAssetStore(redis.client, batch.store);
+    const queueConnection = await producerConnection(redis.url);
+    const queues = new BatchQueues(queueConnection, batch.queuePrefix, new PayloadReader(personas), config.fps);
+    const workers = batch.embeddedWorker
+      ? await BatchWorkers.start({ redisUrl: redis.url, prefix: batch.queuePrefix, concurrency: batch.workerConcurrency, store: batch.store, fps: config.fps })
+      : undefined;
+    const rigs = new RigProvider(
+      store,
+      (persona, size) => {
+        const resolution = resolutionOf(size);
+        if (!resolution) return;
+        queues.enqueue('rig-prewarm', { persona: persona.id, resolutions: [resolution] }).catch((error: Error) => app.log.warn({ err: error }, 'could not enqueue a rig prewarm'));
+        app.log.info({ persona: persona.id, resolution }, 'no prewarmed rig: built on demand, prewarm enqueued');
+      },
+      personas.logosDir,
+    );
+    const speechCache = new SpeechCache(store);
     const shows = new ShowManager({
       sfu,
       store: new ShowStore(redis.client),
@@ -65,9 +101,11 @@ export class OnAir {
       personas,
       defaultPersona: config.defaultPersona,
       tts,
+      rigs,
+      speechCache,
     });
     const io = new SocketServer(app.server, { maxHttpBufferSize: 16 * 1024, serveClient: true });
-    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts });
+    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
     return onair;
@@ -91,6 +129,12 @@ export class OnAir {
   get encoderChoice(): VideoEncoderChoice {
     return this.parts.encoderChoice;
   }
+  get store(): AssetStore {
+    return this.parts.store;
+  }
+  get queues(): BatchQueues {
+    return this.parts.queues;
+  }
 
   get url(): string {
     const address = this.parts.app.server.address();
@@ -99,12 +143,15 @@ export class OnAir {
   }
 
   close(): Promise<void> {
-    const { shows, io, app, sfu, tts, redis } = this.parts;
+    const { shows, io, app, sfu, tts, redis, workers, queues, queueConnection } = this.parts;
     this.closing ??= (async () => {
       await shows.endAll();
       io.disconnectSockets(true);
       await app.close();
       await sfu.close();
+      await workers?.close(5_000);
+      await queues.close();
+      queueConnection.disconnect();
       await tts.close();
       await redis.close();
     })();
@@ -112,15 +159,19 @@ export class OnAir {
   }
 
   private async registerRoutes(): Promise<void> {
-    const { app, config, sfu, shows, encoderChoice, redis, io, personas } = this.parts;
+    const { app, config, sfu, shows, encoderChoice, redis, io, personas, queues, store, speechCache, rigs } = this.parts;
     const auth = new Authenticator(config.hostToken, config.producerToken, new ViewerTokens(config.viewerTokenSecret));
-    const metrics = createMetrics({ sfu, shows, encoderChoice });
+    const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     installErrorHandler(app);
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics });
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
     await registerWhepRoutes(app, { sfu, shows, auth, metrics, maxViewersPerShow: config.maxViewersPerShow });
+    const resolutions = [resolutionOf(config.resolution)!];
+    registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });
+    await registerAdminRoutes(app, queues.all, auth, config.producerToken);
     registerHostNamespace(io, shows, config.hostToken);
+    registerProducerNamespace(io, queues, config.producerToken);
     await registerPageRoutes(app, CLIENT_DIR);
   }
 }
@@ -134,4 +185,19 @@ function encoderSettings(config: Config): EncoderSettings {
     videoBitrateKbps: config.videoBitrateKbps,
     audioBitrateKbps: 64,
   };
+}
+
+/** Producers fail fast while Redis is away instead of queueing commands in memory. */
+async function producerConnection(url: string): Promise<Redis> {
+  const connection = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  connection.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    connection.once('ready', resolve);
+    setTimeout(() => reject(new Error(`Redis at ${url} is not ready`)), 5_000).unref();
+  });
+  return connection;
+}
+
+function resolutionOf(size: { width: number; height: number }): Resolution | undefined {
+  return (Object.keys(RESOLUTIONS) as Resolution[]).find((r) => RESOLUTIONS[r].height === size.height);
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import type { StoreSettings } from '../pipeline/jobs/JobContext.js';
+import { workerOptionsFromEnv } from '../pipeline/jobs/workerConfig.js';
 import type { VideoCodecName } from './sfu/Sfu.js';
 
 export class ConfigError extends Error {
@@ -35,6 +37,13 @@ export interface Config {
   demoShow: boolean;
   defaultPersona: string;
   logLevel: string;
+  batch: {
+    queuePrefix: string;
+    /** Run one batch worker inside the server process. */
+    embeddedWorker: boolean;
+    workerConcurrency: number;
+    store: StoreSettings;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,7 +83,19 @@ export function loadConfig(env: Env = process.env): Config {
     demoShow: bool(env, 'DEMO_SHOW', true),
     defaultPersona: slug(env, 'DEFAULT_PERSONA', 'ava'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
   };
+}
+
+/** The settings the server shares with `npm run worker` processes, read by the same code. */
+function batchSettings(env: Env): Omit<Config['batch'], 'embeddedWorker'> {
+  try {
+    const worker = workerOptionsFromEnv(env);
+    return { queuePrefix: worker.prefix, workerConcurrency: worker.concurrency, store: worker.store };
+  } catch (error) {
+    const [variable, ...message] = (error as Error).message.split(': ');
+    throw new ConfigError(variable!, message.join(': '));
+  }
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     lines.push(`  viewer:   ${config.publicUrl}/watch/${show.id}`);
   }
   lines.push(`  host:     ${config.publicUrl}/host#token=${encodeURIComponent(config.hostToken)}`);
+  lines.push(`  producer: ${config.publicUrl}/producer#token=${encodeURIComponent(config.producerToken)}`);
   if (config.hostTokenGenerated) lines.push(`  HOST_TOKEN was not set; generated: ${config.hostToken}`);
   if (config.producerTokenGenerated) lines.push(`  PRODUCER_TOKEN was not set; generated: ${config.producerToken}`);
   console.log(lines.join('\n'));

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
+import type { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
+import type { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
 import type { ShowManager } from './shows/ShowManager.js';
 import type { WeriftSfu } from './sfu/werift/WeriftSfu.js';
 
@@ -27,9 +29,11 @@ export interface MetricsSources {
   sfu: WeriftSfu;
   shows: ShowManager;
   encoderChoice: VideoEncoderChoice;
+  speechCache: SpeechCache;
+  rigs: RigProvider;
 }
 
-export function createMetrics({ sfu, shows, encoderChoice }: MetricsSources) {
+export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: MetricsSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // prom-client also exports these gauges with a `_total` suffix, which promtool rejects;
@@ -118,6 +122,20 @@ export function createMetrics({ sfu, shows, encoderChoice }: MetricsSources) {
       ] as Array<[Record<string, string>, number]>;
     }),
   );
+
+  sourcedCounter(registry, 'onair_speech_cache_lookups_total', "Cues by how the batch lane's voice cache served them", ['result'], () => {
+    const { hit, partial, miss, lookupFailed } = speechCache.stats;
+    return [
+      [{ result: 'hit' }, hit],
+      [{ result: 'partial' }, partial],
+      [{ result: 'miss' }, miss],
+      [{ result: 'lookup_failed' }, lookupFailed],
+    ];
+  });
+  sourcedCounter(registry, 'onair_rig_loads_total', 'Rig atlases the live lane loaded, prewarmed or built on demand (the slow path)', ['source'], () => [
+    [{ source: 'prewarmed' }, rigs.stats.prewarmed],
+    [{ source: 'built_on_demand' }, rigs.stats.builtOnDemand],
+  ]);
 
   return { registry, whepRequests };
 }

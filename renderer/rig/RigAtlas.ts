@@ -19,6 +19,18 @@ export interface RigAtlasOptions {
   height?: number;
   /** A decoded logo; `RigAtlas.create` loads the persona's logo for you. */
   logo?: Image;
+  /** Sprites rasterised before (a prewarmed rig from the asset store): nothing is painted. */
+  sprites?: RigSprites;
+}
+
+/** Every part of a rig, rasterised. */
+export interface RigSprites {
+  background: Sprite;
+  body: Sprite;
+  head: Sprite;
+  brows: Sprite;
+  eyes: Sprite[];
+  mouths: Record<Viseme, Sprite>;
 }
 
 /**
@@ -72,23 +84,13 @@ export class RigAtlas {
     this.height = options.height ?? REFERENCE_HEIGHT;
     assertSupportedResolution(this.width, this.height);
     const scale = (this.scale = this.height / REFERENCE_HEIGHT);
-    const { look } = persona;
-    const { boxes } = RIG;
-
-    this.background = paintSprite(
-      { x: 0, y: 0, width: REFERENCE_WIDTH, height: REFERENCE_HEIGHT },
-      scale,
-      (ctx) => drawBackground(ctx, look, options.logo),
-    );
-    this.body = paintSprite(boxes.body, scale, (ctx) => drawBody(ctx, look));
-    this.head = paintSprite(boxes.head, scale, (ctx) => drawHead(ctx, look));
-    this.brows = paintSprite(boxes.brows, scale, (ctx) => drawBrows(ctx, look));
-    this.eyes = Array.from({ length: EYE_STEPS }, (_, i) =>
-      paintSprite(boxes.eyes, scale, (ctx) => drawEyes(ctx, look, 1 - i / (EYE_STEPS - 1))),
-    );
-    this.mouths = Object.fromEntries(
-      VISEMES.map((v) => [v, paintSprite(boxes.mouth, scale, (ctx) => drawMouth(ctx, look, v))]),
-    ) as Record<Viseme, Sprite>;
+    const sprites = options.sprites ?? paintRigSprites(persona, scale, options.logo);
+    this.background = sprites.background;
+    this.body = sprites.body;
+    this.head = sprites.head;
+    this.brows = sprites.brows;
+    this.eyes = sprites.eyes;
+    this.mouths = sprites.mouths;
     this.mouthCentreY = RIG.mouth.cy * scale;
 
     prewarm([
@@ -103,10 +105,28 @@ export class RigAtlas {
     this.buildMs = performance.now() - started;
   }
 
+  get sprites(): RigSprites {
+    const { background, body, head, brows, eyes, mouths } = this;
+    return { background, body, head, brows, eyes: [...eyes], mouths: { ...mouths } };
+  }
+
   eyeSprite(eyeOpen: number): Sprite {
     const closedness = 1 - Math.min(1, Math.max(0, Number.isFinite(eyeOpen) ? eyeOpen : 1));
     return this.eyes[Math.round(closedness * (EYE_STEPS - 1))] as Sprite;
   }
+}
+
+function paintRigSprites(persona: Persona, scale: number, logo: Image | undefined): RigSprites {
+  const { look } = persona;
+  const { boxes } = RIG;
+  return {
+    background: paintSprite({ x: 0, y: 0, width: REFERENCE_WIDTH, height: REFERENCE_HEIGHT }, scale, (ctx) => drawBackground(ctx, look, logo)),
+    body: paintSprite(boxes.body, scale, (ctx) => drawBody(ctx, look)),
+    head: paintSprite(boxes.head, scale, (ctx) => drawHead(ctx, look)),
+    brows: paintSprite(boxes.brows, scale, (ctx) => drawBrows(ctx, look)),
+    eyes: Array.from({ length: EYE_STEPS }, (_, i) => paintSprite(boxes.eyes, scale, (ctx) => drawEyes(ctx, look, 1 - i / (EYE_STEPS - 1)))),
+    mouths: Object.fromEntries(VISEMES.map((v) => [v, paintSprite(boxes.mouth, scale, (ctx) => drawMouth(ctx, look, v))])) as Record<Viseme, Sprite>,
+  };
 }
 
 function assertSupportedResolution(width: number, height: number): void {

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { InvalidJobError } from '../../pipeline/jobs/errors.js';
 import { PersonaNotFoundError } from '../../pipeline/persona/index.js';
+import { AssetNameError, AssetNotFoundError } from '../../pipeline/store/errors.js';
 import { TtsError } from '../../pipeline/tts/errors.js';
 import { SfuError } from '../sfu/errors.js';
 import { ApiError } from './ApiError.js';
@@ -42,6 +44,8 @@ function classify(error: FastifyError): [number, string, Record<string, string>]
   if (error instanceof SfuError) return [SFU_STATUS[error.code] ?? 503, error.code, {}];
   // Bad text, unknown voices and personas are the caller's input, hence 400.
   if (error instanceof TtsError || error instanceof PersonaNotFoundError) return [400, error.code, {}];
+  if (error instanceof InvalidJobError || error instanceof AssetNameError) return [400, error.code, {}];
+  if (error instanceof AssetNotFoundError) return [404, error.code, {}];
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return [known[0], known[1], {}];
   if (error.validation) return [400, 'INVALID_REQUEST', {}];

@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { EncoderSettings } from '../../pipeline/encode/EncoderSettings.js';
 import type { VideoEncoderChoice } from '../../pipeline/encode/selectVideoEncoder.js';
 import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
+import type { RigProvider } from '../../pipeline/lanes/live/RigProvider.js';
+import type { SpeechCache } from '../../pipeline/lanes/live/SpeechCache.js';
 import type { PersonaCatalog } from '../../pipeline/persona/index.js';
 import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
 import { TestCard } from '../../renderer/testcard/TestCard.js';
@@ -24,6 +26,8 @@ export interface ShowManagerOptions {
   personas: PersonaCatalog;
   defaultPersona: string;
   tts: TtsEngine;
+  rigs: RigProvider;
+  speechCache?: SpeechCache;
 }
 
 export interface CreateShowOptions {
@@ -58,11 +62,11 @@ export class ShowManager {
   }
 
   private async presenter(showId: string, personaId = this.options.defaultPersona): Promise<Pick<ShowDeps, 'source' | 'cues'>> {
-    const { personas, settings, tts } = this.options;
+    const { personas, settings, tts, rigs, speechCache } = this.options;
     const persona = personas.get(personaId);
     const sizes = [settings, { width: settings.width / 2, height: settings.height / 2 }];
-    const source = await PresenterSource.create(personas.list(), persona, sizes, parseInt(showId.slice(0, 8), 16));
-    return { source, cues: new CueRunner({ showId, tts, presenter: source, personas, persona }) };
+    const source = await PresenterSource.create(personas.list(), persona, sizes, parseInt(showId.slice(0, 8), 16), (p, size) => rigs.rig(p, size));
+    return { source, cues: new CueRunner({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }) }) };
   }
 
   /** A live show in this process, or undefined. */

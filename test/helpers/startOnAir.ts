@@ -1,10 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { OnAir } from '../../server/OnAir.js';
 
 export const HOST_TOKEN = 'test-host-token-0123456789';
 export const PRODUCER_TOKEN = 'test-producer-token-0123456789';
 
-/** A real OnAir server on an ephemeral loopback port, with fixed tokens. */
+/** Fresh queue names, asset index and asset folder, so tests never see each other's jobs. */
+export function isolatedBatchEnv(): Record<string, string> {
+  const id = randomBytes(4).toString('hex');
+  return { QUEUE_PREFIX: `t${id}`, ASSET_PREFIX: `t${id}:assets`, ASSET_DIR: join(tmpdir(), `onair-assets-${id}`) };
+}
+
+/**
+ * A real OnAir server on an ephemeral loopback port, with fixed tokens and its own batch
+ * lane namespace. No in-process batch worker unless `EMBEDDED_WORKER` is passed.
+ */
 export function startOnAir(env: Record<string, string> = {}): Promise<OnAir> {
   return OnAir.start(
     loadConfig({
@@ -14,6 +26,8 @@ export function startOnAir(env: Record<string, string> = {}): Promise<OnAir> {
       PRODUCER_TOKEN,
       LOG_LEVEL: 'warn',
       SFU_SHARDS: '2',
+      EMBEDDED_WORKER: 'false',
+      ...isolatedBatchEnv(),
       ...(process.env.REDIS_URL && { REDIS_URL: process.env.REDIS_URL }),
       ...env,
     }),

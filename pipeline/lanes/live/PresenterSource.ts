@@ -50,19 +50,21 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   }
 
   /**
-   * Builds ("prewarms") a rig atlas per persona at the show's resolution and at each
-   * fallback size, so a persona switch or an overload step never builds on the frame path.
+   * Gets a rig atlas per persona at the show's resolution and at each fallback size before
+   * the show starts, so a persona switch or an overload step never builds on the frame path.
+   * `rigs` supplies them: prewarmed from the batch lane's store, or built on demand.
    */
   static async create(
     personas: Persona[],
     initial: Persona,
     sizes: Array<{ width: number; height: number }>,
     seed = 1,
+    rigs: (persona: Persona, size: { width: number; height: number }) => Promise<RigAtlas> = (persona, size) => RigAtlas.create(persona, size),
   ): Promise<PresenterSource> {
     const compositors = new Map<string, Compositor>();
     for (const size of sizes) {
       for (const persona of personas) {
-        const compositor = new Compositor(await RigAtlas.create(persona, size));
+        const compositor = new Compositor(await rigs(persona, size));
         compositor.setLowerThird(presenterLowerThird(persona));
         compositor.setLiveBadge(true);
         compositors.set(rigKey(persona.id, size.height), compositor);

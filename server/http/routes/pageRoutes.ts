@@ -2,6 +2,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
+import { BOARD_PATH } from './adminRoutes.js';
 import { ApiError } from '../ApiError.js';
 
 const CONTENT_SECURITY_POLICY = [
@@ -15,13 +16,16 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+const BOARD_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
 /** The browser pages: viewer, host and producer. Pages carry a strict CSP: no inline script or style. */
 export async function registerPageRoutes(app: FastifyInstance, clientDir: string): Promise<void> {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
-      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      // bull-board's UI sets inline styles from its scripts; it gets only that allowance.
+      const board = request.url.startsWith(BOARD_PATH);
+      void reply.header('content-security-policy', board ? BOARD_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
       void reply.header('referrer-policy', 'no-referrer');
     }
     void reply.header('x-content-type-options', 'nosniff');
@@ -32,6 +36,7 @@ export async function registerPageRoutes(app: FastifyInstance, clientDir: string
   app.get('/', (_request, reply) => reply.redirect('/host'));
   app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get('/host', (_request, reply) => reply.sendFile('host/index.html'));
+  app.get('/producer', (_request, reply) => reply.sendFile('producer/index.html'));
   app.get<{ Params: { showId: string } }>('/watch/:showId', (request, reply) => {
     if (!SHOW_ID_PATTERN.test(request.params.showId)) throw new ApiError(404, 'SHOW_NOT_FOUND', 'no such show');
     return reply.sendFile('viewer/index.html');

@@ -6,6 +6,8 @@ export interface CueTimings {
   /** Milliseconds after arrival. */
   ttsFirstChunkMs?: number;
   ttsDoneMs?: number;
+  /** The utterance was ready (from TTS, the cache, or both). */
+  speechReadyMs?: number;
   speakingMs?: number;
   endedMs?: number;
 }
@@ -22,6 +24,8 @@ export interface Cue {
   streamTimeMs?: number;
   endStreamTimeMs?: number;
   durationMs?: number;
+  /** Where the speech came from: the batch lane's cache (whole or some sentences) or live TTS. */
+  speechSource?: 'cache' | 'partial-cache' | 'tts';
   timings: CueTimings;
 }
 

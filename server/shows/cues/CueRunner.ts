@@ -3,6 +3,7 @@ import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { buildUtterance } from '../../../pipeline/animate/Utterance.js';
 import { AUDIO_SAMPLE_RATE } from '../../../pipeline/encode/EncoderSettings.js';
 import type { PresenterSource } from '../../../pipeline/lanes/live/PresenterSource.js';
+import type { SpeechCache } from '../../../pipeline/lanes/live/SpeechCache.js';
 import type { Persona, PersonaCatalog } from '../../../pipeline/persona/index.js';
 import { validateSpeechText } from '../../../pipeline/tts/text.js';
 import type { TtsEngine } from '../../../pipeline/tts/TtsEngine.js';
@@ -20,6 +21,8 @@ export interface CueRunnerOptions {
   presenter: PresenterSource;
   personas: PersonaCatalog;
   persona: Persona;
+  /** The batch lane's voice cache; without one every cue is synthesized. */
+  speechCache?: SpeechCache;
 }
 
 /**
@@ -113,9 +116,17 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     if (signal.aborted) return;
     const started = performance.now();
     try {
-      const chunks = this.options.tts.synthesize(cue.text, persona.voice, signal);
-      const utterance = await buildUtterance(chunks, () => (cue.timings.ttsFirstChunkMs = elapsed(cue)));
-      cue.timings.ttsDoneMs = elapsed(cue);
+      const synthesize = async (text: string) => {
+        const chunks = this.options.tts.synthesize(text, persona.voice, signal);
+        const utterance = await buildUtterance(chunks, () => (cue.timings.ttsFirstChunkMs ??= elapsed(cue)));
+        cue.timings.ttsDoneMs = elapsed(cue);
+        return utterance;
+      };
+      const { speechCache } = this.options;
+      const speech = speechCache ? await speechCache.assemble(cue.text, persona, synthesize) : { utterance: await synthesize(cue.text), source: 'tts' as const };
+      const { utterance } = speech;
+      cue.speechSource = speech.source;
+      cue.timings.speechReadyMs = elapsed(cue);
       if (signal.aborted) return;
       if (utterance.pcm.length === 0) throw new Error('the TTS engine produced no audio');
       cue.durationMs = Math.round((utterance.pcm.length * 1000) / AUDIO_SAMPLE_RATE);

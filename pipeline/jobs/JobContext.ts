@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import { join } from 'node:path';
+import { ROOT_DIR } from '../../lib/paths.js';
+import { loadPersonas, type PersonaCatalog } from '../persona/index.js';
+import { AssetStore } from '../store/AssetStore.js';
+import { LocalDiskBlobStore } from '../store/LocalDiskBlobStore.js';
+import { EspeakEngine } from '../tts/espeak/EspeakEngine.js';
+import type { TtsEngine } from '../tts/TtsEngine.js';
+import { PayloadReader } from './payloads.js';
+
+/** What a batch processor needs, built once per process (worker or sandboxed child). */
+export interface JobContext {
+  store: AssetStore;
+  personas: PersonaCatalog;
+  payloads: PayloadReader;
+  tts: TtsEngine;
+  fps: number;
+  close(): Promise<void>;
+}
+
+export interface StoreSettings {
+  /** Folder of the local asset store. */
+  assetDir: string;
+  /** Redis key prefix of the asset index. */
+  assetPrefix: string;
+  maxBytes: number;
+}
+
+export const DEFAULT_ASSET_DIR = join(ROOT_DIR, 'var', 'assets');
+
+/** Store settings from the environment (the server and every worker read the same ones). */
+export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  const maxMb = Number(env.ASSET_STORE_MAX_MB ?? 2048);
+  if (!Number.isInteger(maxMb) || maxMb < 1) throw new Error(`ASSET_STORE_MAX_MB: expected a positive integer, got "${env.ASSET_STORE_MAX_MB}"`);
+  return { assetDir: env.ASSET_DIR ?? DEFAULT_ASSET_DIR, assetPrefix: env.ASSET_PREFIX ?? 'onair:assets', maxBytes: maxMb * 1024 * 1024 };
+}
+
+export function openAssetStore(redis: Redis, settings: StoreSettings): AssetStore {
+  return new AssetStore(new LocalDiskBlobStore(settings.assetDir), redis, { prefix: settings.assetPrefix, maxBytes: settings.maxBytes });
+}
+
+export async function createJobContext(redis: Redis, settings: StoreSettings, fps = 30): Promise<JobContext> {
+  const blobs = new LocalDiskBlobStore(settings.assetDir);
+  await blobs.sweepTemp();
+  const personas = loadPersonas();
+  const tts = await EspeakEngine.start();
+  return {
+    store: new AssetStore(blobs, redis, { prefix: settings.assetPrefix, maxBytes: settings.maxBytes }),
+    personas,
+    payloads: new PayloadReader(personas),
+    tts,
+    fps,
+    close: () => tts.close(),
+  };
+}

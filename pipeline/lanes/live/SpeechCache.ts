@@ -1,0 +1,77 @@
+import type { Utterance } from '../../animate/Utterance.js';
+import { concatUtterances } from '../../animate/utteranceCodec.js';
+import type { Persona } from '../../persona/index.js';
+import type { AssetStore } from '../../store/AssetStore.js';
+import { loadPhrase } from '../../store/voiceAssets.js';
+
+export type SpeechSource = 'cache' | 'partial-cache' | 'tts';
+
+export interface AssembledSpeech {
+  utterance: Utterance;
+  source: SpeechSource;
+  cachedSegments: number;
+  segments: number;
+}
+
+export interface SpeechCacheStats {
+  hit: number;
+  partial: number;
+  miss: number;
+  /** Lookups that gave up (store slow or Redis away): served as a miss. */
+  lookupFailed: number;
+}
+
+/** A lookup slower than this is abandoned; the cue is synthesized instead. */
+const LOOKUP_BUDGET_MS = 100;
+
+/**
+ * The live lane's use of the batch lane's voice cache: a cue whose text, or some of whose
+ * sentences, were rendered ahead of time splices those tracks in and synthesizes only the rest.
+ */
+export class SpeechCache {
+  readonly stats: SpeechCacheStats = { hit: 0, partial: 0, miss: 0, lookupFailed: 0 };
+
+  constructor(private readonly store: AssetStore) {}
+
+  async assemble(text: string, persona: Persona, synthesize: (text: string) => Promise<Utterance>): Promise<AssembledSpeech> {
+    const whole = await this.lookup(text, persona);
+    if (whole) {
+      this.stats.hit++;
+      return { utterance: whole, source: 'cache', cachedSegments: 1, segments: 1 };
+    }
+    const segments = splitSentences(text);
+    const cached = segments.length > 1 ? await Promise.all(segments.map((s) => this.lookup(s.text, persona))) : [];
+    const hits = cached.filter(Boolean).length;
+    if (hits === 0) {
+      this.stats.miss++;
+      return { utterance: await synthesize(text), source: 'tts', cachedSegments: 0, segments: 1 };
+    }
+    this.stats.partial++;
+    const parts = await Promise.all(segments.map((s, i) => cached[i] ?? synthesize(s.text)));
+    return { utterance: concatUtterances(parts, segments.map((s) => s.offset)), source: 'partial-cache', cachedSegments: hits, segments: segments.length };
+  }
+
+  private async lookup(text: string, persona: Persona): Promise<Utterance | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), LOOKUP_BUDGET_MS)));
+    try {
+      const found = await Promise.race([loadPhrase(this.store, text, persona).catch(() => 'error' as const), budget]);
+      if (found !== 'timeout' && found !== 'error') return found;
+      this.stats.lookupFailed++;
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Sentences with their offsets in the text (the split a producer's phrase list also uses). */
+export function splitSentences(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  for (const match of text.matchAll(/[^.!?…]+(?:[.!?…]+|$)/g)) {
+    const raw = match[0];
+    const trimmed = raw.trim();
+    if (trimmed) out.push({ text: trimmed, offset: match.index + raw.indexOf(trimmed) });
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+/** Asset store errors; `code` is stable and reaches API clients and failed jobs. */
+export class AssetStoreError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class AssetNameError extends AssetStoreError {
+  constructor(what: string, value: string) {
+    super('ASSET_NAME_INVALID', `${what} ${JSON.stringify(value.slice(0, 80))} is not a valid asset ${what}`);
+  }
+}
+
+export class AssetNotFoundError extends AssetStoreError {
+  constructor(key: string, name?: string) {
+    super('ASSET_NOT_FOUND', `asset ${key}${name ? `/${name}` : ''} not found`);
+  }
+}

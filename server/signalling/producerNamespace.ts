@@ -1,0 +1,34 @@
+import type { Namespace, Server } from 'socket.io';
+import type { BatchQueues } from '../../pipeline/jobs/BatchQueues.js';
+import { QUEUE_NAMES } from '../../pipeline/jobs/payloads.js';
+import { safeEqual } from '../auth/tokens.js';
+
+const RELAYED = ['added', 'active', 'progress', 'completed', 'failed', 'waiting-children'] as const;
+
+/**
+ * The `/producer` socket.io namespace: live job events from BullMQ's QueueEvents. They are
+ * best-effort (a missed event is possible), so the page re-reads a job's state from the API
+ * when it finishes.
+ */
+export function registerProducerNamespace(io: Server, queues: BatchQueues, producerToken: string): Namespace {
+  const producer = io.of('/producer');
+  producer.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (typeof token === 'string' && safeEqual(token, producerToken)) return next();
+    next(Object.assign(new Error('AUTH_INVALID: a producer token is required'), { data: { code: 'AUTH_INVALID' } }));
+  });
+  let relaying = false;
+  producer.on('connection', () => {
+    if (relaying) return;
+    relaying = true;
+    for (const queue of QUEUE_NAMES) {
+      const events = queues.queueEvents(queue);
+      for (const type of RELAYED) {
+        events.on(type, (args: { jobId: string; data?: unknown; returnvalue?: unknown; failedReason?: string }) =>
+          producer.emit('job', { queue, type, jobId: args.jobId, ...(type === 'progress' && { progress: args.data }), ...(args.failedReason && { failedReason: args.failedReason }) }),
+        );
+      }
+    }
+  });
+  return producer;
+}
