@@ -106,7 +106,7 @@ export class BatchQueues {
   queueEvents(queue: QueueName): QueueEvents {
     let events = this.events.get(queue);
     if (!events) {
-      events = new QueueEvents(queue, { connection: this.connection.duplicate(), prefix: this.prefix });
+      events = new QueueEvents(queue, { connection: this.connection.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), prefix: this.prefix });
       events.on('error', () => undefined);
       this.events.set(queue, events);
     }

@@ -6,12 +6,14 @@ import { Redis } from 'ioredis';
 import { ROOT_DIR } from '../../lib/paths.js';
 import { freePort } from '../../server/redis/connectRedis.js';
 
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitUntil<T>(check: () => Promise<T> | T, timeoutMs: number, what: string, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitUntil<T>(check: () => Promise<T> | T, timeoutMs: number, what: string, everyMs = 100): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Truthy<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }

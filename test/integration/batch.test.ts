@@ -63,7 +63,7 @@ test('a clip renders to an MP4 preview plus spliceable tracks, in a worker proce
   const enqueued = await api<Job>('POST', '/api/jobs/clip-render', { persona: 'ava', text, name: 'intro' });
   assert.equal(enqueued.status, 202);
   const job = await finished('clip-render', enqueued.body.id);
-  assert.equal(job.state, 'completed', job.failedReason);
+  assert.equal(job.state, 'completed', job.failedReason ?? '');
   assert.equal(job.progress, 100);
 
   const asset = (await api<{ files: Record<string, number>; kind: string }>('GET', `/api/assets/${job.result!.asset}`)).body;
@@ -125,7 +125,7 @@ test('a worker killed mid-render: the job is recovered as stalled and finished b
   worker = await spawnWorker(batchEnv);
   workers.push(worker);
   const job = await finished('clip-render', body.id, 90_000);
-  assert.equal(job.state, 'completed', job.failedReason);
+  assert.equal(job.state, 'completed', job.failedReason ?? '');
   assert.ok(worker.output.some((l) => l.includes('"job completed"') && l.includes(`"jobId":"${body.id}"`)), 'the new worker finished it');
   const clips = (await api<{ assets: Array<{ key: string }> }>('GET', '/api/assets?kind=clip')).body.assets.filter((a) => a.key === job.result!.asset);
   assert.equal(clips.length, 1);
