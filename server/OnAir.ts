@@ -78,7 +78,7 @@ export class OnAir {
     const queueConnection = await producerConnection(redis.url);
     const queues = new BatchQueues(queueConnection, batch.queuePrefix, new PayloadReader(personas), config.fps);
     const workers = batch.embeddedWorker
-      ? await BatchWorkers.start({ redisUrl: redis.url, prefix: batch.queuePrefix, concurrency: batch.workerConcurrency, store: batch.store, fps: config.fps })
+      ? await BatchWorkers.start({ redisUrl: redis.url, prefix: batch.queuePrefix, concurrency: batch.workerConcurrency, store: batch.store, fps: config.fps, tts })
       : undefined;
     const rigs = new RigProvider(
       store,

@@ -2,9 +2,9 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
 import { siblingModuleUrl } from '../../lib/moduleUrl.js';
+import type { TtsEngine } from '../tts/TtsEngine.js';
 import { createJobContext, type JobContext, type StoreSettings } from './JobContext.js';
 import { cancelChannel } from './BatchQueues.js';
-import { processRigPrewarm } from './processors/rigPrewarm.js';
 import { processVoiceCache } from './processors/voiceCache.js';
 
 export interface BatchWorkerOptions {
@@ -18,12 +18,14 @@ export interface BatchWorkerOptions {
   /** Lower in tests so a killed worker's job is recovered quickly. */
   stalledIntervalMs?: number;
   lockDurationMs?: number;
+  /** The process's TTS engine, when it already runs one (the server's embedded worker). */
+  tts?: TtsEngine;
   onEvent?: (event: { queue: string; jobId: string | undefined; type: 'completed' | 'failed'; reason?: string }) => void;
 }
 
 /**
- * The batch lane's workers in one process: rig prewarms and voice phrases in-process, clip
- * renders as sandboxed child processes, and the show-prep parent once its children are done.
+ * The batch lane's workers in one process: voice phrases in-process (espeak runs in its own
+ * thread), clip renders and rig builds as sandboxed child processes, and the show-prep parent once its children are done.
  * One Redis connection is shared (BullMQ duplicates it for blocking reads).
  */
 export class BatchWorkers {
@@ -39,7 +41,7 @@ export class BatchWorkers {
   static async start(options: BatchWorkerOptions): Promise<BatchWorkers> {
     const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     connection.on('error', () => undefined);
-    const context = await createJobContext(connection, options.store, options.fps);
+    const context = await createJobContext(connection, options.store, options.fps, options.tts);
     const common = {
       connection,
       prefix: options.prefix,
@@ -47,14 +49,12 @@ export class BatchWorkers {
       ...(options.stalledIntervalMs && { stalledInterval: options.stalledIntervalMs }),
       ...(options.lockDurationMs && { lockDuration: options.lockDurationMs }),
     };
-    const sandbox = fileURLToPath(siblingModuleUrl(import.meta.url, 'processors/clipRenderSandbox'));
+    const sandbox = fileURLToPath(siblingModuleUrl(import.meta.url, 'processors/sandbox'));
+    const sandboxed = { ...common, workerForkOptions: { env: { ...process.env, REDIS_URL: options.redisUrl, ...storeEnv(options.store), FPS: String(options.fps) } } };
     const workers = [
-      new Worker('rig-prewarm', (job) => processRigPrewarm(job, context), common),
+      new Worker('rig-prewarm', sandbox, sandboxed),
       new Worker('voice-cache', (job, _token, signal) => processVoiceCache(job, context, signal), common),
-      new Worker('clip-render', sandbox, {
-        ...common,
-        workerForkOptions: { env: { ...process.env, REDIS_URL: options.redisUrl, ...storeEnv(options.store), FPS: String(options.fps) } },
-      }),
+      new Worker('clip-render', sandbox, sandboxed),
       new Worker('show-prep', (job) => summarizeShowPrep(job), common),
     ];
     for (const worker of workers) {

@@ -39,17 +39,21 @@ export function openAssetStore(redis: Redis, settings: StoreSettings): AssetStor
   return new AssetStore(new LocalDiskBlobStore(settings.assetDir), redis, { prefix: settings.assetPrefix, maxBytes: settings.maxBytes });
 }
 
-export async function createJobContext(redis: Redis, settings: StoreSettings, fps = 30): Promise<JobContext> {
+/**
+ * `tts`: an engine the process already runs. libespeak-ng is a process-wide singleton, so a
+ * worker embedded in the server must share the server's engine rather than start another.
+ */
+export async function createJobContext(redis: Redis, settings: StoreSettings, fps = 30, tts?: TtsEngine): Promise<JobContext> {
   const blobs = new LocalDiskBlobStore(settings.assetDir);
   await blobs.sweepTemp();
   const personas = loadPersonas();
-  const tts = await EspeakEngine.start();
+  const engine = tts ?? (await EspeakEngine.start());
   return {
     store: new AssetStore(blobs, redis, { prefix: settings.assetPrefix, maxBytes: settings.maxBytes }),
     personas,
     payloads: new PayloadReader(personas),
-    tts,
+    tts: engine,
     fps,
-    close: () => tts.close(),
+    close: () => (tts ? Promise.resolve() : engine.close()),
   };
 }

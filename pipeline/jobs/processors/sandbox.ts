@@ -1,9 +1,11 @@
-// Entry of the sandboxed clip-render processor: BullMQ runs it in a child process, so a
-// CPU-heavy render (or a crash in it) cannot stall the worker's event loop or lock renewals.
+// Entry of the sandboxed processors: BullMQ runs CPU-heavy jobs (clip renders, rig builds)
+// in child processes, so they cannot stall the worker's event loop, its lock renewals, or,
+// for the embedded worker, the live lane's frame clock.
 import { Redis } from 'ioredis';
 import type { SandboxedJob } from 'bullmq';
 import { createJobContext, storeSettingsFromEnv, type JobContext } from '../JobContext.js';
 import { processClipRender } from './clipRender.js';
+import { processRigPrewarm } from './rigPrewarm.js';
 
 let context: Promise<JobContext> | undefined;
 
@@ -16,6 +18,7 @@ function jobContext(): Promise<JobContext> {
   return context;
 }
 
-export default async function clipRender(job: SandboxedJob, _token?: string, signal?: AbortSignal) {
-  return processClipRender(job, await jobContext(), signal);
+export default async function process_(job: SandboxedJob, _token?: string, signal?: AbortSignal) {
+  const ctx = await jobContext();
+  return job.queueQualifiedName.endsWith(':rig-prewarm') ? processRigPrewarm(job, ctx) : processClipRender(job, ctx, signal);
 }
