@@ -27,4 +27,6 @@ test('docker compose config accepts the compose file', async () => {
   });
   assert.match(stdout, /redis:\/\/127\.0\.0\.1:6379/);
   assert.match(stdout, /network_mode: host/);
+  assert.match(stdout, /dist\/pipeline\/jobs\/workerMain\.js/, 'a batch worker service');
+  assert.match(stdout, /--appendonly\s*- "yes"/, 'Redis keeps queued jobs across restarts');
 });

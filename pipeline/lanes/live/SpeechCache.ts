@@ -22,7 +22,7 @@ export interface SpeechCacheStats {
 }
 
 /** A lookup slower than this is abandoned; the cue is synthesized instead. */
-const LOOKUP_BUDGET_MS = 100;
+const LOOKUP_BUDGET_MS = 250;
 
 /**
  * The live lane's use of the batch lane's voice cache: a cue whose text, or some of whose
