@@ -149,7 +149,9 @@ test('a cue whose text the batch lane cached is spliced in instead of synthesize
       return body.state !== 'queued' && body;
     }, 15_000, 'the cue to be spoken');
   };
-  assert.equal((await say(cached)).speechSource, 'cache');
+  const first = await say(cached);
+  const lookups = (await (await fetch(`${onair.url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('onair_speech_cache'));
+  assert.equal(first.speechSource, 'cache', JSON.stringify({ first, lookups }));
   assert.equal((await say(`${cached} And now, something new.`)).speechSource, 'partial-cache');
   assert.equal((await say('Nothing here was cached.')).speechSource, 'tts');
   const metrics = await (await fetch(`${onair.url}/metrics`)).text();

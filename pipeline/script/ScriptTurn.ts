@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { Intent } from '../intent/intents.js';
+import {
+  LlmUnavailableError,
+  ScriptAbortedError,
+  TemplateNotFoundError,
+  TemplateSlotMissingError,
+} from './errors.js';
+import { holdLine } from './holdLine.js';
+import { scriptLanguageOf } from './language.js';
+import type { LlmScripter } from './LlmScripter.js';
+import type { PolicyContext } from './PolicyDecision.js';
+import { buildScriptAudit, type ScriptAudit, type ScriptSource } from './ScriptAudit.js';
+import type { ScriptFallback, ScriptOutcome, ScriptPath } from './ScriptOutcome.js';
+import type { ScriptRequest, ScriptStageOptions } from './ScriptRequest.js';
+import { splitSentences } from './SentenceSplitter.js';
+
+/** The state of one run: what was spoken, by which path, and the audit trail. */
+export class ScriptTurn {
+  private readonly traceId: string;
+  private readonly policyContext: PolicyContext;
+  private readonly sentences: string[] = [];
+  private readonly audits: ScriptAudit[] = [];
+  private status: ScriptOutcome['status'] = 'stopped';
+  private path: ScriptPath = 'template';
+  private source: ScriptSource = 'template';
+  private fallback: ScriptFallback = 'none';
+  private fallbackReason: string | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: ScriptStageOptions,
+    private readonly threshold: number,
+    private readonly request: ScriptRequest,
+  ) {
+    this.traceId = request.traceId ?? randomUUID();
+    this.now = options.now ?? Date.now;
+    const { context, persona } = request;
+    this.policyContext = {
+      intent: request.classified.intent,
+      sponsor: context.offer?.sponsor,
+      region: context.region,
+      language: scriptLanguageOf(persona) ?? 'en',
+    };
+  }
+
+  async *speak(settle: (outcome: ScriptOutcome) => void): AsyncGenerator<string, void, undefined> {
+    try {
+      this.checkAbort();
+      const { intent, confidence } = this.request.classified;
+      if (intent === 'off_policy') {
+        this.refuse();
+      } else if (confidence >= this.threshold) {
+        yield* this.templatePath(intent, []);
+      } else if (this.options.llm) {
+        yield* this.llmPath(intent, this.options.llm);
+      } else {
+        this.fellBack('hold', 'no-llm');
+        yield* this.holdPath(['low-confidence']);
+      }
+      if (this.status === 'stopped') this.status = 'spoken';
+    } catch (err) {
+      if (err instanceof ScriptAbortedError) {
+        this.status = 'aborted';
+        this.audit({
+          source: this.source,
+          decision: 'allow',
+          text: this.sentences.join(' '),
+          rulesFired: ['interrupted'],
+        });
+      }
+      throw err;
+    } finally {
+      settle({
+        status: this.status,
+        path: this.path,
+        fallback: this.fallback,
+        ...(this.fallbackReason === undefined ? {} : { fallbackReason: this.fallbackReason }),
+        sentences: [...this.sentences],
+        audits: [...this.audits],
+      });
+    }
+  }
+
+  private refuse(): void {
+    this.status = 'refused';
+    this.path = 'refused';
+    this.source = 'hold';
+    this.audit({ source: 'hold', decision: 'block', text: '', rulesFired: ['refused:off_policy'] });
+  }
+
+  private async *templatePath(
+    intent: Exclude<Intent, 'off_policy'>,
+    extraRules: string[],
+    llmModel?: string,
+  ) {
+    this.path = 'template';
+    this.source = 'template';
+    const { persona, context } = this.request;
+    let line;
+    try {
+      line = this.options.templates.generate(
+        intent,
+        persona,
+        context,
+        this.request.seed ?? this.traceId,
+      );
+    } catch (err) {
+      if (!(err instanceof TemplateNotFoundError || err instanceof TemplateSlotMissingError))
+        throw err;
+      this.fellBack('hold', err.code);
+      yield* this.holdPath([...extraRules, err.code]);
+      return;
+    }
+    const checked = this.options.policy.check(line.text, this.policyContext);
+    const blocked = checked.decision === 'block';
+    this.audit({
+      source: 'template',
+      templateId: line.templateId,
+      llmModel,
+      decision: checked.decision,
+      text: blocked ? line.text : checked.text,
+      rulesFired: [...extraRules, ...checked.rulesFired],
+    });
+    if (blocked) {
+      this.fellBack('hold', 'policy-block');
+      yield* this.holdPath([]);
+      return;
+    }
+    yield* this.say(splitSentences(checked.text));
+  }
+
+  private async *llmPath(intent: Exclude<Intent, 'off_policy'>, llm: LlmScripter) {
+    this.path = 'llm';
+    this.source = 'llm';
+    const policy = this.options.policy.open(this.policyContext);
+    const spokenBefore = this.sentences.length;
+    let failure: LlmUnavailableError | undefined;
+    let blockedText: string | undefined;
+    try {
+      const { persona, context, signal } = this.request;
+      for await (const sentence of llm.sentences({
+        intent,
+        persona,
+        context,
+        ...(signal ? { signal } : {}),
+      })) {
+        const checked = policy.next(sentence);
+        if (checked.decision === 'block') blockedText = sentence;
+        if (checked.text !== '') yield* this.say([checked.text]);
+        if (policy.ended) break; // stops the stream and closes the connection
+      }
+    } catch (err) {
+      if (!(err instanceof LlmUnavailableError)) throw err;
+      failure = err;
+    }
+    const spokenByLlm = this.sentences.slice(spokenBefore);
+    const unavailable = failure ? [`llm-unavailable:${failure.reason}`] : [];
+    if (spokenByLlm.length === 0) {
+      if (blockedText !== undefined) {
+        this.audit({
+          source: 'llm',
+          llmModel: llm.model,
+          decision: 'block',
+          text: blockedText,
+          rulesFired: policy.rulesFired,
+        });
+      }
+      this.fellBack('template', failure?.reason ?? 'policy-block');
+      yield* this.templatePath(intent, unavailable, llm.model);
+      return;
+    }
+    if (failure || blockedText !== undefined)
+      this.fellBack('truncated', failure?.reason ?? 'policy-block');
+    const tail = policy.finish();
+    if (tail.text !== '') yield* this.say(splitSentences(tail.text));
+    this.audit({
+      source: 'llm',
+      llmModel: llm.model,
+      decision: policy.decision,
+      text: this.sentences.slice(spokenBefore).join(' '),
+      rulesFired: [...unavailable, ...policy.rulesFired],
+    });
+  }
+
+  private async *holdPath(extraRules: string[]) {
+    this.path = 'hold';
+    this.source = 'hold';
+    const checked = this.options.policy.check(holdLine(scriptLanguageOf(this.request.persona)), {
+      ...this.policyContext,
+      intent: undefined,
+    });
+    this.audit({
+      source: 'hold',
+      decision: checked.decision,
+      text: checked.text,
+      rulesFired: [...extraRules, ...checked.rulesFired],
+    });
+    yield* this.say(splitSentences(checked.text));
+  }
+
+  private async *say(sentences: readonly string[]) {
+    for (const sentence of sentences) {
+      this.checkAbort();
+      this.sentences.push(sentence);
+      yield sentence;
+    }
+  }
+
+  private fellBack(fallback: ScriptFallback, reason: string): void {
+    this.fallback = fallback;
+    this.fallbackReason = reason;
+  }
+
+  private audit(
+    record: Omit<
+      Parameters<typeof buildScriptAudit>[0],
+      'traceId' | 'intent' | 'intentConfidence' | 'modelVersion'
+    >,
+  ) {
+    const { intent, confidence, version } = this.request.classified;
+    this.audits.push(
+      buildScriptAudit({
+        traceId: this.traceId,
+        intent,
+        intentConfidence: confidence,
+        modelVersion: version,
+        at: this.now(),
+        ...record,
+      }),
+    );
+  }
+
+  private checkAbort(): void {
+    if (this.request.signal?.aborted) throw new ScriptAbortedError();
+  }
+}
