@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../lib/prng.js';
 import { type RigPose, type Viseme } from '../../renderer/rig/pose.js';
 import { AUDIO_SAMPLE_RATE } from '../encode/EncoderSettings.js';
 import type { Utterance, VisemeKey } from './Utterance.js';
@@ -96,14 +97,3 @@ function visemeAt(keys: VisemeKey[], sample: number): Viseme {
 }
 
 const msToSamples = (ms: number) => Math.round((ms * AUDIO_SAMPLE_RATE) / 1000);
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -44,12 +44,12 @@ export function openAssetStore(redis: Redis, settings: StoreSettings): AssetStor
  * worker embedded in the server must share the server's engine rather than start another.
  */
 export async function createJobContext(redis: Redis, settings: StoreSettings, fps = 30, tts?: TtsEngine): Promise<JobContext> {
-  const blobs = new LocalDiskBlobStore(settings.assetDir);
-  await blobs.sweepTemp();
+  const store = openAssetStore(redis, settings);
+  await store.blobs.sweepTemp();
   const personas = loadPersonas();
   const engine = tts ?? (await EspeakEngine.start());
   return {
-    store: new AssetStore(blobs, redis, { prefix: settings.assetPrefix, maxBytes: settings.maxBytes }),
+    store,
     personas,
     payloads: new PayloadReader(personas),
     tts: engine,

@@ -15,6 +15,8 @@ export interface BlobStore {
   exists(key: string, name: string): Promise<boolean>;
   remove(key: string): Promise<void>;
   discard(tempPath: string): Promise<void>;
+  /** Deletes temp files left by processes that died mid-write; returns how many. */
+  sweepTemp(): Promise<number>;
 }
 
 const KEY = /^[a-f0-9]{64}$/;

@@ -76,7 +76,7 @@ export class LocalDiskBlobStore implements BlobStore {
     await unlink(tempPath).catch(() => undefined);
   }
 
-  /** Deletes temp files left by processes that died mid-write (a killed worker); returns how many. */
+  /** Temp names start with the writer's pid: a file whose writer is gone was left by a crash. */
   async sweepTemp(): Promise<number> {
     let swept = 0;
     for (const name of await readdir(this.tmpDir)) {

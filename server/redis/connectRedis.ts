@@ -52,7 +52,7 @@ async function connected(url: string, child: ChildProcess | undefined): Promise<
   };
 }
 
-async function answersPing(url: string): Promise<boolean> {
+export async function answersPing(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
   probe.on('error', () => undefined);
   try {

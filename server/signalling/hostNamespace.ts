@@ -1,6 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import { safeEqual } from '../auth/tokens.js';
 import type { ShowManager } from '../shows/ShowManager.js';
+import { requireToken } from './requireToken.js';
 
 type Ack = (reply: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }) => void;
 
@@ -12,11 +12,7 @@ const SHOW_ID = /^[a-z0-9]{6,32}$/;
  */
 export function registerHostNamespace(io: Server, shows: ShowManager, hostToken: string): Namespace {
   const host = io.of('/host');
-  host.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown }).token;
-    if (typeof token === 'string' && safeEqual(token, hostToken)) return next();
-    next(Object.assign(new Error('AUTH_INVALID: a host token is required'), { data: { code: 'AUTH_INVALID' } }));
-  });
+  host.use(requireToken(hostToken, 'host'));
   const watched = new WeakSet<object>();
   host.on('connection', (socket) => {
     handle(socket, 'watch', async ({ showId }) => {

@@ -1,7 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import type { BatchQueues } from '../../pipeline/jobs/BatchQueues.js';
 import { QUEUE_NAMES } from '../../pipeline/jobs/payloads.js';
-import { safeEqual } from '../auth/tokens.js';
+import { requireToken } from './requireToken.js';
 
 const RELAYED = ['added', 'active', 'progress', 'completed', 'failed', 'waiting-children'] as const;
 
@@ -12,11 +12,7 @@ const RELAYED = ['added', 'active', 'progress', 'completed', 'failed', 'waiting-
  */
 export function registerProducerNamespace(io: Server, queues: BatchQueues, producerToken: string): Namespace {
   const producer = io.of('/producer');
-  producer.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown }).token;
-    if (typeof token === 'string' && safeEqual(token, producerToken)) return next();
-    next(Object.assign(new Error('AUTH_INVALID: a producer token is required'), { data: { code: 'AUTH_INVALID' } }));
-  });
+  producer.use(requireToken(producerToken, 'producer'));
   let relaying = false;
   producer.on('connection', () => {
     if (relaying) return;

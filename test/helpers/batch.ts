@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { ROOT_DIR } from '../../lib/paths.js';
-import { freePort } from '../../server/redis/connectRedis.js';
+import { answersPing, freePort } from '../../server/redis/connectRedis.js';
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
 
@@ -68,23 +67,11 @@ export async function privateRedis(): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'onair-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
-  const ping = async () => {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  };
   const redis: PrivateRedis = {
     url,
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
-      await waitUntil(ping, 5_000, 'the private redis-server');
+      await waitUntil(() => answersPing(url), 5_000, 'the private redis-server');
     },
     async stop() {
       if (!child || child.exitCode !== null) return;

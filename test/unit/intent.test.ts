@@ -16,7 +16,7 @@ import {
   onnxToNetwork,
   OUTPUT_NAME,
 } from '../../pipeline/intent/onnx/networkGraph.js';
-import { mulberry32 } from '../../pipeline/intent/prng.js';
+import { mulberry32 } from '../../lib/prng.js';
 import { trainIntentModel, type TrainedIntentModel } from '../../pipeline/intent/train/trainer.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -1,5 +1,5 @@
 import type { DenseLayer, IntentNetwork } from '../network.js';
-import { shuffled } from '../prng.js';
+import { shuffled } from '../../../lib/prng.js';
 
 /** A feature vector kept as its non-zero entries; hashed text vectors are ~97% zeros. */
 export interface SparseVector {

@@ -1,5 +1,5 @@
 import type { IntentExample } from '../dataset.js';
-import { shuffled } from '../prng.js';
+import { shuffled } from '../../../lib/prng.js';
 
 /**
  * Stratified split: within every (intent, language) group a seeded shuffle sends the first

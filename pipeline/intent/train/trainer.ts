@@ -11,7 +11,7 @@ import {
   ONNX_OPSET,
   OUTPUT_NAME,
 } from '../onnx/networkGraph.js';
-import { mulberry32 } from '../prng.js';
+import { mulberry32 } from '../../../lib/prng.js';
 import { fitTemperature } from './calibrate.js';
 import { toSparse, trainDenseNetwork } from './denseTrainer.js';
 import { stratifiedSplit } from './split.js';

@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded PRNG, so that splits and training are reproducible. */
+/** mulberry32: a small seeded PRNG, so animation, data splits and training are reproducible. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
