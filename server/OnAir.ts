@@ -8,6 +8,7 @@ import { BatchQueues } from '../pipeline/jobs/BatchQueues.js';
 import { BatchWorkers } from '../pipeline/jobs/BatchWorkers.js';
 import { openAssetStore } from '../pipeline/jobs/JobContext.js';
 import { PayloadReader, RESOLUTIONS, type Resolution } from '../pipeline/jobs/payloads.js';
+import { Brain } from '../pipeline/brain/Brain.js';
 import { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
 import { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
 import { loadPersonas, type PersonaCatalog } from '../pipeline/persona/index.js';
@@ -50,6 +51,7 @@ interface Parts {
   workers: BatchWorkers | undefined;
   speechCache: SpeechCache;
   rigs: RigProvider;
+  brain: Brain;
 }
 
 /** The composition root: one OnAir server with its Redis, SFU, TTS, shows, HTTP API and sockets. */
@@ -91,6 +93,7 @@ export class OnAir {
       personas.logosDir,
     );
     const speechCache = new SpeechCache(store);
+    const brain = await Brain.create(config.llm);
     const shows = new ShowManager({
       sfu,
       store: new ShowStore(redis.client),
@@ -103,9 +106,10 @@ export class OnAir {
       tts,
       rigs,
       speechCache,
+      brain,
     });
     const io = new SocketServer(app.server, { maxHttpBufferSize: 16 * 1024, serveClient: true });
-    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs });
+    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
     return onair;
@@ -143,7 +147,7 @@ export class OnAir {
   }
 
   close(): Promise<void> {
-    const { shows, io, app, sfu, tts, redis, workers, queues, queueConnection } = this.parts;
+    const { shows, io, app, sfu, tts, redis, workers, queues, queueConnection, brain } = this.parts;
     this.closing ??= (async () => {
       await shows.endAll();
       io.disconnectSockets(true);
@@ -153,6 +157,7 @@ export class OnAir {
       await queues.close();
       queueConnection.disconnect();
       await tts.close();
+      await brain.close();
       await redis.close();
     })();
     return this.closing;
@@ -162,6 +167,7 @@ export class OnAir {
     const { app, config, sfu, shows, encoderChoice, redis, io, personas, queues, store, speechCache, rigs } = this.parts;
     const auth = new Authenticator(config.hostToken, config.producerToken, new ViewerTokens(config.viewerTokenSecret));
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
+    shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics });
     registerShowRoutes(app, shows, auth);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { StoreSettings } from '../pipeline/jobs/JobContext.js';
 import { workerOptionsFromEnv } from '../pipeline/jobs/workerConfig.js';
+import { llmConfigFromEnv, type LlmConfig } from '../pipeline/script/index.js';
 import type { VideoCodecName } from './sfu/Sfu.js';
 
 export class ConfigError extends Error {
@@ -37,6 +38,8 @@ export interface Config {
   demoShow: boolean;
   defaultPersona: string;
   logLevel: string;
+  /** An OpenAI-compatible chat completions endpoint for low-confidence prompts; off when unset. */
+  llm: LlmConfig | undefined;
   batch: {
     queuePrefix: string;
     /** Run one batch worker inside the server process. */
@@ -83,8 +86,18 @@ export function loadConfig(env: Env = process.env): Config {
     demoShow: bool(env, 'DEMO_SHOW', true),
     defaultPersona: slug(env, 'DEFAULT_PERSONA', 'ava'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    llm: llmSettings(env),
     batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
   };
+}
+
+function llmSettings(env: Env): LlmConfig | undefined {
+  try {
+    return llmConfigFromEnv(env);
+  } catch (error) {
+    const { variable = 'LLM_URL', message } = error as { variable?: string; message: string };
+    throw new ConfigError(variable, message.replace(`${variable}: `, ''));
+  }
 }
 
 /** The settings the server shares with `npm run worker` processes, read by the same code. */

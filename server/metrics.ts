@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TraceObserver } from '../pipeline/brain/StageTrace.js';
 import type { VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
 import type { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
 import type { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
@@ -137,7 +138,25 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     [{ source: 'built_on_demand' }, rigs.stats.builtOnDemand],
   ]);
 
-  return { registry, whepRequests };
+  const stageDuration = new Histogram({
+    name: 'onair_stage_duration_seconds',
+    help: 'Time a cue spent in each pipeline stage',
+    labelNames: ['stage'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'onair_fallbacks_total',
+    help: 'Fallback ladder steps taken, by the stage that failed and the tier that served',
+    labelNames: ['stage', 'to'],
+    registers: [registry],
+  });
+  const traceObserver: TraceObserver = {
+    span: (stage, seconds) => stageDuration.observe({ stage }, seconds),
+    fallback: (stage, to) => fallbacks.inc({ stage, to }),
+  };
+
+  return { registry, whepRequests, traceObserver };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -64,9 +64,24 @@ function showCueError(error) {
 function renderCue(cue) {
   const existing = cueList.querySelector(`li[data-cue-id="${cue.id}"]`);
   const detail = cue.state === 'speaking' ? ` @ ${(cue.streamTimeMs / 1000).toFixed(2)} s` : cue.reason ? ` (${cue.reason})` : '';
-  const item = el('li', { 'data-cue-id': cue.id, 'data-state': cue.state }, el('span', { class: 'state', text: cue.state + detail }), el('span', { text: `${cue.personaId}: ${cue.text}` }));
+  const what = cue.kind === 'prompt' ? `${cue.prompt} → ${cue.intent ? `${cue.intent.intent} ${(cue.intent.confidence * 100).toFixed(0)}%` : '…'}: ` : '';
+  const item = el('li', { 'data-cue-id': cue.id, 'data-state': cue.state }, el('span', { class: 'state', text: cue.state + detail }), el('span', { class: 'line', text: `${cue.personaId}: ${what}${cue.text}` }));
+  if (cue.state === 'awaiting_approval') item.append(approvalControls(cue));
   if (existing) existing.replaceWith(item);
   else cueList.append(item);
+}
+
+function approvalControls(cue) {
+  const edit = el('input', { class: 'approval-text', maxlength: '1000' });
+  edit.value = cue.text;
+  const decide = (action, body) => api.call('POST', `/api/shows/${selected}/cues/${cue.id}/${action}`, body).then(renderCue, showCueError);
+  return el(
+    'div',
+    { class: 'row approval' },
+    edit,
+    el('button', { type: 'button', class: 'approve', text: 'Approve', onclick: () => decide('approve', { text: edit.value }) }),
+    el('button', { type: 'button', class: 'danger reject', text: 'Reject', onclick: () => decide('reject') }),
+  );
 }
 
 socket.on('cue', (cue) => cue.showId === selected && renderCue(cue));
@@ -92,6 +107,23 @@ document.getElementById('cue-form').addEventListener('submit', async (event) => 
     showCueError(error);
   }
 });
+
+document.getElementById('prompt').addEventListener('click', async () => {
+  const text = document.getElementById('cue-text');
+  const topic = document.getElementById('cue-topic').value.trim();
+  try {
+    const cue = await api.call('POST', `/api/shows/${selected}/cues`, { prompt: text.value, ...(topic && { context: { topic } }) });
+    renderCue(cue);
+    text.value = '';
+    showCueError(null);
+  } catch (error) {
+    showCueError(error);
+  }
+});
+
+document.getElementById('approval').addEventListener('change', (event) =>
+  api.call('PUT', `/api/shows/${selected}/approval`, { enabled: event.target.checked }).catch(showCueError),
+);
 
 document.getElementById('interrupt').addEventListener('click', () => emit('interrupt', { showId: selected }).catch(showCueError));
 

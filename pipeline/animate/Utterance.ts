@@ -25,8 +25,11 @@ export interface Utterance {
   words: WordMark[];
 }
 
-/** Collects a TTS stream into an utterance at 48 kHz. */
-export async function buildUtterance(chunks: AsyncIterable<TtsChunk>, onFirstChunk?: () => void): Promise<Utterance> {
+/**
+ * Collects a TTS stream into an utterance at 48 kHz. `onSynthesized` fires when the engine
+ * is done, before the viseme and word tracks are built (the animate stage).
+ */
+export async function buildUtterance(chunks: AsyncIterable<TtsChunk>, onFirstChunk?: () => void, onSynthesized?: () => void): Promise<Utterance> {
   let resampler: Resampler | undefined;
   let ratio = 1;
   const parts: Int16Array[] = [];
@@ -46,6 +49,7 @@ export async function buildUtterance(chunks: AsyncIterable<TtsChunk>, onFirstChu
     }
   }
   if (resampler) parts.push(resampler.flush());
+  onSynthesized?.();
   const pcm = concat(parts);
   return { pcm, visemes: visemeTimeline(phonemes, pcm.length), words: markStress(words, pcm) };
 }

@@ -12,6 +12,8 @@ export interface JobStatus {
   state: string;
   progress: number;
   attemptsMade: number;
+  /** Times a worker picked the job up: 1 for a job failed as unrecoverable. */
+  attemptsStarted: number;
   data: unknown;
   result?: unknown;
   failedReason?: string;
@@ -163,6 +165,7 @@ export class BatchQueues {
       state,
       progress: typeof job.progress === 'number' ? job.progress : 0,
       attemptsMade: job.attemptsMade,
+      attemptsStarted: job.attemptsStarted,
       data: job.data,
       createdAt: job.timestamp,
       ...(job.returnvalue !== undefined && job.returnvalue !== null && { result: job.returnvalue }),

@@ -5,6 +5,8 @@ import type { VideoEncoderChoice } from '../../pipeline/encode/selectVideoEncode
 import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
 import type { RigProvider } from '../../pipeline/lanes/live/RigProvider.js';
 import type { SpeechCache } from '../../pipeline/lanes/live/SpeechCache.js';
+import type { Brain } from '../../pipeline/brain/Brain.js';
+import type { TraceObserver } from '../../pipeline/brain/StageTrace.js';
 import type { PersonaCatalog } from '../../pipeline/persona/index.js';
 import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
 import { TestCard } from '../../renderer/testcard/TestCard.js';
@@ -28,6 +30,7 @@ export interface ShowManagerOptions {
   tts: TtsEngine;
   rigs: RigProvider;
   speechCache?: SpeechCache;
+  brain?: Brain;
 }
 
 export interface CreateShowOptions {
@@ -40,6 +43,8 @@ export interface CreateShowOptions {
 /** The shows running in this process; several run at once, each with its own stream. */
 export class ShowManager {
   private readonly shows = new Map<string, Show>();
+  /** Where cue traces report their stage timings and fallbacks (the metrics). */
+  traceObserver: TraceObserver | undefined;
 
   constructor(private readonly options: ShowManagerOptions) {}
 
@@ -62,11 +67,15 @@ export class ShowManager {
   }
 
   private async presenter(showId: string, personaId = this.options.defaultPersona): Promise<Pick<ShowDeps, 'source' | 'cues'>> {
-    const { personas, settings, tts, rigs, speechCache } = this.options;
+    const { personas, settings, tts, rigs, speechCache, brain } = this.options;
     const persona = personas.get(personaId);
     const sizes = [settings, { width: settings.width / 2, height: settings.height / 2 }];
     const source = await PresenterSource.create(personas.list(), persona, sizes, parseInt(showId.slice(0, 8), 16), (p, size) => rigs.rig(p, size));
-    return { source, cues: new CueRunner({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }) }) };
+    const traceObserver = this.traceObserver;
+    return {
+      source,
+      cues: new CueRunner({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }), ...(brain && { brain }), ...(traceObserver && { traceObserver }) }),
+    };
   }
 
   /** A live show in this process, or undefined. */

@@ -47,6 +47,7 @@ interface Job {
   state: string;
   progress: number;
   attemptsMade: number;
+  attemptsStarted: number;
   result?: { asset: string; voiceAsset: string; durationMs: number };
   failedReason?: string;
   children?: { done: number; total: number };
@@ -106,7 +107,7 @@ test('bad job input gets a clear 400 at the API, and a failed job without retrie
     for (const [i, job] of bad.entries()) {
       const result = await finished('clip-render', job.id!);
       assert.equal(result.state, 'failed');
-      assert.equal(result.attemptsMade, 1, 'an unrecoverable payload is not retried');
+      assert.equal(result.attemptsStarted, 1, 'an unrecoverable payload is not retried');
       assert.match(result.failedReason!, new RegExp(cases[i]![1]));
     }
   } finally {

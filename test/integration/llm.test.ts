@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadPersonas } from '../../pipeline/persona/index.js';
+import { FakeChatCompletions, type Scenario } from '../helpers/fakeChatCompletions.js';
 import {
   LlmScripter,
   LlmUnavailableError,
@@ -15,92 +14,18 @@ import {
   TemplateScripter,
   VIEWER_CLOSE,
   VIEWER_OPEN,
-  type ChatMessage,
   type ShowContext,
 } from '../../pipeline/script/index.js';
 
-/** How the fake Chat Completions server answers a model name. */
-interface Scenario {
-  status?: number;
-  contentType?: string;
-  firstDelayMs?: number;
-  chunkDelayMs?: number;
-  chunks?: string[];
-  /** Raw SSE text written instead of content chunks. */
-  raw?: string;
-  done?: boolean;
-  /** Destroy the socket after the chunks instead of ending the stream. */
-  reset?: boolean;
-}
-
-interface Recorded {
-  model: string;
-  body: { model: string; stream: boolean; max_tokens: number; messages: ChatMessage[] };
-  authorization?: string;
-  closedEarly: boolean;
-  startedAt: number;
-  finishedAt?: number;
-}
-
-const scenarios = new Map<string, Scenario>();
-const requests: Recorded[] = [];
-let server: Server;
+let fake: FakeChatCompletions;
 let baseUrl: string;
 
-const chunk = (content: string) =>
-  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'fake', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
-const roleChunk = `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] })}\n\n`;
-
-async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let text = '';
-  for await (const part of req) text += String(part);
-  const body = JSON.parse(text) as Recorded['body'];
-  const record: Recorded = { model: body.model, body, closedEarly: false, startedAt: Date.now() };
-  if (req.headers.authorization) record.authorization = req.headers.authorization;
-  requests.push(record);
-  // Pending delays end with the connection, so that nothing outlives the test.
-  const closed = new AbortController();
-  const pause = (ms: number) => sleep(ms, undefined, { signal: closed.signal });
-  res.on('close', () => {
-    record.closedEarly = !res.writableFinished;
-    closed.abort();
-  });
-  const s = scenarios.get(body.model) ?? {};
-  res.writeHead(s.status ?? 200, {
-    'content-type': s.contentType ?? 'text/event-stream',
-    'cache-control': 'no-cache',
-  });
-  res.write(': keep-alive comment\n\n');
-  res.write(roleChunk);
-  await pause(s.firstDelayMs ?? 0);
-  if (s.raw !== undefined) res.write(s.raw);
-  for (const [i, content] of (s.chunks ?? []).entries()) {
-    if (i > 0) await pause(s.chunkDelayMs ?? 0);
-    res.write(chunk(content));
-  }
-  if (res.destroyed) return;
-  if (s.reset) {
-    await pause(20);
-    res.socket?.destroy();
-    return;
-  }
-  if (s.done ?? true) res.write('data: [DONE]\n\n');
-  record.finishedAt = Date.now();
-  res.end();
-}
-
 before(async () => {
-  server = createServer((req, res) => {
-    answer(req, res).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake = await FakeChatCompletions.start();
+  baseUrl = fake.url;
 });
 
-after(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+after(() => fake.close());
 
 const personas = loadPersonas();
 const ava = personas.get('ava');
@@ -109,7 +34,7 @@ const templates = new TemplateScripter(loadTemplates());
 const policy = new PolicyFilter(loadPolicy());
 
 function llmFor(model: string, scenario: Scenario, budgetMs = 1_000): LlmScripter {
-  scenarios.set(model, scenario);
+  fake.scenarios.set(model, scenario);
   return new LlmScripter({
     url: baseUrl,
     model,
@@ -119,7 +44,7 @@ function llmFor(model: string, scenario: Scenario, budgetMs = 1_000): LlmScripte
   });
 }
 
-const lastRequest = (model: string) => requests.filter((r) => r.model === model).at(-1);
+const lastRequest = (model: string) => fake.requests.filter((r) => r.model === model).at(-1);
 const uncertain = { intent: 'explain' as const, confidence: 0.3, version: 'intent-v3' };
 
 async function failure(llm: LlmScripter, context: ShowContext = {}): Promise<LlmUnavailableError> {

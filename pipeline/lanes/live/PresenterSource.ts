@@ -2,6 +2,7 @@ import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
 import { Animator } from '../../animate/Animator.js';
 import type { Utterance } from '../../animate/Utterance.js';
+import { AUDIO_SAMPLE_RATE } from '../../encode/EncoderSettings.js';
 import type { Persona } from '../../persona/index.js';
 import type { FrameTime, MediaSource } from './MediaSource.js';
 
@@ -33,6 +34,8 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   private readonly queue: SpeechItem[] = [];
   private current: OnAir | undefined;
   private readonly interrupted: string[] = [];
+  private pendingCaption: { text: string; durationMs: number } | undefined;
+  private captionUntilSample: number | undefined;
   private compositor: Compositor;
 
   private height_: number;
@@ -101,6 +104,15 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
     return this.compositor.atlas.faceSafeArea;
   }
 
+  /**
+   * Shows `text` in the lower third instead of the presenter's name and title for a while:
+   * the fallback ladder's text-only overlay when a line cannot be spoken.
+   */
+  caption(text: string, durationMs: number): void {
+    this.captionUntilSample = undefined;
+    this.pendingCaption = { text, durationMs };
+  }
+
   enqueue(item: SpeechItem): void {
     this.queue.push(item);
   }
@@ -114,6 +126,7 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   }
 
   advance(frame: FrameTime): void {
+    this.advanceCaption(frame);
     for (const id of this.interrupted.splice(0)) this.safeEmit('speechend', id, frame, true);
     if (this.current && frame.startSample - this.current.startSample >= this.current.item.utterance.pcm.length) {
       this.safeEmit('speechend', this.current.item.id, frame, false);
@@ -124,6 +137,19 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
       this.current = { item, startSample: frame.startSample };
       this.compositor = this.compositors.get(rigKey(item.persona.id, this.height_)) ?? this.compositor;
       this.safeEmit('speechstart', item.id, frame);
+    }
+  }
+
+  private advanceCaption(frame: FrameTime): void {
+    const persona = this.compositor.atlas.persona;
+    if (this.pendingCaption) {
+      const { text, durationMs } = this.pendingCaption;
+      this.pendingCaption = undefined;
+      this.captionUntilSample = frame.startSample + (durationMs * AUDIO_SAMPLE_RATE) / 1000;
+      this.compositor.setLowerThird({ name: persona.branding.presenterName, title: text });
+    } else if (this.captionUntilSample !== undefined && frame.startSample >= this.captionUntilSample) {
+      this.captionUntilSample = undefined;
+      this.compositor.setLowerThird(presenterLowerThird(persona));
     }
   }
 

@@ -1,18 +1,52 @@
 import type { FastifyInstance } from 'fastify';
 import type { PersonaCatalog } from '../../../pipeline/persona/index.js';
+import type { ShowContext } from '../../../pipeline/script/index.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { Show } from '../../shows/Show.js';
 import type { ShowManager } from '../../shows/ShowManager.js';
 import { ApiError } from '../ApiError.js';
 
+const shortText = { type: 'string', maxLength: 200 } as const;
+
+/** What the host tells the brain about the show; every field is optional plain text. */
+export const showContextSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    topic: shortText,
+    region: { type: 'string', maxLength: 8 },
+    offer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: shortText, pitch: shortText, sponsor: shortText },
+    },
+  },
+} as const;
+
+/** `{text}` is said as it is; `{prompt}` goes through intent → script. */
 const cueSchema = {
   body: {
     type: 'object',
     additionalProperties: false,
-    required: ['text'],
-    properties: { text: { type: 'string' }, persona: { type: 'string', maxLength: 40 } },
+    properties: {
+      text: { type: 'string' },
+      prompt: { type: 'string' },
+      persona: { type: 'string', maxLength: 40 },
+      context: showContextSchema,
+    },
   },
 } as const;
+
+const approveSchema = {
+  body: { type: 'object', additionalProperties: false, properties: { text: { type: 'string' } } },
+} as const;
+
+const approvalSchema = {
+  body: { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
+} as const;
+
+type CueBody = { text?: string; prompt?: string; persona?: string; context?: ShowContext };
 
 const personaSchema = {
   body: { type: 'object', additionalProperties: false, required: ['persona'], properties: { persona: { type: 'string', maxLength: 40 } } },
@@ -31,15 +65,43 @@ export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, pers
     return { personas: personas.list().map(({ id, name, language, tone }) => ({ id, name, language, tone })) };
   });
 
-  app.post<{ Params: { id: string }; Body: { text: string; persona?: string } }>(
-    '/api/shows/:id/cues',
-    { schema: cueSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      auth.require(request, 'host');
-      const show = await presenterShow(request.params.id);
-      return reply.code(202).send(show.cues.submit(request.body.text, request.body.persona));
-    },
-  );
+  app.post<{ Params: { id: string }; Body: CueBody }>('/api/shows/:id/cues', { schema: cueSchema, bodyLimit: 16 * 1024 }, async (request, reply) => {
+    auth.require(request, 'host');
+    const show = await presenterShow(request.params.id);
+    const { text, prompt, persona, context } = request.body;
+    if ((text === undefined) === (prompt === undefined)) throw new ApiError(400, 'INVALID_REQUEST', 'send either "text" (said as it is) or "prompt" (the presenter decides)');
+    if (text !== undefined && context !== undefined) throw new ApiError(400, 'INVALID_REQUEST', '"context" goes with "prompt"');
+    return reply.code(202).send(text !== undefined ? show.cues.submit(text, persona) : show.cues.prompt(prompt, persona, context));
+  });
+
+  app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/trace', async (request) => {
+    auth.require(request, 'host', 'producer');
+    const trace = (await presenterShow(request.params.id)).cues.trace(request.params.cueId);
+    if (!trace) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    return trace;
+  });
+
+  app.put<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/shows/:id/approval', { schema: approvalSchema }, async (request) => {
+    auth.require(request, 'host');
+    const show = await presenterShow(request.params.id);
+    show.cues.approvalMode = request.body.enabled;
+    return { approval: show.cues.approvalMode };
+  });
+
+  app.post<{ Params: { id: string; cueId: string }; Body: { text?: string } }>('/api/shows/:id/cues/:cueId/approve', { schema: approveSchema }, async (request) => {
+    auth.require(request, 'host');
+    const cues = (await presenterShow(request.params.id)).cues;
+    const current = cues.get(request.params.cueId);
+    if (!current) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    return cues.decide(current.id, { text: request.body?.text ?? current.text });
+  });
+
+  app.post<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/reject', async (request) => {
+    auth.require(request, 'host');
+    const cues = (await presenterShow(request.params.id)).cues;
+    if (!cues.get(request.params.cueId)) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    return cues.decide(request.params.cueId, null);
+  });
 
   app.get<{ Params: { id: string } }>('/api/shows/:id/cues', async (request) => {
     auth.require(request, 'host', 'producer');

@@ -1,4 +1,7 @@
-export type CueState = 'queued' | 'speaking' | 'done' | 'interrupted' | 'failed';
+export type CueState = 'queued' | 'awaiting_approval' | 'speaking' | 'done' | 'interrupted' | 'failed' | 'refused';
+
+/** `say`: the host's own words, spoken as they are. `prompt`: intent → script → speech. */
+export type CueKind = 'say' | 'prompt';
 
 export interface CueTimings {
   /** Wall clock (epoch ms) when the cue arrived. */
@@ -15,7 +18,15 @@ export interface CueTimings {
 export interface Cue {
   id: string;
   showId: string;
+  kind: CueKind;
+  /** What is (or will be) spoken; for a prompt, filled in as the script is written. */
   text: string;
+  /** The host's prompt (prompt cues). */
+  prompt?: string;
+  intent?: { intent: string; confidence: number; version: string };
+  /** How the script was written: its path, fallback and audit records (prompt cues). */
+  script?: { path: string; fallback: string; fallbackReason?: string; audits: unknown[] };
+  traceId: string;
   personaId: string;
   state: CueState;
   /** Why it failed or was interrupted. */
@@ -29,4 +40,4 @@ export interface Cue {
   timings: CueTimings;
 }
 
-export const FINAL_STATES: readonly CueState[] = ['done', 'interrupted', 'failed'];
+export const FINAL_STATES: readonly CueState[] = ['done', 'interrupted', 'failed', 'refused'];

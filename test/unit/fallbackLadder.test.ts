@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
+import type { FrameTime } from '../../pipeline/lanes/live/MediaSource.js';
+import { loadPersonas } from '../../pipeline/persona/index.js';
+import { TtsAbortedError } from '../../pipeline/tts/errors.js';
+import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
+import { CueRunner } from '../../server/shows/cues/CueRunner.js';
+import { waitUntil } from '../helpers/batch.js';
+
+const frame = (index: number): FrameTime => ({ index, startSample: index * 1600, streamTimeMs: (index * 1000) / 30 });
+
+/** A TTS stage that never answers, as a hung engine would: only its abort ends it. */
+const stuckTts: TtsEngine = {
+  name: 'stuck',
+  // eslint-disable-next-line require-yield -- it never gets to yield
+  async *synthesize(_text, _voice, signal) {
+    await new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new TtsAbortedError()), { once: true }));
+  },
+  close: async () => undefined,
+};
+
+/** Rows of the lower third, where the presenter's name and title (or a caption) are burned in. */
+function lowerThird(rgba: Buffer): Buffer {
+  const rowBytes = 640 * 4;
+  return rgba.subarray(rowBytes * 280, rowBytes * 350);
+}
+
+test('a line the TTS stage cannot speak in time goes out as a text overlay, and the trace says so', async () => {
+  const personas = loadPersonas();
+  const persona = personas.get('ava');
+  const presenter = await PresenterSource.create([persona], persona, [{ width: 640, height: 360 }], 1);
+  const runner = new CueRunner({ showId: 'fallback', tts: stuckTts, presenter, personas, persona });
+  // The same seed animates the same way: the reference shows what the frame looks like uncaptioned.
+  const reference = await PresenterSource.create([persona], persona, [{ width: 640, height: 360 }], 1);
+  const plain = (f: FrameTime) => (reference.advance(f), Buffer.from(lowerThird(reference.renderVideo(f))));
+
+  const cue = runner.submit('The engine is stuck, so read this instead.');
+  await waitUntil(() => runner.get(cue.id)?.state === 'done', 5_000, 'the cue to fall back');
+  assert.equal(runner.get(cue.id)?.reason, 'shown as a text overlay');
+  assert.deepEqual(runner.trace(cue.id)!.fallbacks.map((f) => [f.stage, f.to, f.reason]), [['tts', 'text-overlay', 'TTS_ABORTED']]);
+
+  presenter.advance(frame(1));
+  const captioned = Buffer.from(lowerThird(presenter.renderVideo(frame(1))));
+  assert.ok(!captioned.equals(plain(frame(1))), 'the caption replaced the lower third');
+  const after = frame(1 + Math.ceil(('The engine is stuck, so read this instead.'.length * 60 * 30) / 1000) + 1);
+  presenter.advance(after);
+  assert.ok(Buffer.from(lowerThird(presenter.renderVideo(after))).equals(plain(after)), 'and gave it back afterwards');
+});
