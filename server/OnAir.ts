@@ -32,6 +32,7 @@ import { ShowPrepIndex } from './shows/ShowPrepIndex.js';
 import { ShowStore } from './shows/ShowStore.js';
 import { registerHostNamespace } from './signalling/hostNamespace.js';
 import { registerProducerNamespace } from './signalling/producerNamespace.js';
+import { registerViewerNamespace } from './signalling/viewerNamespace.js';
 import { registerWhepRoutes } from './signalling/whepRoutes.js';
 import { WeriftSfu } from './sfu/werift/WeriftSfu.js';
 
@@ -178,6 +179,7 @@ export class OnAir {
     await registerAdminRoutes(app, queues.all, auth, config.producerToken);
     registerHostNamespace(io, shows, config.hostToken);
     registerProducerNamespace(io, queues, config.producerToken);
+    registerViewerNamespace(io, shows, auth.viewerTokens);
     await registerPageRoutes(app, CLIENT_DIR);
   }
 }

@@ -61,8 +61,10 @@ function showCueError(error) {
   cueError.textContent = error ? `${error.code}: ${error.message}` : '';
 }
 
-function renderCue(cue) {
+/** `fromReply`: a snapshot from an HTTP reply, which the socket's newer events may have overtaken. */
+function renderCue(cue, fromReply = false) {
   const existing = cueList.querySelector(`li[data-cue-id="${cue.id}"]`);
+  if (existing && fromReply) return;
   const detail = cue.state === 'speaking' ? ` @ ${(cue.streamTimeMs / 1000).toFixed(2)} s` : cue.reason ? ` (${cue.reason})` : '';
   const what = cue.kind === 'prompt' ? `${cue.prompt} → ${cue.intent ? `${cue.intent.intent} ${(cue.intent.confidence * 100).toFixed(0)}%` : '…'}: ` : '';
   const item = el('li', { 'data-cue-id': cue.id, 'data-state': cue.state }, el('span', { class: 'state', text: cue.state + detail }), el('span', { class: 'line', text: `${cue.personaId}: ${what}${cue.text}` }));
@@ -74,7 +76,7 @@ function renderCue(cue) {
 function approvalControls(cue) {
   const edit = el('input', { class: 'approval-text', maxlength: '1000' });
   edit.value = cue.text;
-  const decide = (action, body) => api.call('POST', `/api/shows/${selected}/cues/${cue.id}/${action}`, body).then(renderCue, showCueError);
+  const decide = (action, body) => api.call('POST', `/api/shows/${selected}/cues/${cue.id}/${action}`, body).catch(showCueError);
   return el(
     'div',
     { class: 'row approval' },
@@ -85,6 +87,34 @@ function approvalControls(cue) {
 }
 
 socket.on('cue', (cue) => cue.showId === selected && renderCue(cue));
+
+const questionList = document.getElementById('questions');
+
+/** Viewer chat with the intent model's reading; the host picks which questions the presenter answers. */
+function renderChatLine(line) {
+  const who = line.displayName ?? `viewer ${line.viewerId.slice(0, 6)}`;
+  const item = el(
+    'li',
+    { 'data-line-id': line.id, 'data-intent': line.intent },
+    el('span', { class: 'state', text: `${line.intent} ${(line.confidence * 100).toFixed(0)}%` }),
+    el('span', { class: 'line', text: `${who}: ${line.text}` }),
+  );
+  if (line.question && line.intent !== 'off_policy') {
+    item.append(el('button', { type: 'button', class: 'answer', text: 'Answer', onclick: () => answer(line) }));
+  }
+  questionList.prepend(item);
+  while (questionList.children.length > 50) questionList.lastElementChild.remove();
+}
+
+async function answer(line) {
+  try {
+    renderCue(await api.call('POST', `/api/shows/${selected}/chat/${line.id}/answer`), true);
+  } catch (error) {
+    showCueError(error);
+  }
+}
+
+socket.on('chat', (line) => line.showId === selected && renderChatLine(line));
 
 async function loadPersonas() {
   try {
@@ -113,7 +143,7 @@ document.getElementById('prompt').addEventListener('click', async () => {
   const topic = document.getElementById('cue-topic').value.trim();
   try {
     const cue = await api.call('POST', `/api/shows/${selected}/cues`, { prompt: text.value, ...(topic && { context: { topic } }) });
-    renderCue(cue);
+    renderCue(cue, true);
     text.value = '';
     showCueError(null);
   } catch (error) {
@@ -129,11 +159,29 @@ document.getElementById('interrupt').addEventListener('click', () => emit('inter
 
 personaSelect.addEventListener('change', () => emit('persona', { showId: selected, persona: personaSelect.value }).catch(showCueError));
 
+/** Joins the show's live cue and chat events; again after every reconnect, which loses the room. */
+async function watch(showId) {
+  cueList.dataset.watching = '';
+  try {
+    const { cues, chat } = await emit('watch', { showId });
+    if (showId !== selected) return;
+    cues.forEach(renderCue);
+    questionList.replaceChildren();
+    chat.forEach(renderChatLine);
+    cueList.dataset.watching = showId;
+  } catch (error) {
+    showCueError(error);
+  }
+}
+
+socket.on('connect', () => selected && void watch(selected));
+
 async function select(show) {
   selected = show.id;
   cueList.replaceChildren();
+  questionList.replaceChildren();
   if (show.presenter) personaSelect.value = show.presenter.persona;
-  emit('watch', { showId: show.id }).then(({ cues }) => cues.forEach(renderCue), showCueError);
+  void watch(show.id);
   document.getElementById('preview-title').textContent = `— ${show.title}`;
   await previewClient?.stop();
   previewClient = new WhepClient(`/whep/${show.id}`, {

@@ -38,5 +38,38 @@ unmuteButton.addEventListener('click', () => {
   void video.play();
 });
 
-window.onair = { client, video };
+const chatForm = document.getElementById('chat');
+const chatStatus = document.getElementById('chat-status');
+let chat = null;
+
+/** Chat joins once the WHEP session has given this viewer its signed token. */
+function connectChat() {
+  if (chat || !client.token) return;
+  chat = window.io('/viewer', { auth: { token: client.token } });
+  chat.on('connect', () => {
+    chatForm.hidden = false;
+    void sendJoin();
+  });
+  chat.on('connect_error', (error) => (chatStatus.textContent = error.message));
+}
+
+const emit = (event, payload) => new Promise((resolve) => chat.emit(event, payload, resolve));
+
+function sendJoin() {
+  const displayName = document.getElementById('chat-name').value.trim();
+  return emit('join', { consent: document.getElementById('chat-consent').checked, ...(displayName && { displayName }) });
+}
+
+chatForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = document.getElementById('chat-text');
+  await sendJoin();
+  const reply = await emit('chat', { text: input.value });
+  chatStatus.textContent = reply.ok ? 'sent' : `${reply.error.code}: ${reply.error.message}`;
+  if (reply.ok) input.value = '';
+});
+
+new MutationObserver(() => stateLabel.dataset.state === 'connected' && connectChat()).observe(stateLabel, { attributes: true });
+
+window.onair = { client, video, get chat() { return chat; } };
 void client.start();

@@ -1,5 +1,6 @@
 import type { IntentResult } from '../intent/IntentModel.js';
 import { IntentModel } from '../intent/IntentModel.js';
+import type { Intent } from '../intent/intents.js';
 import type { Persona } from '../persona/index.js';
 import { LlmScripter, loadPolicy, loadTemplates, PolicyFilter, ScriptStage, TemplateScripter, type ClassifiedIntent, type LlmConfig, type ScriptOutcome, type ShowContext } from '../script/index.js';
 import type { StageTrace } from './StageTrace.js';
@@ -37,8 +38,10 @@ export class Brain {
     return this.intents.classify(text);
   }
 
-  async think(prompt: string, persona: Persona, context: ShowContext, trace: StageTrace, signal: AbortSignal): Promise<Thought> {
-    const classified = await this.classifyStage(prompt, trace);
+  /** `hostIntent`: what the host says the prompt is; the classifier can still refuse it as off_policy. */
+  async think(prompt: string, persona: Persona, context: ShowContext, trace: StageTrace, signal: AbortSignal, hostIntent?: Intent): Promise<Thought> {
+    const model = await this.classifyStage(prompt, trace);
+    const classified = hostIntent && model.intent !== 'off_policy' ? { intent: hostIntent, confidence: 1, version: model.version } : model;
     const scriptStart = trace.now();
     const run = this.script.run({ classified, persona, context, traceId: trace.id, signal });
     const outcome = run.outcome.then((result) => {

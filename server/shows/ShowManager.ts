@@ -12,6 +12,7 @@ import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
 import { TestCard } from '../../renderer/testcard/TestCard.js';
 import { ApiError } from '../http/ApiError.js';
 import type { Sfu } from '../sfu/Sfu.js';
+import { ViewerChat } from './chat/ViewerChat.js';
 import { CueRunner } from './cues/CueRunner.js';
 import { Show, type ShowDeps, type ShowRecord } from './Show.js';
 import type { ShowStore } from './ShowStore.js';
@@ -43,6 +44,7 @@ export interface CreateShowOptions {
 /** The shows running in this process; several run at once, each with its own stream. */
 export class ShowManager {
   private readonly shows = new Map<string, Show>();
+  private readonly chats = new Map<string, ViewerChat>();
   /** Where cue traces report their stage timings and fallbacks (the metrics). */
   traceObserver: TraceObserver | undefined;
 
@@ -57,6 +59,8 @@ export class ShowManager {
     const media = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
     const show = await Show.start(id, title, { sfu, settings, encoderChoice, ...media });
     this.shows.set(id, show);
+    const { brain } = this.options;
+    if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text)));
     const log = logger.child({ showId: id });
     show.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
     show.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));
@@ -76,6 +80,11 @@ export class ShowManager {
       source,
       cues: new CueRunner({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }), ...(brain && { brain }), ...(traceObserver && { traceObserver }) }),
     };
+  }
+
+  /** The viewer chat of a live show that has a brain to classify it. */
+  chat(id: string): ViewerChat | undefined {
+    return this.chats.get(id);
   }
 
   /** A live show in this process, or undefined. */
@@ -105,6 +114,7 @@ export class ShowManager {
   async end(id: string): Promise<ShowRecord> {
     const show = await this.requireLive(id);
     this.shows.delete(id);
+    this.chats.delete(id);
     await show.end();
     await this.options.store.save(show.record()).catch(() => undefined);
     this.options.logger.info({ showId: id }, 'show ended');

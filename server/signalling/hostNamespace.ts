@@ -1,8 +1,7 @@
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
 import type { ShowManager } from '../shows/ShowManager.js';
 import { requireToken } from './requireToken.js';
-
-type Ack = (reply: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }) => void;
+import { handle } from './socketActions.js';
 
 const SHOW_ID = /^[a-z0-9]{6,32}$/;
 
@@ -21,8 +20,9 @@ export function registerHostNamespace(io: Server, shows: ShowManager, hostToken:
       if (show.cues && !watched.has(show.cues)) {
         watched.add(show.cues);
         show.cues.on('status', (cue) => host.to(`show:${show.id}`).emit('cue', cue));
+        shows.chat(show.id)?.on('line', (line) => host.to(`show:${show.id}`).emit('chat', line));
       }
-      return { cues: show.cues?.list() ?? [] };
+      return { cues: show.cues?.list() ?? [], chat: shows.chat(show.id)?.list() ?? [] };
     });
     handle(socket, 'cue', async ({ showId, text, persona }) => {
       const show = await shows.requireLive(checkShowId(showId));
@@ -40,20 +40,7 @@ export function registerHostNamespace(io: Server, shows: ShowManager, hostToken:
   return host;
 }
 
-function handle(socket: Socket, event: string, action: (payload: Record<string, unknown>) => Promise<unknown>): void {
-  socket.on(event, (payload: unknown, ack: unknown) => {
-    const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      return reply({ ok: false, error: { code: 'INVALID_REQUEST', message: `${event} expects an object` } });
-    }
-    action(payload as Record<string, unknown>).then(
-      (result) => reply({ ok: true, result }),
-      (error: Error & { code?: string }) => reply({ ok: false, error: { code: error.code ?? 'INTERNAL', message: error.message } }),
-    );
-  });
-}
-
-function checkShowId(showId: unknown): string {
+export function checkShowId(showId: unknown): string {
   if (typeof showId !== 'string' || !SHOW_ID.test(showId)) {
     throw Object.assign(new Error('showId must be a show id'), { code: 'INVALID_REQUEST' });
   }

@@ -46,6 +46,8 @@ test('an ffmpeg crash restarts within 1 s and viewers keep one continuous stream
   await viewer.waitFor(() => viewer.counts.video >= 60, 15_000, 'video before the crash');
   const show = onair.shows.live(showId)!;
   const before = viewer.counts.video;
+  const encoder = show.encoder;
+  const switchesBefore = onair.sfu.stats().ingests[0]!.sourceSwitches;
   const killedAt = performance.now();
   show.encoder.kill('SIGKILL');
   await viewer.waitFor(() => show.encoder.restarts === 1, 2_000, 'the encoder restart');
@@ -66,5 +68,8 @@ test('an ffmpeg crash restarts within 1 s and viewers keep one continuous stream
     const step = (video[i]!.header.timestamp - video[i - 1]!.header.timestamp) >>> 0;
     assert.ok(step < 90_000 * 2, `timestamps move forward without jumps (step ${step})`);
   }
-  assert.equal(onair.sfu.stats().ingests[0]!.sourceSwitches, 2, 'video and audio each bridged once');
+  const switches = onair.sfu.stats().ingests[0]!.sourceSwitches - switchesBefore;
+  // Under CPU pressure the overload policy may also swap the encoder (a resolution step): bridged the same way.
+  if (show.encoder === encoder) assert.equal(switches, 2, 'video and audio each bridged once');
+  else assert.ok(switches >= 4 && switches % 2 === 0, `video and audio bridged for each new encoder (${switches})`);
 });

@@ -60,6 +60,22 @@ export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, pers
     return show as Show & { cues: NonNullable<Show['cues']> };
   };
 
+  app.get<{ Params: { id: string } }>('/api/shows/:id/chat', async (request) => {
+    auth.require(request, 'host');
+    await presenterShow(request.params.id);
+    return { lines: shows.chat(request.params.id)?.list() ?? [] };
+  });
+
+  /** The host picks a viewer's question; the presenter answers it. */
+  app.post<{ Params: { id: string; lineId: string } }>('/api/shows/:id/chat/:lineId/answer', async (request, reply) => {
+    auth.require(request, 'host');
+    const show = await presenterShow(request.params.id);
+    const line = shows.chat(show.id)?.get(request.params.lineId);
+    if (!line) throw new ApiError(404, 'CHAT_LINE_NOT_FOUND', `chat line ${request.params.lineId} not found`);
+    const question = { text: line.text, viewerConsented: line.consented, ...(line.displayName && { viewerName: line.displayName }) };
+    return reply.code(202).send(show.cues.prompt(line.text, undefined, { question }, 'answer_question'));
+  });
+
   app.get('/api/personas', async (request) => {
     auth.require(request, 'host', 'producer');
     return { personas: personas.list().map(({ id, name, language, tone }) => ({ id, name, language, tone })) };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { buildUtterance, type Utterance } from '../../../pipeline/animate/Utterance.js';
 import type { Brain } from '../../../pipeline/brain/Brain.js';
+import type { Intent } from '../../../pipeline/intent/intents.js';
 import { StageTrace, type TraceObserver } from '../../../pipeline/brain/StageTrace.js';
 import { STAGE_BUDGETS_MS } from '../../../pipeline/brain/stages.js';
 import { AUDIO_SAMPLE_RATE } from '../../../pipeline/encode/EncoderSettings.js';
@@ -99,13 +100,17 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
 
   /** The host's own words, spoken as they are (never through the approval queue). */
   submit(text: unknown, personaId?: string): Cue {
-    return this.start('say', validateSpeechText(text), personaId, {});
+    return this.start('say', validateSpeechText(text), personaId, {}, undefined);
   }
 
-  /** "Talk about the new lens": the brain decides what to say. */
-  prompt(prompt: unknown, personaId?: string, context: ShowContext = {}): Cue {
+  /**
+   * "Talk about the new lens": the brain decides what to say. `hostIntent` is the host's
+   * own reading of the prompt (answering a picked viewer question); off-policy text is
+   * still refused whatever the host chose.
+   */
+  prompt(prompt: unknown, personaId?: string, context: ShowContext = {}, hostIntent?: Intent): Cue {
     if (!this.options.brain) throw new ApiError(409, 'SHOW_HAS_NO_BRAIN', 'this show takes only scripted cues');
-    return this.start('prompt', validateSpeechText(prompt), personaId, context);
+    return this.start('prompt', validateSpeechText(prompt), personaId, context, hostIntent);
   }
 
   /** Approves a generated line (optionally edited) or, with `null`, rejects it. */
@@ -141,7 +146,7 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     return [...this.cues.values()].map(snapshot);
   }
 
-  private start(kind: CueKind, text: string, personaId: string | undefined, context: ShowContext): Cue {
+  private start(kind: CueKind, text: string, personaId: string | undefined, context: ShowContext, hostIntent: Intent | undefined): Cue {
     const ingressStart = performance.now();
     const persona = personaId === undefined ? this.persona : this.options.personas.get(personaId);
     if (this.flights.size >= MAX_PENDING_CUES) throw new ApiError(429, 'CUE_QUEUE_FULL', `at most ${MAX_PENDING_CUES} cues may wait`);
@@ -162,16 +167,16 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     const flight: Flight = { abort: new AbortController(), trace, persona, enqueued: 0, ended: 0, scriptDone: false, captioned: 0 };
     this.flights.set(cue.id, flight);
     this.safeEmit('status', snapshot(cue));
-    this.chain = this.chain.then(() => this.prepare(cue, flight, context));
+    this.chain = this.chain.then(() => this.prepare(cue, flight, context, hostIntent));
     return snapshot(cue);
   }
 
-  private async prepare(cue: Cue, flight: Flight, context: ShowContext): Promise<void> {
+  private async prepare(cue: Cue, flight: Flight, context: ShowContext, hostIntent: Intent | undefined): Promise<void> {
     const { signal } = flight.abort;
     if (signal.aborted) return;
     const started = performance.now();
     try {
-      const lines = cue.kind === 'say' ? oneLine(cue.text) : await this.script(cue, flight, context);
+      const lines = cue.kind === 'say' ? oneLine(cue.text) : await this.script(cue, flight, context, hostIntent);
       for await (const line of lines) {
         if (signal.aborted) return;
         await this.speakLine(cue, flight, line);
@@ -189,8 +194,8 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
   }
 
   /** Intent → script; in approval mode the whole generated text waits for the host. */
-  private async script(cue: Cue, flight: Flight, context: ShowContext): Promise<AsyncIterable<string>> {
-    const thought = await this.options.brain!.think(cue.prompt!, flight.persona, context, flight.trace, flight.abort.signal);
+  private async script(cue: Cue, flight: Flight, context: ShowContext, hostIntent: Intent | undefined): Promise<AsyncIterable<string>> {
+    const thought = await this.options.brain!.think(cue.prompt!, flight.persona, context, flight.trace, flight.abort.signal, hostIntent);
     cue.intent = thought.classified;
     flight.outcome = thought.outcome.then((outcome) => {
       cue.script = { path: outcome.path, fallback: outcome.fallback, ...(outcome.fallbackReason && { fallbackReason: outcome.fallbackReason }), audits: outcome.audits };

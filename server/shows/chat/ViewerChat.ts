@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { Intent } from '../../../pipeline/intent/intents.js';
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import { TokenBucket } from './TokenBucket.js';
+
+export const MAX_CHAT_CHARS = 300;
+const HISTORY = 200;
+// C0/C1 controls, including tab and newline: a chat line is one line of text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+
+export interface ChatLine {
+  id: string;
+  showId: string;
+  viewerId: string;
+  /** Only when the viewer consented to be named on air. */
+  displayName?: string;
+  consented: boolean;
+  text: string;
+  intent: Intent;
+  confidence: number;
+  /** The model thinks the presenter could answer it. */
+  question: boolean;
+  at: number;
+}
+
+export class ChatError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChatError';
+  }
+}
+
+export type ViewerChatEvents = { line: [line: ChatLine] };
+
+/**
+ * One show's viewer chat: lines are checked, rate-limited per viewer, classified by the
+ * intent model and kept (bounded) so the host can pick questions for the presenter.
+ */
+export class ViewerChat extends EnhancedEventEmitter<ViewerChatEvents> {
+  private readonly lines = new Map<string, ChatLine>();
+  private readonly limiter = new TokenBucket(5, 0.5);
+
+  constructor(
+    readonly showId: string,
+    private readonly classify: (text: string) => Promise<{ intent: Intent; confidence: number }>,
+  ) {
+    super();
+  }
+
+  async post(viewer: { viewerId: string; displayName?: string; consented: boolean }, text: unknown): Promise<ChatLine> {
+    const checked = checkChatText(text);
+    if (!this.limiter.take(viewer.viewerId)) throw new ChatError('CHAT_RATE_LIMITED', 'too many messages; slow down');
+    const { intent, confidence } = await this.classify(checked);
+    const line: ChatLine = {
+      id: randomBytes(6).toString('hex'),
+      showId: this.showId,
+      viewerId: viewer.viewerId,
+      ...(viewer.consented && viewer.displayName && { displayName: viewer.displayName }),
+      consented: viewer.consented,
+      text: checked,
+      intent,
+      confidence,
+      question: intent === 'answer_question' || /[?¿]/.test(checked),
+      at: Date.now(),
+    };
+    this.lines.set(line.id, line);
+    if (this.lines.size > HISTORY) this.lines.delete(this.lines.keys().next().value!);
+    this.safeEmit('line', line);
+    return line;
+  }
+
+  get(id: string): ChatLine | undefined {
+    return this.lines.get(id);
+  }
+
+  list(): ChatLine[] {
+    return [...this.lines.values()];
+  }
+}
+
+export function checkChatText(text: unknown): string {
+  if (typeof text !== 'string') throw new ChatError('CHAT_INVALID', 'text must be a string');
+  if (CONTROL.test(text)) throw new ChatError('CHAT_INVALID', 'text contains control or binary characters');
+  const normalized = text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (!normalized) throw new ChatError('CHAT_EMPTY', 'text is empty');
+  if ([...normalized].length > MAX_CHAT_CHARS) throw new ChatError('CHAT_TOO_LONG', `a chat line has at most ${MAX_CHAT_CHARS} characters`);
+  return normalized;
+}
