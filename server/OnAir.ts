@@ -94,7 +94,7 @@ export class OnAir {
       personas.logosDir,
     );
     const speechCache = new SpeechCache(store);
-    const brain = await Brain.create(config.llm);
+    const brain = await Brain.create(config.llm, config.intentPlacement);
     const shows = new ShowManager({
       sfu,
       store: new ShowStore(redis.client),

@@ -40,6 +40,8 @@ export interface Config {
   logLevel: string;
   /** An OpenAI-compatible chat completions endpoint for low-confidence prompts; off when unset. */
   llm: LlmConfig | undefined;
+  /** Where the intent stage runs: this thread or a worker thread of its own. */
+  intentPlacement: 'inline' | 'worker';
   batch: {
     queuePrefix: string;
     /** Run one batch worker inside the server process. */
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultPersona: slug(env, 'DEFAULT_PERSONA', 'ava'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     llm: llmSettings(env),
+    intentPlacement: oneOf(env, 'INTENT_PLACEMENT', ['inline', 'worker'] as const, 'inline'),
     batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
   };
 }

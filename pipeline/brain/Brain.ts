@@ -1,9 +1,12 @@
 import type { IntentResult } from '../intent/IntentModel.js';
 import { IntentModel } from '../intent/IntentModel.js';
+import { IntentModelThread, type IntentClassifier } from '../intent/IntentModelThread.js';
 import type { Intent } from '../intent/intents.js';
 import type { Persona } from '../persona/index.js';
 import { LlmScripter, loadPolicy, loadTemplates, PolicyFilter, ScriptStage, TemplateScripter, type ClassifiedIntent, type LlmConfig, type ScriptOutcome, type ShowContext } from '../script/index.js';
 import type { StageTrace } from './StageTrace.js';
+
+export type IntentPlacement = 'inline' | 'worker';
 
 export interface Thought {
   classified: ClassifiedIntent;
@@ -19,13 +22,14 @@ export interface Thought {
  */
 export class Brain {
   private constructor(
-    private readonly intents: IntentModel,
+    private readonly intents: IntentClassifier,
     private readonly script: ScriptStage,
     readonly llmModel: string | undefined,
   ) {}
 
-  static async create(llm?: LlmConfig): Promise<Brain> {
-    const intents = await IntentModel.load();
+  /** `placement`: the intent stage in this thread (`inline`) or a worker thread of its own. */
+  static async create(llm?: LlmConfig, placement: IntentPlacement = 'inline'): Promise<Brain> {
+    const intents = placement === 'worker' ? await IntentModelThread.start() : await IntentModel.load();
     const script = new ScriptStage({
       templates: new TemplateScripter(loadTemplates()),
       policy: new PolicyFilter(loadPolicy()),

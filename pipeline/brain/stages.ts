@@ -5,8 +5,8 @@ export type StageName = (typeof STAGES)[number];
 /**
  * Declared budgets. `script` is the template path's; the LLM path has `LLM_BUDGET_MS` to
  * its first sentence. `render` covers the wait for the next frame boundary (one frame at
- * 30 fps) plus the frame itself. `encode` and `deliver` (ffmpeg → RTP → SFU → viewer) are
- * declared for the whole show, not traced per cue: see bench:cue and bench:glass.
+ * 30 fps) plus the frame itself; `encode` ends at the first speech RTP at the SFU ingest.
+ * `deliver` (SFU → each viewer) is declared, not traced per cue: see bench:cue and bench:glass.
  */
 export const STAGE_BUDGETS_MS: Readonly<Record<StageName, number>> = {
   ingress: 5,

@@ -57,6 +57,8 @@ export type SfuEvents = {
   /** A viewer asked for a keyframe (PLI/FIR); coalesced per show. */
   keyframerequest: [showId: string];
   viewerstatechange: [sessionId: string, state: ViewerState];
+  /** An audio RTP packet reached a show's ingest (its size tells speech from silence). */
+  audioingest: [showId: string, packetBytes: number];
 };
 
 export interface Sfu extends EnhancedEventEmitter<SfuEvents> {

@@ -65,6 +65,16 @@ export class ShowManager {
     show.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
     show.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));
     show.on('degraded', (level) => log.warn({ level, video: show.info().video }, 'overload: degradation level changed'));
+    const cues = show.cues;
+    if (cues) {
+      const onAudio = (showId: string, bytes: number) => showId === id && cues.audioReachedSfu(bytes);
+      sfu.on('audioingest', onAudio);
+      show.once('ended', () => sfu.off('audioingest', onAudio));
+    }
+    show.cues?.on('status', (cue) => {
+      // Refusals are policy decisions: keep them, with the script stage's audit, in the log.
+      if (cue.state === 'refused') log.warn({ cueId: cue.id, traceId: cue.traceId, prompt: cue.prompt, intent: cue.intent, reason: cue.reason, audits: cue.script?.audits }, 'cue refused');
+    });
     await this.options.store.save(show.record());
     log.info({ title, encoder: encoderChoice.name }, 'show is live');
     return show;

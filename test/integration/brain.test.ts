@@ -59,13 +59,16 @@ const interrupt = () => call('POST', `/api/shows/${showId}/interrupt`);
 
 test('a confident prompt takes the template fast path, traced stage by stage', async () => {
   const cue = await prompt('welcome everyone to the show');
+  const t = await waitUntil(async () => {
+    const current = await trace(cue.id);
+    return current.spans.some((s) => s.stage === 'encode') && current;
+  }, 5_000, 'the first speech RTP at the SFU');
   await interrupt();
   assert.equal(cue.intent?.intent, 'greet');
   assert.ok(cue.intent!.confidence > 0.6);
   assert.ok(cue.text.length > 10, 'the presenter has a line');
-  const t = await trace(cue.id);
   const stages = t.spans.map((s) => s.stage);
-  for (const stage of ['ingress', 'intent', 'script', 'tts', 'animate', 'render']) assert.ok(stages.includes(stage), `${stage} in ${stages.join(',')}`);
+  for (const stage of ['ingress', 'intent', 'script', 'tts', 'animate', 'render', 'encode']) assert.ok(stages.includes(stage), `${stage} in ${stages.join(',')}`);
   assert.ok(t.spans.every((s) => s.endMs >= s.startMs && s.budgetMs > 0));
   assert.equal(typeof t.firstAudioStreamTimeMs, 'number', 'the stream time of the first audio');
   const metrics = await (await fetch(`${onair.url}/metrics`)).text();

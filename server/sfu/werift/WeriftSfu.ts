@@ -65,6 +65,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     const ingest = await Ingest.open(showId, videoCodec);
     ingest.on('packet', (kind, packet) => {
       for (const shard of this.shards) if (shard.hasViewers(showId)) shard.relay(showId, kind, packet);
+      if (kind === 'audio') this.safeEmit('audioingest', showId, packet.length);
     });
     this.ingests.set(showId, ingest);
     return ingest.endpoint;

@@ -22,6 +22,8 @@ const HISTORY = 200;
 /** Past this a synthesis is abandoned and the line goes out as a text overlay. */
 const TTS_HARD_LIMIT_MS = 2_000;
 const CAPTION_MS_PER_CHAR = 60;
+/** Opus packets of digital silence are a few bytes; speech at 64 kb/s makes far larger ones. */
+const SPEECH_PACKET_BYTES = 60;
 
 export interface CueRunnerOptions {
   showId: string;
@@ -64,6 +66,8 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
   private readonly flights = new Map<string, Flight>();
   private readonly traces = new Map<string, StageTrace>();
   private chain: Promise<void> = Promise.resolve();
+  /** Cues on air whose first speech has not reached the SFU yet: the encode stage. */
+  private encoding: Array<{ trace: StageTrace; startMs: number }> = [];
   private persona: Persona;
   /** Generated lines wait for the host's approval before they are spoken. */
   approvalMode = false;
@@ -125,12 +129,19 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
 
   /** Stops what is being said within a frame and drops every waiting cue. */
   interrupt(): string[] {
+    this.encoding = [];
     for (const [id, flight] of this.flights) {
       flight.abort.abort();
       flight.approval?.(null);
       if (this.cues.get(id)?.state !== 'speaking') this.finish(id, { state: 'interrupted', reason: 'interrupted by the host' });
     }
     return [...new Set(this.options.presenter.interrupt().map(cueIdOf))];
+  }
+
+  /** The show's SFU ingest got an audio packet: the first speech-sized one ends the encode stage. */
+  audioReachedSfu(packetBytes: number): void {
+    if (packetBytes <= SPEECH_PACKET_BYTES || this.encoding.length === 0) return;
+    for (const { trace, startMs } of this.encoding.splice(0)) trace.end('encode', startMs, 'first speech RTP at the SFU ingest');
   }
 
   get(id: string): Cue | undefined {
@@ -264,6 +275,7 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     if (!flight || !cue || cue.state === 'speaking') return;
     flight.trace.firstAudioStreamTimeMs = Math.round(streamTimeMs);
     if (flight.enqueuedAt !== undefined) flight.trace.end('render', flight.enqueuedAt, 'next frame boundary', STAGE_BUDGETS_MS.render);
+    this.encoding.push({ trace: flight.trace, startMs: flight.trace.now() });
     this.update(cueId, { state: 'speaking', streamTimeMs: Math.round(streamTimeMs) });
   }
 
