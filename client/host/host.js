@@ -43,11 +43,22 @@ function renderShow(show) {
     { 'data-show-id': show.id, class: show.id === selected ? 'selected' : '' },
     el('span', { class: 'title', text: show.title }),
     el('span', { class: 'pill', text: `${show.viewers} viewers · ${show.encoder.name}` }),
+    prepPill(show.id),
     el('a', { href: `/watch/${show.id}`, target: '_blank', rel: 'noopener', text: 'viewer link' }),
     el('button', { type: 'button', text: 'Preview', onclick: () => select(show) }),
     el('button', { type: 'button', class: 'danger', text: 'End', onclick: () => endShow(show.id) }),
   );
   return item;
+}
+
+/** The show's batch-lane preparation (rigs, clips, phrases), filled in when the API answers. */
+function prepPill(showId) {
+  const pill = el('span', { class: 'pill prep', text: 'prep …' });
+  api.call('GET', `/api/shows/${showId}/prep`).then(({ ready, prep }) => {
+    pill.dataset.ready = String(ready);
+    pill.textContent = prep ? `prep ${prep.children ? `${prep.children.done}/${prep.children.total}` : ''} ${ready ? 'ready' : prep.state}` : 'no prep';
+  }, () => (pill.textContent = 'prep unknown'));
+  return pill;
 }
 
 function emit(event, payload) {

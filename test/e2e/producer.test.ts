@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { OnAir } from '../../server/OnAir.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { PRODUCER_TOKEN, startOnAir } from '../helpers/startOnAir.js';
+import { createShow, HOST_TOKEN, PRODUCER_TOKEN, producerAuth, startOnAir } from '../helpers/startOnAir.js';
 
 let onair: OnAir;
 let browser: Browser;
@@ -59,5 +59,21 @@ test('the queue board needs a producer session, and the page opens one', async (
   assert.equal(queues.status(), 200, 'the board session cookie authorizes its API');
   const names = ((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
   assert.deepEqual(names, ['clip-render', 'rig-prewarm', 'show-prep', 'voice-cache']);
+  await page.close();
+});
+
+test("a show's preparation flow shows its readiness on the host page", async () => {
+  const showId = await createShow(onair, 'prepared show');
+  const response = await fetch(`${onair.url}/api/jobs/show-prep`, {
+    method: 'POST',
+    headers: { ...producerAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ showId, personas: ['marcus'], phrases: [{ persona: 'marcus', text: 'Good evening.' }] }),
+  });
+  assert.equal(response.status, 202);
+  const page = await browser.newPage();
+  await page.goto(`${onair.url}/host#token=${HOST_TOKEN}`);
+  const pill = page.locator(`#shows li[data-show-id="${showId}"] .prep[data-ready="true"]`);
+  await pill.waitFor({ timeout: 30_000 });
+  assert.match((await pill.textContent()) ?? '', /2\/2 ready/);
   await page.close();
 });
