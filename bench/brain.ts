@@ -7,32 +7,22 @@ import { formatSummary, summarize } from '../lib/percentiles.js';
 import { STAGES } from '../pipeline/brain/stages.js';
 import { waitUntil } from '../test/helpers/batch.js';
 import { FakeChatCompletions } from '../test/helpers/fakeChatCompletions.js';
-import { createShow, hostAuth, startOnAir, whepPost } from '../test/helpers/startOnAir.js';
-import { WeriftViewer } from '../test/helpers/weriftViewer.js';
+import { createShow, hostAuth, startOnAir } from '../test/helpers/startOnAir.js';
+import { epochNow, SpeechProbe } from './speechProbe.js';
 
 const ROUNDS = Number(process.env.BRAIN_ROUNDS ?? 20);
 const FIRST_TOKEN_MS = Number(process.env.BRAIN_LLM_FIRST_TOKEN_MS ?? 150);
-const SPEECH_PAYLOAD_BYTES = 40;
 const PATHS = {
   template: ['welcome everyone to the show', 'talk about the new lens', 'thanks for watching, see you next week'],
   llm: ['hmm'],
 };
 
-const epochNow = () => performance.timeOrigin + performance.now();
 const llm = await FakeChatCompletions.start();
 llm.scenarios.set('bench', { firstDelayMs: FIRST_TOKEN_MS, chunkDelayMs: 20, chunks: ['Good question. ', 'Here is how it works.'] });
 const onair = await startOnAir({ LLM_URL: llm.url, LLM_MODEL: 'bench', LLM_BUDGET_MS: '1500' });
 const showId = await createShow(onair, 'bench:brain');
 
-let lastSpeechPacketAt = 0;
-const viewer = new WeriftViewer({
-  keepPackets: false,
-  onPacket(kind, packet) {
-    if (kind === 'audio' && packet.payload.length > SPEECH_PAYLOAD_BYTES) lastSpeechPacketAt = epochNow();
-  },
-});
-await viewer.acceptAnswer(await (await whepPost(onair, showId, await viewer.createOffer())).text());
-await viewer.waitFor(() => viewer.counts.audio > 50, 15_000, 'audio at the viewer');
+const probe = await SpeechProbe.join(onair, showId);
 
 type Path = keyof typeof PATHS;
 const scriptReady: Record<Path, number[]> = { template: [], llm: [] };
@@ -41,11 +31,11 @@ const stages: Record<string, number[]> = {};
 for (let i = 0; i < ROUNDS * 2; i++) {
   const path: Path = i % 2 === 0 ? 'template' : 'llm';
   const prompt = PATHS[path][Math.floor(i / 2) % PATHS[path].length]!;
-  await waitUntil(() => epochNow() - lastSpeechPacketAt > 300, 5_000, 'silence', 5);
+  await waitUntil(() => epochNow() - probe.lastSpeechAt > 300, 5_000, 'silence', 5);
   const sentAt = epochNow();
   const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, { method: 'POST', headers: { ...hostAuth, 'content-type': 'application/json' }, body: JSON.stringify({ prompt }) });
   const { id } = (await response.json()) as { id: string };
-  const heardAt = await waitUntil(() => (lastSpeechPacketAt > sentAt ? lastSpeechPacketAt : 0), 5_000, `speech for "${prompt}"`, 2);
+  const heardAt = await waitUntil(() => (probe.lastSpeechAt > sentAt ? probe.lastSpeechAt : 0), 5_000, `speech for "${prompt}"`, 2);
   const runner = onair.shows.live(showId)!.cues!;
   const trace = runner.trace(id)!;
   const script = trace.spans.find((s) => s.stage === 'script');
@@ -71,7 +61,7 @@ for (const path of ['template', 'llm'] as Path[]) {
   });
   console.log(`    ${path}: ${row.join(' · ')}`);
 }
-await viewer.close();
+await probe.close();
 await onair.close();
 await llm.close();
 process.exit(0);

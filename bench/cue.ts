@@ -6,12 +6,10 @@
  */
 import { formatSummary, summarize } from '../lib/percentiles.js';
 import { launchChromium } from '../test/helpers/chromium.js';
-import { createShow, hostAuth, startOnAir, whepPost } from '../test/helpers/startOnAir.js';
-import { WeriftViewer } from '../test/helpers/weriftViewer.js';
+import { createShow, hostAuth, startOnAir } from '../test/helpers/startOnAir.js';
+import { epochNow, SpeechProbe } from './speechProbe.js';
 
 const CUE_COUNT = Number(process.env.CUE_COUNT ?? 50);
-/** Opus packets of digital silence are a few bytes; speech at 64 kb/s is far larger. */
-const SPEECH_PAYLOAD_BYTES = 40;
 const LINES = [
   'Welcome back everyone.',
   'Here is the new lens.',
@@ -20,20 +18,10 @@ const LINES = [
   'Now for the next part.',
 ];
 
-const epochNow = () => performance.timeOrigin + performance.now();
 const onair = await startOnAir();
 const showId = await createShow(onair, 'bench:cue');
 
-let lastSpeechPacketAt = 0;
-const probe = new WeriftViewer({
-  keepPackets: false,
-  onPacket(kind, packet) {
-    if (kind === 'audio' && packet.payload.length > SPEECH_PAYLOAD_BYTES) lastSpeechPacketAt = epochNow();
-  },
-});
-const answer = await whepPost(onair, showId, await probe.createOffer());
-await probe.acceptAnswer(await answer.text());
-await probe.waitFor(() => probe.counts.audio > 50, 15_000, 'audio at the werift viewer');
+const probe = await SpeechProbe.join(onair, showId);
 
 const browser = await launchChromium();
 const page = await browser.newPage();
@@ -66,7 +54,7 @@ for (let i = 0; i < CUE_COUNT; i++) {
     body: JSON.stringify({ text: LINES[i % LINES.length] }),
   });
   const { id } = (await response.json()) as { id: string };
-  const rtpAt = await until(() => (lastSpeechPacketAt > sentAt ? lastSpeechPacketAt : 0), 3_000);
+  const rtpAt = await until(() => (probe.lastSpeechAt > sentAt ? probe.lastSpeechAt : 0), 3_000);
   const audibleAt = await until(async () => {
     const at = (await page.evaluate('window.lastAudibleAt')) as number;
     return at > sentAt ? at : 0;
@@ -91,7 +79,7 @@ await onair.close();
 process.exit(0);
 
 async function waitForSilence(): Promise<void> {
-  await until(() => (epochNow() - lastSpeechPacketAt > 300 ? 1 : 0), 5_000);
+  await until(() => (epochNow() - probe.lastSpeechAt > 300 ? 1 : 0), 5_000);
 }
 
 async function until(read: () => number | Promise<number>, timeoutMs: number): Promise<number> {

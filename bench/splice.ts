@@ -5,15 +5,13 @@
  */
 import { formatSummary, summarize } from '../lib/percentiles.js';
 import { waitUntil } from '../test/helpers/batch.js';
-import { createShow, hostAuth, producerAuth, startOnAir, whepPost } from '../test/helpers/startOnAir.js';
-import { WeriftViewer } from '../test/helpers/weriftViewer.js';
+import { createShow, hostAuth, producerAuth, startOnAir } from '../test/helpers/startOnAir.js';
+import { epochNow, SpeechProbe } from './speechProbe.js';
 
 const ROUNDS = Number(process.env.SPLICE_ROUNDS ?? 30);
-const SPEECH_PAYLOAD_BYTES = 40;
 const CACHED = ['Welcome back everyone.', 'Here is the new lens.', 'Let me show you how it works.', 'Great question, thank you.', 'Now for the next part.'];
 const LIVE = ['Welcome back, all of you.', 'Here is the latest lens.', 'Let me show you how it runs.', 'Good question, thanks a lot.', 'Now on to the next bit.'];
 
-const epochNow = () => performance.timeOrigin + performance.now();
 const onair = await startOnAir({ EMBEDDED_WORKER: 'true' });
 const showId = await createShow(onair, 'bench:splice');
 const post = async (path: string, body: unknown, auth: Record<string, string>) =>
@@ -22,25 +20,17 @@ const post = async (path: string, body: unknown, auth: Record<string, string>) =
 const job = await post('/api/jobs/voice-cache', { persona: 'ava', phrases: CACHED }, producerAuth);
 await waitUntil(async () => (await onair.queues.status('voice-cache', job.id))?.state === 'completed', 60_000, 'the voice cache');
 
-let lastSpeechPacketAt = 0;
-const viewer = new WeriftViewer({
-  keepPackets: false,
-  onPacket(kind, packet) {
-    if (kind === 'audio' && packet.payload.length > SPEECH_PAYLOAD_BYTES) lastSpeechPacketAt = epochNow();
-  },
-});
-await viewer.acceptAnswer(await (await whepPost(onair, showId, await viewer.createOffer())).text());
-await viewer.waitFor(() => viewer.counts.audio > 50, 15_000, 'audio at the viewer');
+const probe = await SpeechProbe.join(onair, showId);
 
 const results = { cached: [] as number[], live: [] as number[] };
 const ready = { cached: [] as number[], live: [] as number[] };
 for (let i = 0; i < ROUNDS * 2; i++) {
   const kind = i % 2 === 0 ? 'cached' : 'live';
   const text = (kind === 'cached' ? CACHED : LIVE)[Math.floor(i / 2) % CACHED.length]!;
-  await waitUntil(() => epochNow() - lastSpeechPacketAt > 300, 5_000, 'silence', 5);
+  await waitUntil(() => epochNow() - probe.lastSpeechAt > 300, 5_000, 'silence', 5);
   const sentAt = epochNow();
   const { id } = await post(`/api/shows/${showId}/cues`, { text }, hostAuth);
-  const firstAt = await waitUntil(() => (lastSpeechPacketAt > sentAt ? lastSpeechPacketAt : 0), 3_000, `speech at the viewer for ${JSON.stringify(onair.shows.live(showId)!.cues!.get(id))}`, 2);
+  const firstAt = await waitUntil(() => (probe.lastSpeechAt > sentAt ? probe.lastSpeechAt : 0), 3_000, `speech at the viewer for ${JSON.stringify(onair.shows.live(showId)!.cues!.get(id))}`, 2);
   const cue = onair.shows.live(showId)!.cues!.get(id)!;
   if ((cue.speechSource === 'cache') !== (kind === 'cached')) throw new Error(`cue "${text}" came from ${cue.speechSource}`);
   results[kind].push(firstAt - sentAt);
@@ -57,6 +47,6 @@ console.log(formatSummary('  cached: cue → first speech RTP at the viewer', ca
 console.log(formatSummary('  live:   cue → first speech RTP at the viewer', live));
 console.log(`  cached / live: p50 ${(cached.p50 / live.p50).toFixed(2)}×, p95 ${(cached.p95 / live.p95).toFixed(2)}×`);
 console.log('  targets: cached p95 ≤ 120 ms and ≤ 0.6× live');
-await viewer.close();
+await probe.close();
 await onair.close();
 process.exit(0);
