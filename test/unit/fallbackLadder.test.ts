@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Brain } from '../../pipeline/brain/Brain.js';
 import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
 import type { FrameTime } from '../../pipeline/lanes/live/MediaSource.js';
 import { loadPersonas } from '../../pipeline/persona/index.js';
+import { EspeakEngine } from '../../pipeline/tts/espeak/EspeakEngine.js';
 import { TtsAbortedError } from '../../pipeline/tts/errors.js';
 import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
 import { CueRunner } from '../../server/shows/cues/CueRunner.js';
@@ -46,4 +48,33 @@ test('a line the TTS stage cannot speak in time goes out as a text overlay, and 
   const after = frame(1 + Math.ceil(('The engine is stuck, so read this instead.'.length * 60 * 30) / 1000) + 1);
   presenter.advance(after);
   assert.ok(Buffer.from(lowerThird(presenter.renderVideo(after))).equals(plain(after)), 'and gave it back afterwards');
+});
+
+test('an interrupt between two sentences of a prompt ends the cue, though nothing of it is on the presenter', async () => {
+  const personas = loadPersonas();
+  const persona = personas.get('ava');
+  const presenter = await PresenterSource.create([persona], persona, [{ width: 640, height: 360 }], 1);
+  const espeak = await EspeakEngine.start();
+  const brain = await Brain.create();
+  let calls = 0;
+  // The first sentence is spoken; the second one's synthesis hangs until aborted.
+  const tts: TtsEngine = { name: 'half', synthesize: (text, voice, signal) => (calls++ === 0 ? espeak.synthesize(text, voice, signal) : stuckTts.synthesize(text, voice, signal)), close: async () => undefined };
+  try {
+    const runner = new CueRunner({ showId: 'between', tts, presenter, personas, persona, brain });
+    const cue = runner.prompt('welcome everyone to the show');
+    let index = 0;
+    // A second of stream per poll, so the first sentence ends well inside the TTS hard limit.
+    const play = () => {
+      for (let i = 0; i < 30; i++) presenter.advance(frame(index++));
+    };
+    await waitUntil(() => (play(), runner.get(cue.id)?.state === 'speaking'), 5_000, 'the first sentence on air');
+    await waitUntil(() => (play(), presenter.speaking === undefined), 1_500, 'the first sentence to end', 20);
+    assert.equal(calls, 2, 'the second sentence is being synthesized');
+    assert.equal(runner.get(cue.id)?.state, 'speaking');
+    runner.interrupt();
+    assert.equal(runner.get(cue.id)?.state, 'interrupted');
+  } finally {
+    await brain.close();
+    await espeak.close();
+  }
 });

@@ -130,12 +130,14 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
   /** Stops what is being said within a frame and drops every waiting cue. */
   interrupt(): string[] {
     this.encoding = [];
+    // Cues with a part on the presenter hear of it through its speechend; the rest end here.
+    const onPresenter = new Set(this.options.presenter.interrupt().map(cueIdOf));
     for (const [id, flight] of this.flights) {
       flight.abort.abort();
       flight.approval?.(null);
-      if (this.cues.get(id)?.state !== 'speaking') this.finish(id, { state: 'interrupted', reason: 'interrupted by the host' });
+      if (!onPresenter.has(id)) this.finish(id, { state: 'interrupted', reason: 'interrupted by the host' });
     }
-    return [...new Set(this.options.presenter.interrupt().map(cueIdOf))];
+    return [...onPresenter];
   }
 
   /** The show's SFU ingest got an audio packet: the first speech-sized one ends the encode stage. */
