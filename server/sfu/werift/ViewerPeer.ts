@@ -1,4 +1,4 @@
-import { RTCPeerConnection, type MediaStreamTrack } from 'werift';
+import { RTCPeerConnection, type MediaStreamTrack, type RTCRtpSender } from 'werift';
 import type { ViewerState } from '../Sfu.js';
 import { InvalidSdpError } from '../errors.js';
 import { opusCodecParameters, videoCodecParameters } from './codecs.js';
@@ -26,6 +26,7 @@ export class ViewerPeer {
   private readonly pc: RTCPeerConnection;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
+  private senders: Record<'video' | 'audio', RTCRtpSender> | undefined;
 
   constructor(private readonly options: ViewerPeerOptions) {
     this.pc = new RTCPeerConnection({
@@ -77,6 +78,12 @@ export class ViewerPeer {
       transceiver.sender.streamId = this.options.streamId;
     }
     video.sender.onPictureLossIndication.subscribe(() => this.options.onPictureLoss());
+    this.senders = { video: video.sender, audio: audio.sender };
+  }
+
+  /** The sender of one kind, once the offer is answered. */
+  sender(kind: 'video' | 'audio'): RTCRtpSender | undefined {
+    return this.senders?.[kind];
   }
 
   private gatheringComplete(): Promise<void> {

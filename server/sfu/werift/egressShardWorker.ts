@@ -3,6 +3,7 @@ import { MediaStreamTrack, RtpPacket } from 'werift';
 import type { VideoCodecName, ViewerState } from '../Sfu.js';
 import type { IceOptions } from './iceOptions.js';
 import type { ShardInbound, ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
+import { ShowMediaClock, stampSender } from './senderClock.js';
 import { ViewerPeer } from './ViewerPeer.js';
 
 /** An egress shard: a worker thread that owns a slice of the viewers and their SRTP work. */
@@ -10,6 +11,7 @@ interface ShowTracks {
   video: MediaStreamTrack;
   audio: MediaStreamTrack;
   viewers: Set<ViewerPeer>;
+  clock: ShowMediaClock;
 }
 
 const port = parentPort!;
@@ -39,6 +41,11 @@ function relay(showId: string, kind: 'video' | 'audio', bytes: Uint8Array): void
   if (!show || show.viewers.size === 0) return;
   const packet = RtpPacket.deSerialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   show[kind].writeRtp(packet);
+  const ntp = show.clock.ntpFor(kind, packet.header.timestamp);
+  for (const viewer of show.viewers) {
+    const sender = viewer.sender(kind);
+    if (sender) stampSender(sender, ntp);
+  }
   packetsOut += show.viewers.size;
 }
 
@@ -110,6 +117,7 @@ function tracksFor(showId: string): ShowTracks {
       video: new MediaStreamTrack({ kind: 'video' }),
       audio: new MediaStreamTrack({ kind: 'audio' }),
       viewers: new Set(),
+      clock: new ShowMediaClock(),
     };
     shows.set(showId, show);
   }
