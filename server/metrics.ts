@@ -137,6 +137,9 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     [{ source: 'prewarmed' }, rigs.stats.prewarmed],
     [{ source: 'built_on_demand' }, rigs.stats.builtOnDemand],
   ]);
+  sourcedCounter(registry, 'onair_rig_build_seconds_total', 'Time the live lane spent building rigs on demand (the slow path)', [], () => [
+    [{}, rigs.stats.buildMsTotal / 1000],
+  ]);
 
   const stageDuration = new Histogram({
     name: 'onair_stage_duration_seconds',
