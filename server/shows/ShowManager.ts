@@ -70,11 +70,11 @@ export class ShowManager {
       const onAudio = (showId: string, bytes: number) => showId === id && cues.audioReachedSfu(bytes);
       sfu.on('audioingest', onAudio);
       show.once('ended', () => sfu.off('audioingest', onAudio));
+      cues.on('status', (cue) => {
+        // Refusals are policy decisions: keep them, with the script stage's audit, in the log.
+        if (cue.state === 'refused') log.warn({ cueId: cue.id, traceId: cue.traceId, prompt: cue.prompt, intent: cue.intent, reason: cue.reason, audits: cue.script?.audits }, 'cue refused');
+      });
     }
-    show.cues?.on('status', (cue) => {
-      // Refusals are policy decisions: keep them, with the script stage's audit, in the log.
-      if (cue.state === 'refused') log.warn({ cueId: cue.id, traceId: cue.traceId, prompt: cue.prompt, intent: cue.intent, reason: cue.reason, audits: cue.script?.audits }, 'cue refused');
-    });
     await this.options.store.save(show.record());
     log.info({ title, encoder: encoderChoice.name }, 'show is live');
     return show;

@@ -1,3 +1,4 @@
+import { settleWithin } from '../../../lib/settleWithin.js';
 import { RigAtlas } from '../../../renderer/rig/index.js';
 import type { Persona } from '../../persona/index.js';
 import type { FrameSize } from '../../store/assetKeys.js';
@@ -27,7 +28,7 @@ export class RigProvider {
   ) {}
 
   async rig(persona: Persona, size: FrameSize): Promise<RigAtlas> {
-    const prewarmed = this.store && (await withBudget(loadPrewarmedRig(this.store, persona, size)));
+    const prewarmed = this.store && (await settleWithin(loadPrewarmedRig(this.store, persona, size), LOOKUP_BUDGET_MS))?.value;
     if (prewarmed) {
       this.stats.prewarmed++;
       return prewarmed;
@@ -37,15 +38,5 @@ export class RigProvider {
     this.stats.buildMsTotal += atlas.buildMs;
     this.requestPrewarm(persona, size);
     return atlas;
-  }
-}
-
-async function withBudget<T>(work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LOOKUP_BUDGET_MS)));
-  try {
-    return await Promise.race([work.catch(() => undefined), budget]);
-  } finally {
-    clearTimeout(timer);
   }
 }

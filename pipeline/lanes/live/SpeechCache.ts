@@ -1,3 +1,4 @@
+import { settleWithin } from '../../../lib/settleWithin.js';
 import type { Utterance } from '../../animate/Utterance.js';
 import { concatUtterances } from '../../animate/utteranceCodec.js';
 import type { Persona } from '../../persona/index.js';
@@ -52,16 +53,9 @@ export class SpeechCache {
   }
 
   private async lookup(text: string, persona: Persona): Promise<Utterance | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), LOOKUP_BUDGET_MS)));
-    try {
-      const found = await Promise.race([loadPhrase(this.store, text, persona).catch(() => 'error' as const), budget]);
-      if (found !== 'timeout' && found !== 'error') return found;
-      this.stats.lookupFailed++;
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+    const found = await settleWithin(loadPhrase(this.store, text, persona), LOOKUP_BUDGET_MS);
+    if (!found) this.stats.lookupFailed++;
+    return found?.value;
   }
 }
 
