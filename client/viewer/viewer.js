@@ -24,7 +24,9 @@ async function play() {
   try {
     await video.play();
     unmuteButton.hidden = true;
-  } catch {
+  } catch (error) {
+    // A play() cut short by a newer one (each track's arrival calls play) is not a block.
+    if (error.name !== 'NotAllowedError') return;
     // Autoplay with sound was blocked: play muted and offer a click to unmute.
     video.muted = true;
     unmuteButton.hidden = false;
