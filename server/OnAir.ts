@@ -15,11 +15,13 @@ import { loadPersonas, type PersonaCatalog } from '../pipeline/persona/index.js'
 import type { AssetStore } from '../pipeline/store/AssetStore.js';
 import { EspeakEngine } from '../pipeline/tts/espeak/EspeakEngine.js';
 import type { TtsEngine } from '../pipeline/tts/TtsEngine.js';
+import { Audience } from './audience/Audience.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { ViewerTokens } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { installErrorHandler } from './http/errorHandler.js';
 import { registerAdminRoutes } from './http/routes/adminRoutes.js';
+import { registerAudienceRoutes } from './http/routes/audienceRoutes.js';
 import { registerCueRoutes } from './http/routes/cueRoutes.js';
 import { registerJobRoutes } from './http/routes/jobRoutes.js';
 import { registerHealthRoutes } from './http/routes/healthRoutes.js';
@@ -53,6 +55,7 @@ interface Parts {
   speechCache: SpeechCache;
   rigs: RigProvider;
   brain: Brain;
+  audience: Audience;
 }
 
 /** The composition root: one OnAir server with its Redis, SFU, TTS, shows, HTTP API and sockets. */
@@ -95,6 +98,7 @@ export class OnAir {
     );
     const speechCache = new SpeechCache(store);
     const brain = await Brain.create(config.llm, config.intentPlacement);
+    const audience = await Audience.start({ redisUrl: redis.url, ...config.audience });
     const shows = new ShowManager({
       sfu,
       store: new ShowStore(redis.client),
@@ -108,9 +112,10 @@ export class OnAir {
       rigs,
       speechCache,
       brain,
+      audience,
     });
     const io = new SocketServer(app.server, { maxHttpBufferSize: 16 * 1024, serveClient: true });
-    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain });
+    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
     return onair;
@@ -140,6 +145,9 @@ export class OnAir {
   get queues(): BatchQueues {
     return this.parts.queues;
   }
+  get audience(): Audience {
+    return this.parts.audience;
+  }
 
   get url(): string {
     const address = this.parts.app.server.address();
@@ -148,7 +156,7 @@ export class OnAir {
   }
 
   close(): Promise<void> {
-    const { shows, io, app, sfu, tts, redis, workers, queues, queueConnection, brain } = this.parts;
+    const { shows, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience } = this.parts;
     this.closing ??= (async () => {
       await shows.endAll();
       io.disconnectSockets(true);
@@ -159,13 +167,14 @@ export class OnAir {
       queueConnection.disconnect();
       await tts.close();
       await brain.close();
+      await audience.close();
       await redis.close();
     })();
     return this.closing;
   }
 
   private async registerRoutes(): Promise<void> {
-    const { app, config, sfu, shows, encoderChoice, redis, io, personas, queues, store, speechCache, rigs } = this.parts;
+    const { app, config, sfu, shows, encoderChoice, redis, io, personas, queues, store, speechCache, rigs, audience } = this.parts;
     const auth = new Authenticator(config.hostToken, config.producerToken, new ViewerTokens(config.viewerTokenSecret));
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
@@ -173,6 +182,7 @@ export class OnAir {
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics });
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
+    registerAudienceRoutes(app, audience, auth);
     await registerWhepRoutes(app, { sfu, shows, auth, metrics, maxViewersPerShow: config.maxViewersPerShow });
     const resolutions = [resolutionOf(config.resolution)!];
     registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });

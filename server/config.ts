@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { StoreSettings } from '../pipeline/jobs/JobContext.js';
 import { workerOptionsFromEnv } from '../pipeline/jobs/workerConfig.js';
 import { llmConfigFromEnv, type LlmConfig } from '../pipeline/script/index.js';
+import { parseExperimentConfig, type ExperimentConfig } from './experiments/ExperimentConfig.js';
 import type { VideoCodecName } from './sfu/Sfu.js';
 
 export class ConfigError extends Error {
@@ -49,6 +50,18 @@ export interface Config {
     workerConcurrency: number;
     store: StoreSettings;
   };
+  audience: {
+    /** Key prefix of sessions, profiles, audit, per-arm metrics, rollouts and polls. */
+    prefix: string;
+    experiment: ExperimentConfig;
+    plannedShowMs: number;
+    sessionTtlMs: number;
+    profileRetentionMs: number;
+    defaultOverlay: string | undefined;
+    exploreEpsilon: number;
+    /** A folder with the CTA catalog (templates.json, images/); the demo catalog in assets/ otherwise. */
+    overlayDir: string | undefined;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,6 +104,36 @@ export function loadConfig(env: Env = process.env): Config {
     llm: llmSettings(env),
     intentPlacement: oneOf(env, 'INTENT_PLACEMENT', ['inline', 'worker'] as const, 'inline'),
     batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
+    audience: audienceSettings(env),
+  };
+}
+
+function audienceSettings(env: Env): Config['audience'] {
+  const prefix = env.AUDIENCE_PREFIX || 'onair';
+  if (!/^[A-Za-z0-9:_-]{1,40}$/.test(prefix)) throw new ConfigError('AUDIENCE_PREFIX', 'expected 1..40 of [A-Za-z0-9:_-]');
+  const defaultOverlay = env.DEFAULT_OVERLAY || undefined;
+  if (defaultOverlay !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(defaultOverlay)) throw new ConfigError('DEFAULT_OVERLAY', 'expected an overlay template id');
+  let experiment: ExperimentConfig;
+  try {
+    experiment = parseExperimentConfig({
+      salt: env.EXPERIMENT_SALT || 'onair-ranker',
+      holdoutPercent: int(env, 'HOLDOUT_PERCENT', 10, 0, 50),
+      control: { modelVersion: env.RANKER_CONTROL || 'ranker-v1' },
+      treatment: { modelVersion: env.RANKER_TREATMENT || 'ranker-v2' },
+      guardrail: { metric: 'ctr', maxRelativeDrop: int(env, 'GUARDRAIL_MAX_DROP_PERCENT', 20, 1, 100) / 100, minImpressionsPerArm: int(env, 'GUARDRAIL_MIN_IMPRESSIONS', 200, 1, 1_000_000) },
+    });
+  } catch (error) {
+    throw new ConfigError('EXPERIMENT', (error as Error).message);
+  }
+  return {
+    prefix,
+    experiment,
+    plannedShowMs: int(env, 'PLANNED_SHOW_MINUTES', 60, 1, 24 * 60) * 60_000,
+    sessionTtlMs: int(env, 'SESSION_TTL_MINUTES', 30, 1, 24 * 60) * 60_000,
+    profileRetentionMs: int(env, 'PROFILE_RETENTION_DAYS', 30, 1, 3_650) * 86_400_000,
+    defaultOverlay,
+    exploreEpsilon: int(env, 'EXPLORE_PERCENT', 5, 0, 100) / 100,
+    overlayDir: env.OVERLAY_DIR || undefined,
   };
 }
 

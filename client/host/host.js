@@ -1,5 +1,6 @@
 import { ApiClient, el, takeToken } from '/client/common/api.js';
 import { WhepClient } from '/client/common/whep.js';
+import { attachAudience } from '/client/host/audience.js';
 
 const token = takeToken('host');
 const api = new ApiClient(token);
@@ -13,6 +14,7 @@ const previewState = document.getElementById('preview-state');
 const authError = document.getElementById('auth-error');
 let selected = null;
 let previewClient = null;
+const audience = attachAudience({ api, socket, selected: () => selected });
 
 function showError(error) {
   authError.hidden = false;
@@ -174,9 +176,11 @@ personaSelect.addEventListener('change', () => emit('persona', { showId: selecte
 async function watch(showId) {
   cueList.dataset.watching = '';
   try {
-    const { cues, chat } = await emit('watch', { showId });
+    const { cues, chat, poll } = await emit('watch', { showId });
     if (showId !== selected) return;
     cues.forEach(renderCue);
+    audience.clear();
+    if (poll) audience.renderPoll(poll);
     questionList.replaceChildren();
     chat.forEach(renderChatLine);
     cueList.dataset.watching = showId;

@@ -1,4 +1,7 @@
 import { WhepClient } from '/client/common/whep.js';
+import { joinContext, trackPlayback } from '/client/viewer/engagement.js';
+import { OverlayLayer } from '/client/viewer/overlays.js';
+import { StreamClock } from '/client/viewer/streamClock.js';
 
 const showId = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
 const video = document.getElementById('video');
@@ -42,25 +45,68 @@ unmuteButton.addEventListener('click', () => {
 
 const chatForm = document.getElementById('chat');
 const chatStatus = document.getElementById('chat-status');
-let chat = null;
+const consentBox = document.getElementById('consent');
+let socket = null;
 
-/** Chat joins once the WHEP session has given this viewer its signed token. */
-function connectChat() {
-  if (chat || !client.token) return;
-  chat = window.io('/viewer', { auth: { token: client.token } });
-  chat.on('connect', () => {
+const emit = (event, payload) => new Promise((resolve) => socket.emit(event, payload, resolve));
+const clock = new StreamClock(video);
+const overlays = new OverlayLayer(document.getElementById('overlays'), video, {
+  onImpression: (overlay) => emit('cta_impression', { decisionId: overlay.decisionId }),
+  onClick: (overlay) => emit('cta_click', { decisionId: overlay.decisionId }),
+  onDismiss: (overlay) => emit('cta_dismiss', { decisionId: overlay.decisionId }),
+  onVote: async (poll, option) => {
+    const reply = await emit('poll_vote', { pollId: poll.id, option });
+    if (reply.ok || reply.error.code === 'ALREADY_VOTED') showPoll({ ...(reply.ok ? reply.result.poll : poll), votedOption: option });
+  },
+});
+
+/** The socket joins once the WHEP session has given this viewer its signed token. */
+function connectSocket() {
+  if (socket || !client.token) return;
+  socket = window.io('/viewer', { auth: { token: client.token } });
+  socket.on('connect', () => {
     chatForm.hidden = false;
     void sendJoin();
   });
-  chat.on('connect_error', (error) => (chatStatus.textContent = error.message));
+  socket.on('connect_error', (error) => (chatStatus.textContent = error.message));
+  socket.on('overlay', onOverlay);
+  socket.on('clock', (sync) => clock.setSync(sync));
+  socket.on('stage', ({ faceSafeArea, frame }) => overlays.setSafeArea(faceSafeArea, frame));
+  socket.on('poll', (poll) => showPoll(poll));
+  trackPlayback(video, (event, payload) => socket.connected && socket.emit(event, payload));
 }
 
-const emit = (event, payload) => new Promise((resolve) => chat.emit(event, payload, resolve));
+let votes = {};
+function showPoll(poll) {
+  if (poll.votedOption !== undefined) votes[poll.id] = poll.votedOption;
+  overlays.show({ slot: 'shared', placement: 'poll_card', poll: { ...poll, votedOption: votes[poll.id] } });
+}
 
-function sendJoin() {
+function onOverlay(overlay) {
+  if (overlay.placement === 'none') return overlays.clear(overlay.slot);
+  if (overlay.atStreamTimeMs === undefined) return display(overlay);
+  // A word-timed CTA: shown when the frame of that word is on screen (and its audio heard).
+  clock.at(overlay.atStreamTimeMs, () => display(overlay), overlay.fallbackDelayMs ?? 0);
+}
+
+function display(overlay) {
+  if (overlay.slot === 'personal') overlays.clear('personal');
+  overlays.show(overlay);
+  if (overlay.ttlMs) setTimeout(() => overlays.expire(overlay), overlay.ttlMs);
+}
+
+async function sendJoin() {
   const displayName = document.getElementById('chat-name').value.trim();
-  return emit('join', { consent: document.getElementById('chat-consent').checked, ...(displayName && { displayName }) });
+  const reply = await emit('join', { ...joinContext(consentBox.checked), ...(displayName && { displayName }) });
+  if (!reply.ok) return;
+  const { stage, clock: sync, overlays: current, poll } = reply.result;
+  if (stage) overlays.setSafeArea(stage.faceSafeArea, stage.frame);
+  if (sync) clock.setSync(sync);
+  for (const overlay of current ?? []) onOverlay(overlay);
+  if (poll) showPoll(poll);
 }
+
+consentBox.addEventListener('change', () => socket?.connected && void sendJoin());
 
 chatForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -71,7 +117,7 @@ chatForm.addEventListener('submit', async (event) => {
   if (reply.ok) input.value = '';
 });
 
-new MutationObserver(() => stateLabel.dataset.state === 'connected' && connectChat()).observe(stateLabel, { attributes: true });
+new MutationObserver(() => stateLabel.dataset.state === 'connected' && connectSocket()).observe(stateLabel, { attributes: true });
 
-window.onair = { client, video, get chat() { return chat; } };
+window.onair = { client, video, clock, overlays, get socket() { return socket; } };
 void client.start();

@@ -12,6 +12,8 @@ export type EncoderEvents = {
   /** ffmpeg died unexpectedly; a restart follows. */
   crashed: [code: number | null, signal: NodeJS.Signals | null];
   stderr: [line: string];
+  /** The first frame written to a new ffmpeg process: its RTP output starts at this stream time. */
+  firstframe: [streamTimeMs: number, generation: number];
 };
 
 const RESTART_DELAYS_MS = [50, 200, 500, 900];
@@ -29,6 +31,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private closed = false;
   private _restarts = 0;
   private _droppedFrames = 0;
+  private framesToChild = 0;
 
   constructor(
     readonly settings: EncoderSettings,
@@ -60,6 +63,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
       stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.framesToChild = 0;
     this.startedAtMs = performance.now();
     const generation = ++this.generation;
     for (const stream of [child.stdin, child.stdio[3]] as Writable[]) stream.on('error', () => undefined);
@@ -74,7 +78,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
    * Writes one frame's video and the audio that plays during it. Writing them as a unit
    * keeps both inputs aligned on frame boundaries, also across restarts.
    */
-  writeFrame(rgba: Buffer, pcm: Buffer): boolean {
+  writeFrame(rgba: Buffer, pcm: Buffer, streamTimeMs?: number): boolean {
     const child = this.child;
     if (!child || !this.running) return false;
     const video = child.stdin as Writable;
@@ -85,6 +89,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     }
     audio.write(pcm);
     video.write(rgba);
+    if (this.framesToChild++ === 0 && streamTimeMs !== undefined) this.safeEmit('firstframe', streamTimeMs, this.generation);
     return true;
   }
 

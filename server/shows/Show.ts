@@ -26,8 +26,15 @@ export interface ShowInfo extends ShowRecord {
   presenter: { persona: string; speaking: string | null; faceSafeArea: { x: number; y: number; width: number; height: number } } | null;
 }
 
+/** Maps the video RTP timestamps viewers receive (90 kHz) to the show's stream time. */
+export interface StreamClockSync {
+  rtpTimestamp: number;
+  streamTimeMs: number;
+}
+
 export type ShowEvents = {
   ended: [];
+  clocksync: [sync: StreamClockSync];
   degraded: [level: number];
   encodercrash: [code: number | null, signal: string | null];
   encoderlog: [line: string];
@@ -54,6 +61,9 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
   private readonly degrade = new DegradePolicy();
   private readonly degradeTimer: NodeJS.Timeout;
   private lastWindow = { produced: 0, late: 0 };
+  private firstFrameMs: number | undefined;
+  private clockSync_: StreamClockSync | undefined;
+  private readonly onVideoSource = (showId: string, rtpTimestamp: number) => this.videoSourceStarted(showId, rtpTimestamp);
 
   private constructor(
     readonly id: string,
@@ -63,6 +73,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     readonly lane: LiveLane,
   ) {
     super();
+    deps.sfu.on('videosource', this.onVideoSource);
     this.encoder_ = this.startEncoder(deps.settings);
     lane.setEncoder(this.encoder_);
     lane.start();
@@ -118,8 +129,21 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     void retired.close();
   }
 
+  /** Undefined until the first video packet reached the ingest. */
+  get clockSync(): StreamClockSync | undefined {
+    return this.clockSync_;
+  }
+
+  /** Each encoder process numbers its RTP from its first frame, so its first packet pins the clock. */
+  private videoSourceStarted(showId: string, rtpTimestamp: number): void {
+    if (showId !== this.id || this.firstFrameMs === undefined) return;
+    this.clockSync_ = { rtpTimestamp, streamTimeMs: this.firstFrameMs };
+    this.safeEmit('clocksync', this.clockSync_);
+  }
+
   private startEncoder(settings: EncoderSettings): Encoder {
     const encoder = new Encoder(settings, this.deps.encoderChoice, this.endpoint);
+    encoder.on('firstframe', (streamTimeMs) => (this.firstFrameMs = streamTimeMs));
     encoder.on('crashed', (code, signal) => this.safeEmit('encodercrash', code, signal));
     encoder.on('stderr', (line) => this.safeEmit('encoderlog', line));
     encoder.start();
@@ -177,6 +201,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     this.deps.cues?.interrupt();
     this.endedAt = new Date().toISOString();
     clearInterval(this.degradeTimer);
+    this.deps.sfu.off('videosource', this.onVideoSource);
     this.lane.stop();
     await this.encoder_.close();
     await this.deps.sfu.closeIngest(this.id);

@@ -10,6 +10,8 @@ import type { TraceObserver } from '../../pipeline/brain/StageTrace.js';
 import type { PersonaCatalog } from '../../pipeline/persona/index.js';
 import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
 import { TestCard } from '../../renderer/testcard/TestCard.js';
+import type { Audience } from '../audience/Audience.js';
+import type { ShowAudience } from '../audience/ShowAudience.js';
 import { ApiError } from '../http/ApiError.js';
 import type { Sfu } from '../sfu/Sfu.js';
 import { ViewerChat } from './chat/ViewerChat.js';
@@ -32,6 +34,8 @@ export interface ShowManagerOptions {
   rigs: RigProvider;
   speechCache?: SpeechCache;
   brain?: Brain;
+  /** Live personalization: per-viewer overlays, polls, experiments. */
+  audience?: Audience;
 }
 
 export interface CreateShowOptions {
@@ -58,6 +62,12 @@ export class ShowManager {
     const { sfu, settings, encoderChoice, logger } = this.options;
     const media = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
     const show = await Show.start(id, title, { sfu, settings, encoderChoice, ...media });
+    try {
+      await this.options.audience?.open(id, stageOf(show), show.cues);
+    } catch (error) {
+      await show.end();
+      throw error;
+    }
     this.shows.set(id, show);
     const { brain } = this.options;
     if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text)));
@@ -97,6 +107,19 @@ export class ShowManager {
     return this.chats.get(id);
   }
 
+  /** The audience (personalization, polls) of a live show. */
+  audience(id: string): ShowAudience | undefined {
+    return this.options.audience?.get(id);
+  }
+
+  /** A cue's `offer` must name a template of the overlay catalog. */
+  requireOverlay(offer: unknown): void {
+    const overlay = (offer as { overlay?: unknown } | null)?.overlay;
+    if (typeof overlay === 'string' && this.options.audience && !this.options.audience.catalog.has(overlay)) {
+      throw new ApiError(400, 'UNKNOWN_OVERLAY', `no overlay template ${JSON.stringify(overlay.slice(0, 40))}`);
+    }
+  }
+
   /** A live show in this process, or undefined. */
   live(id: string): Show | undefined {
     return this.shows.get(id);
@@ -125,6 +148,7 @@ export class ShowManager {
     const show = await this.requireLive(id);
     this.shows.delete(id);
     this.chats.delete(id);
+    this.options.audience?.end(id);
     await show.end();
     await this.options.store.save(show.record()).catch(() => undefined);
     this.options.logger.info({ showId: id }, 'show ended');
@@ -134,4 +158,12 @@ export class ShowManager {
   async endAll(): Promise<void> {
     await Promise.all(this.list().map((show) => this.end(show.id)));
   }
+}
+
+function stageOf(show: Show) {
+  return {
+    faceSafeArea: () => show.cues?.faceSafeArea,
+    frame: () => ({ width: show.encoder.settings.width, height: show.encoder.settings.height }),
+    streamTimeMs: () => show.lane.streamTimeMs,
+  };
 }

@@ -22,7 +22,13 @@ export function registerHostNamespace(io: Server, shows: ShowManager, hostToken:
         show.cues.on('status', (cue) => host.to(`show:${show.id}`).emit('cue', cue));
         shows.chat(show.id)?.on('line', (line) => host.to(`show:${show.id}`).emit('chat', line));
       }
-      return { cues: show.cues?.list() ?? [], chat: shows.chat(show.id)?.list() ?? [] };
+      const audience = shows.audience(show.id);
+      if (audience && !watched.has(audience)) {
+        watched.add(audience);
+        audience.on('host', (event, payload) => host.to(`show:${show.id}`).emit(event, payload));
+      }
+      const poll = audience?.polls.open?.view() ?? audience?.polls.list().at(-1);
+      return { cues: show.cues?.list() ?? [], chat: shows.chat(show.id)?.list() ?? [], ...(poll && { poll }) };
     });
     handle(socket, 'cue', async ({ showId, text, persona }) => {
       const show = await shows.requireLive(checkShowId(showId));

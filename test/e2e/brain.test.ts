@@ -46,7 +46,7 @@ test('the host approves an edited generated line, and answers a viewer question 
   await viewer.goto(`${onair.url}/watch/${showId}`);
   await viewer.locator('#chat').waitFor({ state: 'visible', timeout: 20_000 });
   await viewer.fill('#chat-name', 'Maria');
-  await viewer.check('#chat-consent');
+  await viewer.check('#consent');
   await viewer.fill('#chat-text', 'Can you ship the lens to Spain?');
   await viewer.click('#chat button[type="submit"]');
   await viewer.waitForFunction(() => document.getElementById('chat-status')?.textContent === 'sent', undefined, { timeout: 5_000 }).catch(async (error: Error) => {

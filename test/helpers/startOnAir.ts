@@ -10,7 +10,7 @@ export const PRODUCER_TOKEN = 'test-producer-token-0123456789';
 /** Fresh queue names, asset index and asset folder, so tests never see each other's jobs. */
 export function isolatedBatchEnv(): Record<string, string> {
   const id = randomBytes(4).toString('hex');
-  return { QUEUE_PREFIX: `t${id}`, ASSET_PREFIX: `t${id}:assets`, ASSET_DIR: join(tmpdir(), `onair-assets-${id}`) };
+  return { QUEUE_PREFIX: `t${id}`, ASSET_PREFIX: `t${id}:assets`, ASSET_DIR: join(tmpdir(), `onair-assets-${id}`), AUDIENCE_PREFIX: `t${id}:aud` };
 }
 
 /**

@@ -94,7 +94,7 @@ export class LiveLane extends EnhancedEventEmitter<LiveLaneEvents> {
     const audio = this.source.renderAudio(frame, this.samplesPerFrame);
     this.stats_.lastRenderMs = performance.now() - t0;
     this.lastPicture = picture;
-    this.encoder?.writeFrame(picture, Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
+    this.encoder?.writeFrame(picture, Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength), frame.streamTimeMs);
     this.stats_.framesProduced++;
     this.safeEmit('frame', frame, performance.timeOrigin + performance.now());
   }

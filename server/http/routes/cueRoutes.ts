@@ -34,6 +34,8 @@ const cueSchema = {
       prompt: { type: 'string' },
       persona: { type: 'string', maxLength: 40 },
       context: showContextSchema,
+      /** `{word, overlay}`: when the presenter says the word, chosen viewers see the overlay. */
+      offer: { type: 'object' },
     },
   },
 } as const;
@@ -46,7 +48,7 @@ const approvalSchema = {
   body: { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
 } as const;
 
-type CueBody = { text?: string; prompt?: string; persona?: string; context?: ShowContext };
+type CueBody = { text?: string; prompt?: string; persona?: string; context?: ShowContext; offer?: unknown };
 
 const personaSchema = {
   body: { type: 'object', additionalProperties: false, required: ['persona'], properties: { persona: { type: 'string', maxLength: 40 } } },
@@ -84,10 +86,13 @@ export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, pers
   app.post<{ Params: { id: string }; Body: CueBody }>('/api/shows/:id/cues', { schema: cueSchema, bodyLimit: 16 * 1024 }, async (request, reply) => {
     auth.require(request, 'host');
     const show = await presenterShow(request.params.id);
-    const { text, prompt, persona, context } = request.body;
+    const { text, prompt, persona, context, offer } = request.body;
     if ((text === undefined) === (prompt === undefined)) throw new ApiError(400, 'INVALID_REQUEST', 'send either "text" (said as it is) or "prompt" (the presenter decides)');
     if (text !== undefined && context !== undefined) throw new ApiError(400, 'INVALID_REQUEST', '"context" goes with "prompt"');
-    return reply.code(202).send(text !== undefined ? show.cues.submit(text, persona) : show.cues.prompt(prompt, persona, context));
+    if (offer !== undefined) shows.requireOverlay(offer);
+    const audience = shows.audience(show.id);
+    if (audience && context?.topic) audience.topic = context.topic;
+    return reply.code(202).send(text !== undefined ? show.cues.submit(text, persona, offer) : show.cues.prompt(prompt, persona, context, undefined, offer));
   });
 
   app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/trace', async (request) => {

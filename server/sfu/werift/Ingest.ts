@@ -15,6 +15,8 @@ export type MediaKind = 'video' | 'audio';
 
 export type IngestEvents = {
   packet: [kind: MediaKind, packet: Buffer, keyframe: boolean];
+  /** The first video packet from a new encoder process, with its (rewritten) RTP timestamp. */
+  videosource: [rtpTimestamp: number];
 };
 
 /**
@@ -84,7 +86,7 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     this.bytes += packet.length;
     if (payloadType === VIDEO_PAYLOAD_TYPE) {
       this.videoPackets++;
-      this.video.rewrite(packet, now);
+      if (this.video.rewrite(packet, now)) this.safeEmit('videosource', packet.readUInt32BE(4));
       const keyframe = startsKeyframe(this.codec, packet);
       if (keyframe) this.keyframes++;
       this.safeEmit('packet', 'video', packet, keyframe);

@@ -22,12 +22,13 @@ export class RtpContinuity {
     return this.switches;
   }
 
-  /** Rewrites the header in place. */
-  rewrite(packet: Buffer, nowMs: number): void {
+  /** Rewrites the header in place; true when the packet is the first of a new source. */
+  rewrite(packet: Buffer, nowMs: number): boolean {
     const ssrc = rtpSsrc(packet);
     const seq = rtpSequence(packet);
     const timestamp = rtpTimestamp(packet);
-    if (ssrc !== this.inputSsrc) this.switchSource(ssrc, seq, timestamp, nowMs);
+    const switched = ssrc !== this.inputSsrc;
+    if (switched) this.switchSource(ssrc, seq, timestamp, nowMs);
     const outSeq = (seq + this.seqOffset) & 0xffff;
     const outTimestamp = (timestamp + this.timestampOffset) >>> 0;
     packet.writeUInt16BE(outSeq, 2);
@@ -36,6 +37,7 @@ export class RtpContinuity {
     this.lastSeq = outSeq;
     this.lastTimestamp = outTimestamp;
     this.lastPacketAtMs = nowMs;
+    return switched;
   }
 
   private switchSource(ssrc: number, seq: number, timestamp: number, nowMs: number): void {

@@ -15,6 +15,14 @@ export interface CueTimings {
   endedMs?: number;
 }
 
+/** A word the script marked: when the presenter says it, chosen viewers see `overlay`. */
+export interface CueOffer {
+  word: string;
+  overlay: string;
+  /** Stream time at which the word is spoken, once its line is on air. */
+  streamTimeMs?: number;
+}
+
 export interface Cue {
   id: string;
   showId: string;
@@ -37,6 +45,7 @@ export interface Cue {
   durationMs?: number;
   /** Where the speech came from: the batch lane's cache (whole or some sentences) or live TTS. */
   speechSource?: 'cache' | 'partial-cache' | 'tts';
+  offer?: CueOffer;
   timings: CueTimings;
 }
 

@@ -13,9 +13,14 @@ import type { ShowContext } from '../../../pipeline/script/index.js';
 import { validateSpeechText } from '../../../pipeline/tts/text.js';
 import type { TtsEngine } from '../../../pipeline/tts/TtsEngine.js';
 import { ApiError } from '../../http/ApiError.js';
-import { FINAL_STATES, type Cue, type CueKind } from './Cue.js';
+import { FINAL_STATES, type Cue, type CueKind, type CueOffer } from './Cue.js';
+import { locateOfferWord, validateOffer } from './offerWord.js';
 
-export type CueRunnerEvents = { status: [cue: Cue] };
+export type CueRunnerEvents = {
+  status: [cue: Cue];
+  /** A marked offer word is on air: it is spoken at `offer.streamTimeMs`. */
+  offerword: [cueId: string, offer: Required<CueOffer>];
+};
 
 const MAX_PENDING_CUES = 50;
 const HISTORY = 200;
@@ -52,6 +57,8 @@ interface Flight {
   /** Prompt cues: settles when the script has been written. */
   outcome?: Promise<unknown>;
   approval?: (decision: { text: string } | null) => void;
+  /** The line part that speaks the offer word, and the word's sample within it. */
+  offerPart?: { partId: string; sample: number };
 }
 
 /**
@@ -77,6 +84,7 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     this.persona = options.persona;
     options.presenter.on('speechstart', (partId, frame) => this.partStarted(cueIdOf(partId), frame.streamTimeMs));
     options.presenter.on('speechend', (partId, frame, interrupted) => this.partEnded(cueIdOf(partId), frame.streamTimeMs, interrupted));
+    options.presenter.on('speechstart', (partId, frame) => this.offerOnAir(partId, frame.streamTimeMs));
   }
 
   get currentPersona(): Persona {
@@ -103,8 +111,9 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
   }
 
   /** The host's own words, spoken as they are (never through the approval queue). */
-  submit(text: unknown, personaId?: string): Cue {
-    return this.start('say', validateSpeechText(text), personaId, {}, undefined);
+  submit(text: unknown, personaId?: string, offer?: unknown): Cue {
+    const spoken = validateSpeechText(text);
+    return this.start('say', spoken, personaId, {}, undefined, offer === undefined ? undefined : validateOffer(offer, spoken));
   }
 
   /**
@@ -112,9 +121,14 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
    * own reading of the prompt (answering a picked viewer question); off-policy text is
    * still refused whatever the host chose.
    */
-  prompt(prompt: unknown, personaId?: string, context: ShowContext = {}, hostIntent?: Intent): Cue {
+  prompt(prompt: unknown, personaId?: string, context: ShowContext = {}, hostIntent?: Intent, offer?: unknown): Cue {
     if (!this.options.brain) throw new ApiError(409, 'SHOW_HAS_NO_BRAIN', 'this show takes only scripted cues');
-    return this.start('prompt', validateSpeechText(prompt), personaId, context, hostIntent);
+    return this.start('prompt', validateSpeechText(prompt), personaId, context, hostIntent, offer === undefined ? undefined : validateOffer(offer));
+  }
+
+  /** Burns `text` into the lower third for a while (a host's shared overlay). */
+  caption(text: string, durationMs = 15_000): void {
+    this.options.presenter.caption(text, durationMs);
   }
 
   /** Approves a generated line (optionally edited) or, with `null`, rejects it. */
@@ -159,7 +173,7 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     return [...this.cues.values()].map(snapshot);
   }
 
-  private start(kind: CueKind, text: string, personaId: string | undefined, context: ShowContext, hostIntent: Intent | undefined): Cue {
+  private start(kind: CueKind, text: string, personaId: string | undefined, context: ShowContext, hostIntent: Intent | undefined, offer: CueOffer | undefined): Cue {
     const ingressStart = performance.now();
     const persona = personaId === undefined ? this.persona : this.options.personas.get(personaId);
     if (this.flights.size >= MAX_PENDING_CUES) throw new ApiError(429, 'CUE_QUEUE_FULL', `at most ${MAX_PENDING_CUES} cues may wait`);
@@ -170,6 +184,7 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
       kind,
       text: kind === 'say' ? text : '',
       ...(kind === 'prompt' && { prompt: text }),
+      ...(offer && { offer }),
       personaId: persona.id,
       state: 'queued',
       traceId: trace.id,
@@ -247,7 +262,10 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     cue.speechSource = cue.speechSource && cue.speechSource !== speech.source ? 'partial-cache' : speech.source;
     cue.durationMs = (cue.durationMs ?? 0) + Math.round((speech.utterance.pcm.length * 1000) / AUDIO_SAMPLE_RATE);
     flight.enqueuedAt ??= trace.now();
-    this.options.presenter.enqueue({ id: `${cue.id}~${flight.enqueued++}`, utterance: speech.utterance, persona });
+    const partId = `${cue.id}~${flight.enqueued++}`;
+    const offerSample = cue.offer && !flight.offerPart ? locateOfferWord(cue.offer.word, line, speech.utterance) : undefined;
+    if (offerSample !== undefined) flight.offerPart = { partId, sample: offerSample };
+    this.options.presenter.enqueue({ id: partId, utterance: speech.utterance, persona });
   }
 
   private async speech(cue: Cue, text: string, persona: Persona, trace: StageTrace, signal: AbortSignal): Promise<{ utterance: Utterance; source: SpeechSource }> {
@@ -279,6 +297,15 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
     if (flight.enqueuedAt !== undefined) flight.trace.end('render', flight.enqueuedAt, 'next frame boundary', STAGE_BUDGETS_MS.render);
     this.encoding.push({ trace: flight.trace, startMs: flight.trace.now() });
     this.update(cueId, { state: 'speaking', streamTimeMs: Math.round(streamTimeMs) });
+  }
+
+  private offerOnAir(partId: string, partStreamTimeMs: number): void {
+    const cueId = cueIdOf(partId);
+    const offerPart = this.flights.get(cueId)?.offerPart;
+    const cue = this.cues.get(cueId);
+    if (!cue?.offer || offerPart?.partId !== partId) return;
+    cue.offer.streamTimeMs = Math.round(partStreamTimeMs + (offerPart.sample * 1000) / AUDIO_SAMPLE_RATE);
+    this.safeEmit('offerword', cueId, { ...cue.offer, streamTimeMs: cue.offer.streamTimeMs });
   }
 
   private partEnded(cueId: string, streamTimeMs: number, interrupted: boolean): void {
@@ -323,7 +350,7 @@ export class CueRunner extends EnhancedEventEmitter<CueRunnerEvents> {
 
 const elapsed = (cue: Cue) => Date.now() - cue.timings.receivedAt;
 const cueIdOf = (partId: string) => partId.split('~')[0]!;
-const snapshot = (cue: Cue): Cue => ({ ...cue, timings: { ...cue.timings } });
+const snapshot = (cue: Cue): Cue => ({ ...cue, timings: { ...cue.timings }, ...(cue.offer && { offer: { ...cue.offer } }) });
 
 /**
  * A signal that aborts with `parent` or after `ms`. (Not `AbortSignal.any`: on Node 20 its

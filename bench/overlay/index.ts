@@ -1,0 +1,90 @@
+/**
+ * bench:overlay — 1,000 socket.io viewers in a process of their own send events at 1/s to a
+ * live presenter show. Measures event → decision → overlay delivered (the overlay message,
+ * and the ack that follows it), then a Chromium viewer's event → overlay in the DOM.
+ * The bench brings its own CTA catalog (OVERLAY_DIR): the demo templates without frequency
+ * caps, in copies, so every decision may show something; the demo catalog's caps would
+ * answer most events with `none`.
+ */
+import { fork } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT_DIR } from '../../lib/paths.js';
+import { formatSummary, summarize } from '../../lib/percentiles.js';
+import { launchChromium } from '../../test/helpers/chromium.js';
+import { createShow, startOnAir } from '../../test/helpers/startOnAir.js';
+
+const VIEWERS = Number(process.env.OVERLAY_VIEWERS ?? 1000);
+const SECONDS = Number(process.env.OVERLAY_SECONDS ?? 30);
+const DOM_SAMPLES = Number(process.env.OVERLAY_DOM_SAMPLES ?? 20);
+/** A dismissed CTA stays away for the session, so the catalog holds copies enough for the run. */
+const COPIES = 6;
+
+const onair = await startOnAir({ OVERLAY_DIR: uncappedCatalog(), MAX_VIEWERS_PER_SHOW: String(VIEWERS + 10) });
+const showId = await createShow(onair, 'bench:overlay');
+console.log(`bench:overlay: ${VIEWERS} socket.io viewers, 1 event/s each for ${SECONDS} s, presenter show ${showId}`);
+
+const load = fork(path.join(ROOT_DIR, 'bench/overlay/viewersProcess.ts'), [JSON.stringify({ url: onair.url, showId, viewers: VIEWERS, seconds: SECONDS })], { execArgv: ['--import', 'tsx'] });
+const result = await new Promise<{ acks: number[]; overlays: number[]; errors: number; decisions: number }>((resolve, reject) => {
+  load.on('message', (m: { type: string; viewers?: number }) => {
+    if (m.type === 'connected') console.log(`  ${m.viewers} viewers connected and joined`);
+    if (m.type === 'done') resolve(m as never);
+  });
+  load.once('exit', (code) => reject(new Error(`the viewer process exited with ${code}`)));
+});
+const events = result.acks.length + result.errors;
+console.log(`  ${events} events (${(events / SECONDS).toFixed(0)}/s), ${result.decisions} decisions, ${result.errors} errors`);
+console.log(formatSummary('  event → overlay delivered', summarize(result.overlays)));
+console.log(formatSummary('  event → ack (after the decision and the overlay)', summarize(result.acks)));
+const snapshot = await onair.shows.audience(showId)!.snapshot();
+console.log(formatSummary('  decision in the server (engine)', snapshot.latency));
+
+console.log(formatSummary('  Chromium: event → overlay in the DOM', await chromiumEventToDom()));
+await onair.close();
+process.exit(0);
+
+/**
+ * A viewer page dismisses its CTA; when the next decision shows one (the ranker may choose
+ * `none`, and then a later heartbeat brings the next CTA), that overlay's time into the DOM.
+ */
+async function chromiumEventToDom() {
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.context().route(/^https:/, (route) => route.fulfill({ status: 204 }));
+  await page.goto(`${onair.url}/watch/${showId}`);
+  const samples: number[] = [];
+  for (let attempt = 0; samples.length < DOM_SAMPLES && attempt < DOM_SAMPLES * 4; attempt++) {
+    await page.waitForSelector('#overlays .overlay[data-slot="personal"]', { timeout: 20_000 });
+    const sample = (await page.evaluate(`(async () => {
+      const card = document.querySelector('#overlays .overlay[data-slot="personal"]');
+      const shown = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          const next = document.querySelector('#overlays .overlay[data-slot="personal"]');
+          if (next && next.dataset.decisionId !== card.dataset.decisionId) (observer.disconnect(), resolve(performance.now()));
+        });
+        observer.observe(document.getElementById('overlays'), { childList: true });
+        setTimeout(() => (observer.disconnect(), resolve(null)), 1000);
+      });
+      const started = performance.now();
+      card.querySelector('.dismiss').click();
+      const at = await shown;
+      return at === null ? null : at - started;
+    })()`)) as number | null;
+    if (sample !== null) samples.push(sample);
+  }
+  await browser.close();
+  return summarize(samples);
+}
+
+function uncappedCatalog(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onair-bench-overlays-'));
+  const source = path.join(ROOT_DIR, 'assets/overlays');
+  const templates = JSON.parse(readFileSync(path.join(source, 'templates.json'), 'utf8')) as Array<Record<string, unknown>>;
+  const uncapped = templates.flatMap(({ inventory: _inventory, guaranteedImpressions: _guaranteed, ...t }) =>
+    Array.from({ length: COPIES }, (_, i) => ({ ...t, id: `${t.id}-${i}`, frequencyCap: { maxPerSession: 100_000, minGapMs: 0 } })),
+  );
+  writeFileSync(path.join(dir, 'templates.json'), JSON.stringify(uncapped));
+  cpSync(path.join(source, 'images'), path.join(dir, 'images'), { recursive: true });
+  return dir;
+}

@@ -1,0 +1,70 @@
+import { el } from '/client/common/api.js';
+
+const $ = (id) => document.getElementById(id);
+const percent = (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
+
+/**
+ * The host's audience panel: polls, a shared overlay for everyone, and the experiment's live
+ * figures (CTR by arm with intervals, holdout lift, decision latency, rollout stage).
+ */
+export function attachAudience({ api, socket, selected }) {
+  const fail = (error) => {
+    $('audience-error').hidden = !error;
+    $('audience-error').textContent = error ? `${error.code}: ${error.message}` : '';
+  };
+  const call = (method, path, body) => api.call(method, `/api/shows/${selected()}${path}`, body).then((r) => (fail(null), r), fail);
+  let openPoll = null;
+
+  $('poll-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const options = $('poll-options').value.split('\n').map((l) => l.trim()).filter(Boolean).map((label) => ({ label }));
+    const poll = await call('POST', '/polls', { question: $('poll-question').value.trim(), options, durationMs: Number($('poll-seconds').value) * 1000 });
+    if (poll) renderPoll(poll);
+  });
+  $('poll-close').addEventListener('click', () => openPoll && call('POST', `/polls/${openPoll}/close`));
+
+  $('overlay-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const action = $('overlay-action').value.trim();
+    const link = $('overlay-link').value.trim();
+    void call('PUT', '/overlays/shared', {
+      placement: $('overlay-placement').value,
+      headline: $('overlay-headline').value.trim(),
+      ...(action && { action }),
+      ...(link && { link }),
+    });
+  });
+  $('overlay-clear').addEventListener('click', () => call('DELETE', '/overlays/shared'));
+  for (const step of ['advance', 'pause', 'resume']) $(`rollout-${step}`).addEventListener('click', () => call('POST', `/experiment/${step}`, {}));
+
+  function renderPoll(poll) {
+    openPoll = poll.state === 'open' ? poll.id : null;
+    const rows = poll.options.map((label, i) =>
+      el('li', { 'data-option': String(i) }, el('span', { text: label }), el('span', { class: 'tally', text: `${poll.tallies[i]} (${poll.total ? Math.round((poll.tallies[i] * 100) / poll.total) : 0}%)` })),
+    );
+    const status = poll.state === 'open' ? `open · ${poll.total} votes` : `closed · winner ${poll.result?.label ?? '–'} (${poll.result?.percent ?? 0}%)`;
+    $('poll-tallies').replaceChildren(el('li', { class: 'question', text: `${poll.question} — ${status}` }), ...rows);
+    $('poll-tallies').dataset.state = poll.state;
+  }
+
+  function renderSnapshot(snapshot) {
+    const { arms, holdoutLift, latency, rollout } = snapshot;
+    $('arms').tBodies[0].replaceChildren(
+      ...Object.entries(arms).map(([arm, m]) =>
+        el(
+          'tr',
+          { 'data-arm': arm },
+          ...[arm, m.viewers, m.impressions, m.clicks, `${percent(m.ctr)} (${percent(m.ctrCi95[0])}–${percent(m.ctrCi95[1])})`, m.cost.perSuccessfulAction === null ? '–' : `$${m.cost.perSuccessfulAction.toFixed(5)}`].map((v) => el('td', { text: String(v) })),
+        ),
+      ),
+    );
+    $('lift').textContent = holdoutLift.lift === null ? `Holdout lift: ${holdoutLift.note ?? 'not enough data'}` : `Holdout lift: ${percent(holdoutLift.lift)} (${percent(holdoutLift.ci95[0])}–${percent(holdoutLift.ci95[1])})`;
+    $('decision-latency').textContent = latency.count ? `Decisions: ${latency.count} · p50 ${latency.p50.toFixed(2)} ms · p95 ${latency.p95.toFixed(2)} ms · p99 ${latency.p99.toFixed(2)} ms` : 'Decisions: none yet';
+    $('rollout').textContent = `${rollout.percent}% on ${rollout.treatment}${rollout.paused ? ` · paused: ${rollout.pausedReason}` : ''}`;
+    $('rollout').dataset.paused = String(rollout.paused);
+  }
+
+  socket.on('poll', (poll) => poll.showId === selected() && renderPoll(poll));
+  socket.on('audience', (snapshot) => snapshot.showId === selected() && renderSnapshot(snapshot));
+  return { renderPoll, clear: () => $('poll-tallies').replaceChildren() };
+}

@@ -1,0 +1,341 @@
+import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
+import type { AuditLog } from '../audit/AuditLog.js';
+import type { DecisionEngine } from '../decisions/DecisionEngine.js';
+import type { Decision, DecisionContext, DecisionTrigger, OverlayTemplate, SessionFeatures } from '../decisions/types.js';
+import type { ArmMetrics } from '../experiments/ArmMetrics.js';
+import type { ArmMetricsSnapshot } from '../experiments/armSnapshot.js';
+import type { Rollout } from '../experiments/Rollout.js';
+import { ApiError } from '../http/ApiError.js';
+import type { OverlayCatalog } from '../overlays/OverlayCatalog.js';
+import type { CueOffer } from '../shows/cues/Cue.js';
+import type { CueRunner } from '../shows/cues/CueRunner.js';
+import type { PollRequest, PollView } from '../shows/polls/Poll.js';
+import type { ShowPolls } from '../shows/polls/ShowPolls.js';
+import type { SessionStore } from '../viewers/SessionStore.js';
+import type { SessionUpdate } from '../viewers/sessionTypes.js';
+import { joinContextFrom, validateViewerEvent, type ViewerEventName } from '../viewers/viewerEvents.js';
+import { AudienceViewer } from './AudienceViewer.js';
+import { decisionMessage, overlayMessage, type OverlayMessage } from './overlayMessage.js';
+
+export interface AudienceDeps {
+  engine: DecisionEngine;
+  catalog: OverlayCatalog;
+  sessions: SessionStore;
+  metrics: ArmMetrics;
+  audit: AuditLog;
+  /** How long the show is planned to run: sponsor commitments are paced over it. */
+  plannedDurationMs: number;
+}
+
+/** What the presenter and the stream contribute; absent for the test card. */
+export interface AudienceStage {
+  faceSafeArea(): { x: number; y: number; width: number; height: number } | undefined;
+  frame(): { width: number; height: number };
+  streamTimeMs(): number;
+}
+
+export interface AudienceSnapshot {
+  showId: string;
+  arms: Record<string, ArmMetricsSnapshot['holdout'] & { viewers: number }>;
+  holdoutLift: ArmMetricsSnapshot['holdoutLift'];
+  latency: ArmMetricsSnapshot['latency'];
+  source: ArmMetricsSnapshot['source'];
+  rollout: { percent: number; stageIndex: number; paused: boolean; pausedReason?: string; control: string; treatment: string };
+}
+
+export type ShowAudienceEvents = {
+  /** To every viewer of the show. */
+  broadcast: [event: string, payload: unknown];
+  /** To the show's hosts. */
+  host: [event: string, payload: unknown];
+};
+
+export type EventName = Exclude<ViewerEventName, 'join' | 'chat'>;
+type DecisionSummary = Pick<Decision, 'id' | 'placement' | 'tier'> & { templateId?: string };
+
+/** How often hosts get the figures (and the rollout's guardrail is checked). */
+const SNAPSHOT_EVERY_MS = 1_000;
+/** Word-timed overlays sent without a playout clock wait this long past the word's stream time. */
+const NO_CLOCK_PLAYOUT_DELAY_MS = 150;
+
+/**
+ * One show's audience: each viewer's events update its session in Redis (one round trip),
+ * drive a decision for that viewer, and the chosen overlay goes to that viewer alone.
+ * Host-pushed overlays and polls go to everyone. Every decision is audited and counted per arm.
+ */
+export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
+  private readonly viewers = new Map<string, AudienceViewer>();
+  private shared: OverlayMessage | undefined;
+  private readonly startedAtMs = Date.now();
+  private topic_: string | undefined;
+  private readonly ticker: NodeJS.Timeout;
+  /** The presenter's cues: poll announcements and burned-in overlays go through them. */
+  cues: CueRunner | undefined;
+
+  constructor(
+    readonly showId: string,
+    private readonly deps: AudienceDeps,
+    readonly rollout: Rollout,
+    readonly polls: ShowPolls,
+    private readonly stage: AudienceStage | undefined,
+  ) {
+    super();
+    polls.on('update', (poll) => this.broadcastPoll(poll));
+    polls.on('closed', (poll) => this.broadcastPoll(poll));
+    this.ticker = setInterval(() => void this.tick(), SNAPSHOT_EVERY_MS).unref();
+  }
+
+  get topic(): string | undefined {
+    return this.topic_;
+  }
+
+  set topic(topic: string | undefined) {
+    this.topic_ = topic?.slice(0, 64);
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  connect(viewerId: string, send: (event: string, payload: unknown) => void): void {
+    this.viewers.set(viewerId, new AudienceViewer(viewerId, this.rollout.assign(viewerId), send));
+  }
+
+  disconnect(viewerId: string): void {
+    this.viewers.delete(viewerId);
+  }
+
+  /** A deleted viewer's in-memory state goes with its stored data. */
+  forget(viewerId: string): void {
+    const viewer = this.viewers.get(viewerId);
+    if (!viewer) return;
+    this.viewers.set(viewerId, new AudienceViewer(viewerId, viewer.assignment, viewer.send));
+  }
+
+  /** Join context in; the stage, the clock, the overlays up now and the open poll out. */
+  async join(viewerId: string, payload: unknown, userAgent: string | undefined) {
+    const viewer = this.viewer(viewerId);
+    const parsed = validateViewerEvent('join', payload);
+    viewer.join = joinContextFrom(parsed, userAgent);
+    viewer.displayName = parsed.displayName;
+    const features = await this.update(viewer, { kind: 'join', join: viewer.join });
+    const first = !viewer.joined;
+    viewer.joined = true;
+    const overlays: OverlayMessage[] = this.shared ? [this.shared] : [];
+    if (first || !viewer.overlayUp(Date.now())) {
+      const decision = await this.decide(viewer, 'join', features);
+      const message = this.show(viewer, decision);
+      if (message) overlays.push(message);
+    }
+    const open = this.polls.open;
+    return {
+      viewerId,
+      consented: viewer.join.consent,
+      ...(this.stage && { stage: { faceSafeArea: this.stage.faceSafeArea(), frame: this.stage.frame() } }),
+      overlays,
+      ...(open && { poll: open.view() }),
+    };
+  }
+
+  profileOf(viewerId: string): { displayName?: string; consented: boolean } {
+    const viewer = this.viewer(viewerId);
+    return { consented: viewer.join.consent, ...(viewer.displayName && { displayName: viewer.displayName }) };
+  }
+
+  /** Any other viewer event; the reply names the decision it led to, if any. */
+  async event(viewerId: string, name: EventName, payload: unknown): Promise<{ decision?: DecisionSummary; poll?: PollView }> {
+    const viewer = this.viewer(viewerId);
+    if (!viewer.joined) throw new ApiError(409, 'NOT_JOINED', 'send "join" first');
+    const now = Date.now();
+    switch (name) {
+      case 'heartbeat': {
+        const { watchMs } = validateViewerEvent('heartbeat', payload);
+        this.deps.metrics.recordWatch(this.showId, viewer.assignment.arm, watchMs);
+        const features = await this.update(viewer, { kind: 'heartbeat', watchMs, ...(this.topic_ && { topic: this.topic_ }) });
+        return viewer.overlayUp(now) ? {} : this.decideAndShow(viewer, 'heartbeat', features);
+      }
+      case 'pause':
+      case 'resume':
+      case 'mute':
+      case 'unmute':
+      case 'seek': {
+        validateViewerEvent(name, payload);
+        const features = await this.update(viewer, { kind: name });
+        const reengaged = name === 'resume' || name === 'unmute';
+        return reengaged && !viewer.overlayUp(now) ? this.decideAndShow(viewer, 'interaction', features) : {};
+      }
+      case 'cta_impression':
+      case 'cta_click':
+      case 'cta_dismiss':
+        return this.outcome(viewer, name, validateViewerEvent(name, payload).decisionId);
+      case 'poll_vote': {
+        const { pollId, option } = validateViewerEvent('poll_vote', payload);
+        const poll = await this.polls.vote(pollId, viewerId, option);
+        const features = await this.update(viewer, { kind: 'vote', pollId, option: poll.options[option]! });
+        return { poll, ...(viewer.overlayUp(now) ? {} : await this.decideAndShow(viewer, 'poll', features)) };
+      }
+    }
+  }
+
+  /** A chat line counts as engagement. */
+  async chatted(viewerId: string): Promise<void> {
+    const viewer = this.viewers.get(viewerId);
+    if (viewer?.joined) await this.update(viewer, { kind: 'chat' });
+  }
+
+  /** The presenter says a marked offer word: each viewer the rules allow sees the CTA as they hear it. */
+  async offerWord(offer: Required<CueOffer>): Promise<void> {
+    const template = this.deps.catalog.get(offer.overlay);
+    if (!template) return;
+    const ahead = this.stage ? Math.max(0, offer.streamTimeMs - this.stage.streamTimeMs()) : 0;
+    const timing = { atStreamTimeMs: offer.streamTimeMs, fallbackDelayMs: ahead + NO_CLOCK_PLAYOUT_DELAY_MS };
+    await Promise.all(
+      [...this.viewers.values()]
+        .filter((v) => v.joined)
+        .map(async (viewer) => {
+          const decision = await this.decide(viewer, 'offer_word', viewer.features, template.id);
+          this.show(viewer, decision, timing);
+        }),
+    );
+  }
+
+  launchPoll(request: PollRequest): PollView {
+    return this.polls.launch(request);
+  }
+
+  /** A host overlay for everyone, over any personal one in the same placement. */
+  setShared(template: OverlayTemplate): OverlayMessage {
+    this.shared = overlayMessage('shared', template);
+    this.safeEmit('broadcast', 'overlay', this.shared);
+    return this.shared;
+  }
+
+  clearShared(): void {
+    const placement = this.shared?.placement;
+    this.shared = undefined;
+    if (placement) this.safeEmit('broadcast', 'overlay', { slot: 'shared', placement: 'none' });
+  }
+
+  /** An advertiser's postback: the decision's CTA led to a conversion. */
+  conversion(viewerId: string, decisionId: string): void {
+    const decision = this.viewers.get(viewerId)?.decision(decisionId);
+    if (!decision?.templateId) throw new ApiError(404, 'DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
+    this.deps.metrics.recordConversion(this.showId, decision.arm);
+    this.deps.audit.recordOutcome(this.showId, viewerId, decisionId, 'conversion');
+  }
+
+  /** Per-arm figures for the host page; also runs the rollout's guardrail. */
+  async snapshot(): Promise<AudienceSnapshot> {
+    const metrics = await this.deps.metrics.snapshot(this.showId);
+    await this.rollout.evaluateGuardrail(metrics).catch(() => undefined);
+    const viewersByArm = { holdout: 0, control: 0, treatment: 0 };
+    for (const viewer of this.viewers.values()) viewersByArm[viewer.assignment.arm]++;
+    const { state, config, percent } = this.rollout;
+    return {
+      showId: this.showId,
+      arms: Object.fromEntries((['holdout', 'control', 'treatment'] as const).map((arm) => [arm, { ...metrics[arm], viewers: viewersByArm[arm] }])),
+      holdoutLift: metrics.holdoutLift,
+      latency: metrics.latency,
+      source: metrics.source,
+      rollout: {
+        percent,
+        stageIndex: state.stageIndex,
+        paused: state.paused,
+        ...(state.pausedReason && { pausedReason: state.pausedReason }),
+        control: config.control.modelVersion,
+        treatment: config.treatment.modelVersion,
+      },
+    };
+  }
+
+  close(): void {
+    clearInterval(this.ticker);
+    this.polls.dispose();
+    this.viewers.clear();
+    this.removeAllListeners();
+  }
+
+  /** The shared stream's rendered and encoded time (cost model), then the figures to the hosts. */
+  private async tick(): Promise<void> {
+    this.deps.metrics.recordStream(this.showId, { renderedMs: SNAPSHOT_EVERY_MS, encodedMs: SNAPSHOT_EVERY_MS });
+    const snapshot = await this.snapshot().catch(() => undefined);
+    if (snapshot) this.safeEmit('host', 'audience', snapshot);
+  }
+
+  private viewer(viewerId: string): AudienceViewer {
+    const viewer = this.viewers.get(viewerId);
+    if (!viewer) throw new ApiError(409, 'NOT_CONNECTED', 'this viewer is not connected to the show');
+    return viewer;
+  }
+
+  private async outcome(viewer: AudienceViewer, name: 'cta_impression' | 'cta_click' | 'cta_dismiss', decisionId: string) {
+    const decision = viewer.decision(decisionId);
+    if (!decision?.templateId) throw new ApiError(404, 'DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
+    const kind = name === 'cta_impression' ? 'impression' : name === 'cta_click' ? 'click' : 'dismiss';
+    const { metrics, audit } = this.deps;
+    if (!viewer.firstOutcome(decisionId, kind)) return {};
+    if (kind === 'impression') metrics.recordImpression(this.showId, decision.arm, decision.templateId);
+    if (kind === 'click') metrics.recordClick(this.showId, decision.arm);
+    audit.recordOutcome(this.showId, viewer.viewerId, decisionId, kind);
+    const features = await this.update(viewer, { kind, templateId: decision.templateId });
+    if (kind === 'impression') return {};
+    if (viewer.showing?.decisionId === decisionId) viewer.showing = undefined;
+    return this.decideAndShow(viewer, kind === 'click' ? 'click' : 'dismiss', features);
+  }
+
+  /** Updates the session in Redis; undefined when Redis is away (the fallback tier decides then). */
+  private async update(viewer: AudienceViewer, update: SessionUpdate): Promise<SessionFeatures | undefined> {
+    try {
+      const { features } = await this.deps.sessions.apply(this.showId, viewer.viewerId, update, Date.now());
+      viewer.features = features;
+      return features;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async decideAndShow(viewer: AudienceViewer, trigger: DecisionTrigger, features: SessionFeatures | undefined) {
+    const decision = await this.decide(viewer, trigger, features);
+    this.show(viewer, decision);
+    return { decision: summary(decision) };
+  }
+
+  private async decide(viewer: AudienceViewer, trigger: DecisionTrigger, session: SessionFeatures | undefined, offerTemplateId?: string): Promise<Decision> {
+    const context: DecisionContext = {
+      showId: this.showId,
+      viewerId: viewer.viewerId,
+      nowMs: Date.now(),
+      trigger,
+      join: viewer.join,
+      session,
+      show: {
+        ...(this.topic_ && { topic: this.topic_ }),
+        impressionsByTemplate: this.deps.metrics.impressionsByTemplate(this.showId),
+        elapsedMs: Date.now() - this.startedAtMs,
+        plannedDurationMs: this.deps.plannedDurationMs,
+      },
+      ...(offerTemplateId && { offerTemplateId }),
+    };
+    const decision = await this.deps.engine.decide(context, viewer.assignment);
+    this.deps.metrics.recordDecision(this.showId, decision.arm, decision.latencyMs);
+    this.deps.audit.append(decision);
+    viewer.remember(decision);
+    return decision;
+  }
+
+  /** Sends a chosen overlay to its viewer; `none` leaves what is on screen alone. */
+  private show(viewer: AudienceViewer, decision: Decision, timing: Partial<OverlayMessage> = {}): OverlayMessage | undefined {
+    if (decision.placement === 'none' || !decision.templateId) return undefined;
+    const message = decisionMessage(decision, this.deps.catalog.get(decision.templateId), timing);
+    viewer.showing = { decisionId: decision.id, untilMs: Date.now() + (message.ttlMs ?? 0) + (timing.fallbackDelayMs ?? 0) };
+    viewer.send('overlay', message);
+    return message;
+  }
+
+  private broadcastPoll(poll: PollView): void {
+    this.safeEmit('broadcast', 'poll', poll);
+    this.safeEmit('host', 'poll', { ...poll, showId: this.showId });
+  }
+}
+
+const summary = (d: Decision): DecisionSummary => ({ id: d.id, placement: d.placement, tier: d.tier, ...(d.templateId && { templateId: d.templateId }) });

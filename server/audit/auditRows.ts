@@ -1,0 +1,126 @@
+import {
+  PLACEMENTS,
+  type Arm,
+  type Decision,
+  type DecisionTier,
+  type DecisionTrigger,
+} from '../decisions/types.js';
+import { InvalidAuditRowError } from './errors.js';
+
+export const OUTCOMES = ['impression', 'click', 'dismiss', 'conversion'] as const;
+export type AuditOutcome = (typeof OUTCOMES)[number];
+
+export interface AuditDecisionRow extends Decision {
+  kind: 'decision';
+  /** The stream entry id, `<ms>-<seq>`. */
+  entryId: string;
+  /** The ranker's feature vector for the chosen action, when the engine logged it (training). */
+  features?: number[];
+}
+
+export interface AuditOutcomeRow {
+  kind: 'outcome';
+  entryId: string;
+  showId: string;
+  viewerId: string;
+  decisionId: string;
+  outcome: AuditOutcome;
+  atMs: number;
+}
+
+export type AuditRow = AuditDecisionRow | AuditOutcomeRow;
+/** A row before Redis gave it an entry id. */
+export type PendingAuditRow = Omit<AuditDecisionRow, 'entryId'> | Omit<AuditOutcomeRow, 'entryId'>;
+
+export const AUDIT_ID = /^[\w.:-]{1,128}$/;
+const ARMS: readonly Arm[] = ['holdout', 'control', 'treatment'];
+const TIERS: readonly DecisionTier[] = ['rules', 'ranker', 'explore', 'default', 'fallback'];
+const TRIGGERS: readonly DecisionTrigger[] = [
+  'join',
+  'heartbeat',
+  'interaction',
+  'click',
+  'dismiss',
+  'poll',
+  'offer_word',
+  'topic',
+];
+
+export function checkIds(showId: unknown, viewerId: unknown, rowId: unknown): void {
+  for (const [name, value] of [
+    ['showId', showId],
+    ['viewerId', viewerId],
+    ['decision id', rowId],
+  ] as const) {
+    if (typeof value !== 'string' || !AUDIT_ID.test(value))
+      throw new InvalidAuditRowError(`bad ${name} ${JSON.stringify(value)}`);
+  }
+}
+
+/** Stream entry fields: `k` the kind, `r` the body: the row as JSON without kind and entry id. */
+export function encodeRow(row: PendingAuditRow): { kind: string; body: string } {
+  const { kind, ...rest } = row;
+  return { kind, body: JSON.stringify(rest) };
+}
+
+/** Undefined for an entry that is not a well-formed row (skipped, never thrown). */
+export function parseEntry(entryId: string, fields: string[]): AuditRow | undefined {
+  const kind = fieldOf(fields, 'k');
+  let body: unknown;
+  try {
+    body = JSON.parse(fieldOf(fields, 'r') ?? '');
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const row = { ...(body as Record<string, unknown>), kind, entryId };
+  if (kind === 'decision') return isDecisionRow(row) ? row : undefined;
+  if (kind === 'outcome') return isOutcomeRow(row) ? row : undefined;
+  return undefined;
+}
+
+function fieldOf(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+const isNumbers = (v: unknown) => Array.isArray(v) && v.every(isNumber);
+
+function isDecisionRow(
+  row: Record<string, unknown>,
+): row is Record<string, unknown> & AuditDecisionRow {
+  return (
+    isString(row.id) &&
+    isString(row.showId) &&
+    isString(row.viewerId) &&
+    isNumber(row.atMs) &&
+    TRIGGERS.includes(row.trigger as DecisionTrigger) &&
+    (PLACEMENTS as readonly unknown[]).includes(row.placement) &&
+    TIERS.includes(row.tier as DecisionTier) &&
+    ARMS.includes(row.arm as Arm) &&
+    isNumber(row.propensity) &&
+    Array.isArray(row.rulesFired) &&
+    row.rulesFired.every(isString) &&
+    isNumber(row.latencyMs) &&
+    optional(row.templateId, isString) &&
+    optional(row.modelVersion, isString) &&
+    optional(row.score, isNumber) &&
+    optional(row.fallbackReason, isString) &&
+    optional(row.features, isNumbers)
+  );
+}
+
+function isOutcomeRow(
+  row: Record<string, unknown>,
+): row is Record<string, unknown> & AuditOutcomeRow {
+  return (
+    isString(row.showId) &&
+    isString(row.viewerId) &&
+    isString(row.decisionId) &&
+    OUTCOMES.includes(row.outcome as AuditOutcome) &&
+    isNumber(row.atMs)
+  );
+}

@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import type { Audience } from '../../audience/Audience.js';
+import type { ShowAudience } from '../../audience/ShowAudience.js';
+import type { Authenticator } from '../../auth/Authenticator.js';
+import type { PollRequest } from '../../shows/polls/Poll.js';
+import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
+import { ApiError } from '../ApiError.js';
+
+const POLL_ID = { type: 'string', pattern: '^[a-z0-9]{6,32}$' } as const;
+const DECISION_ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' } as const;
+const VIEWER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const pollSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['question', 'options', 'durationMs'],
+    properties: {
+      question: { type: 'string', maxLength: 120 },
+      options: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 6,
+        items: { type: 'object', additionalProperties: false, required: ['label'], properties: { label: { type: 'string', maxLength: 60 }, segment: { type: 'string', maxLength: 200 } } },
+      },
+      durationMs: { type: 'integer' },
+      announce: { type: 'boolean' },
+    },
+  },
+} as const;
+
+const sharedOverlaySchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['placement', 'headline'],
+    properties: {
+      placement: { type: 'string', enum: ['lower_third_cta', 'side_card', 'badge'] },
+      headline: { type: 'string', maxLength: 80 },
+      body: { type: 'string', maxLength: 160 },
+      action: { type: 'string', maxLength: 24 },
+      link: { type: 'string', maxLength: 300 },
+      colours: { type: 'object' },
+      burnIn: { type: 'boolean' },
+    },
+  },
+} as const;
+
+const topicSchema = { body: { type: 'object', additionalProperties: false, required: ['topic'], properties: { topic: { type: 'string', minLength: 1, maxLength: 64 } } } } as const;
+const conversionSchema = { body: { type: 'object', additionalProperties: false, required: ['decisionId'], properties: { decisionId: DECISION_ID } } } as const;
+const reasonSchema = { body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 200 } } } } as const;
+
+type SharedBody = { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean };
+
+/**
+ * The audience API: polls, shared overlays, the show's topic, the experiment's rollout,
+ * per-arm figures, the decision audit, conversions and deleting a viewer's data.
+ */
+export function registerAudienceRoutes(app: FastifyInstance, audience: Audience, auth: Authenticator): void {
+  const live = (id: string): ShowAudience => {
+    const show = SHOW_ID_PATTERN.test(id) ? audience.get(id) : undefined;
+    if (!show) throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${id} is not live`);
+    return show;
+  };
+
+  app.post<{ Params: { id: string }; Body: PollRequest & { announce?: boolean } }>('/api/shows/:id/polls', { schema: pollSchema }, async (request, reply) => {
+    auth.require(request, 'host');
+    const { announce = true, ...poll } = request.body;
+    return reply.code(201).send(audience.launchPoll(live(request.params.id), poll, announce));
+  });
+
+  app.get<{ Params: { id: string } }>('/api/shows/:id/polls', async (request) => {
+    auth.require(request, 'host', 'producer');
+    return { polls: live(request.params.id).polls.list() };
+  });
+
+  app.get<{ Params: { id: string; pollId: string } }>('/api/shows/:id/polls/:pollId', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, pollId: POLL_ID } } } }, async (request) => {
+    auth.require(request, 'host', 'producer');
+    const poll = live(request.params.id).polls.get(request.params.pollId);
+    if (!poll) throw new ApiError(404, 'POLL_NOT_FOUND', `poll ${request.params.pollId} not found`);
+    return poll;
+  });
+
+  app.post<{ Params: { id: string; pollId: string } }>('/api/shows/:id/polls/:pollId/close', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, pollId: POLL_ID } } } }, async (request) => {
+    auth.require(request, 'host');
+    return live(request.params.id).polls.close(request.params.pollId);
+  });
+
+  app.put<{ Params: { id: string }; Body: SharedBody }>('/api/shows/:id/overlays/shared', { schema: sharedOverlaySchema }, async (request) => {
+    auth.require(request, 'host');
+    return audience.pushShared(live(request.params.id), request.body);
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/shows/:id/overlays/shared', async (request, reply) => {
+    auth.require(request, 'host');
+    live(request.params.id).clearShared();
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: { id: string }; Body: { topic: string } }>('/api/shows/:id/topic', { schema: topicSchema }, async (request) => {
+    auth.require(request, 'host');
+    const show = live(request.params.id);
+    show.topic = request.body.topic;
+    return { topic: show.topic };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/shows/:id/audience', async (request) => {
+    auth.require(request, 'host', 'producer');
+    return live(request.params.id).snapshot();
+  });
+
+  app.get<{ Params: { id: string } }>('/api/shows/:id/experiment', async (request) => {
+    auth.require(request, 'host', 'producer');
+    const { config, state, percent } = live(request.params.id).rollout;
+    return { config, state, percent };
+  });
+
+  for (const step of ['advance', 'pause', 'resume'] as const) {
+    app.post<{ Params: { id: string }; Body: { reason?: string } }>(`/api/shows/:id/experiment/${step}`, { schema: reasonSchema }, async (request) => {
+      auth.require(request, 'host');
+      const rollout = live(request.params.id).rollout;
+      const why = `host: ${request.body?.reason ?? step}`;
+      const state = step === 'advance' ? await rollout.advance(why) : step === 'pause' ? await rollout.pause(why) : await rollout.resume(why);
+      return { state, percent: rollout.percent };
+    });
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { viewer?: string; limit?: string; before?: string } }>('/api/shows/:id/audit', async (request) => {
+    auth.require(request, 'host', 'producer');
+    const { viewer, limit, before } = request.query;
+    const showId = request.params.id;
+    if (!SHOW_ID_PATTERN.test(showId)) throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${showId} not found`);
+    const count = limit === undefined ? 100 : Number(limit);
+    if (viewer !== undefined && !VIEWER_ID.test(viewer)) throw new ApiError(400, 'INVALID_REQUEST', 'viewer must be a viewer id');
+    const rows = viewer ? await audience.audit.byViewer(showId, viewer, { limit: count }) : await audience.audit.byShow(showId, { limit: count, ...(before && { before }) });
+    return { rows };
+  });
+
+  /** An advertiser's postback, made with the viewer's own token. */
+  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { schema: conversionSchema }, async (request, reply) => {
+    const { viewer } = auth.require(request, 'viewer');
+    if (viewer!.showId !== request.params.id) throw new ApiError(403, 'FORBIDDEN_SHOW', 'this viewer token is for another show');
+    live(request.params.id).conversion(viewer!.viewerId, request.body.decisionId);
+    return reply.code(202).send({ recorded: true });
+  });
+
+  /** Deletes everything kept about a viewer, in one call: the host for anyone, a viewer for itself. */
+  app.delete<{ Params: { viewerId: string } }>('/api/viewers/:viewerId', async (request) => {
+    const principal = auth.require(request, 'host', 'viewer');
+    const viewerId = request.params.viewerId === 'me' && principal.viewer ? principal.viewer.viewerId : request.params.viewerId;
+    if (principal.role === 'viewer' && viewerId !== principal.viewer!.viewerId) throw new ApiError(403, 'FORBIDDEN_VIEWER', 'a viewer may delete only its own data');
+    if (!VIEWER_ID.test(viewerId)) throw new ApiError(400, 'INVALID_REQUEST', 'viewerId must be a viewer id');
+    return { viewerId, ...(await audience.erase(viewerId)) };
+  });
+
+  app.get<{ Params: { name: string } }>('/overlays/images/:name', async (request, reply) => {
+    const file = audience.imageFile(request.params.name);
+    if (!file) throw new ApiError(404, 'IMAGE_NOT_FOUND', 'no such overlay image');
+    return reply.header('cache-control', 'public, max-age=3600').sendFile(file.name, file.dir);
+  });
+}

@@ -1,0 +1,92 @@
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import { ApiError } from '../../http/ApiError.js';
+import { Poll, type PollRequest, type PollResult, type PollView } from './Poll.js';
+import type { PollVotes } from './PollVotes.js';
+
+export type ShowPollsEvents = {
+  /** Live tallies, at most every `TALLY_INTERVAL_MS` while votes come in. */
+  update: [poll: PollView];
+  closed: [poll: PollView, result: PollResult, request: PollRequest];
+};
+
+const TALLY_INTERVAL_MS = 250;
+const HISTORY = 20;
+
+/** A show's polls: one open at a time, closed by its timer or by the host. */
+export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
+  private readonly polls = new Map<string, Poll>();
+  private current: { poll: Poll; timer: NodeJS.Timeout } | undefined;
+  private tallyTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly votes: PollVotes) {
+    super();
+  }
+
+  get open(): Poll | undefined {
+    return this.current?.poll;
+  }
+
+  launch(request: PollRequest): PollView {
+    if (this.current) throw new ApiError(409, 'POLL_ALREADY_OPEN', `poll ${this.current.poll.id} is still open`);
+    const poll = new Poll(request);
+    this.polls.set(poll.id, poll);
+    for (const id of [...this.polls.keys()].slice(0, Math.max(0, this.polls.size - HISTORY))) this.polls.delete(id);
+    this.current = { poll, timer: setTimeout(() => void this.close(poll.id).catch(() => undefined), request.durationMs) };
+    this.safeEmit('update', poll.view());
+    return poll.view();
+  }
+
+  /** Counts a viewer's vote once; a second vote is refused with `ALREADY_VOTED`. */
+  async vote(pollId: string, viewerId: string, option: number): Promise<PollView> {
+    const poll = this.polls.get(pollId);
+    if (!poll) throw new ApiError(404, 'POLL_NOT_FOUND', `poll ${pollId} not found`);
+    if (!poll.open) throw new ApiError(409, 'POLL_CLOSED', `poll ${pollId} is closed`);
+    if (!Number.isInteger(option) || option < 0 || option >= poll.tallies.length) throw new ApiError(400, 'INVALID_EVENT', `option must be 0-${poll.tallies.length - 1}`);
+    const counted = await this.votes.cast(pollId, viewerId, option).catch(() => {
+      throw new ApiError(503, 'POLL_UNAVAILABLE', 'votes cannot be counted right now; try again');
+    });
+    if (!counted) throw new ApiError(409, 'ALREADY_VOTED', 'this viewer has already voted in this poll');
+    poll.tallies[option]!++;
+    this.scheduleTally();
+    return poll.view();
+  }
+
+  /** Closes the open poll with the tallies as Redis counted them (memory if Redis is away). */
+  async close(pollId: string): Promise<PollView> {
+    const poll = this.polls.get(pollId);
+    if (!poll) throw new ApiError(404, 'POLL_NOT_FOUND', `poll ${pollId} not found`);
+    if (!poll.open) return poll.view();
+    if (this.current?.poll === poll) {
+      clearTimeout(this.current.timer);
+      this.current = undefined;
+    }
+    const counted = await this.votes.tallies(poll.id, poll.tallies.length).catch(() => undefined);
+    if (counted) counted.forEach((n, i) => (poll.tallies[i] = Math.max(n, poll.tallies[i]!)));
+    const result = poll.close();
+    this.safeEmit('closed', poll.view(), result, poll.request);
+    return poll.view();
+  }
+
+  get(pollId: string): PollView | undefined {
+    return this.polls.get(pollId)?.view();
+  }
+
+  list(): PollView[] {
+    return [...this.polls.values()].map((p) => p.view());
+  }
+
+  dispose(): void {
+    if (this.current) clearTimeout(this.current.timer);
+    clearTimeout(this.tallyTimer);
+    this.current = undefined;
+  }
+
+  private scheduleTally(): void {
+    if (this.tallyTimer) return;
+    this.tallyTimer = setTimeout(() => {
+      this.tallyTimer = undefined;
+      const poll = this.current?.poll;
+      if (poll) this.safeEmit('update', poll.view());
+    }, TALLY_INTERVAL_MS);
+  }
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { OnAir } from '../../server/OnAir.js';
+import { waitUntil } from '../helpers/batch.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { inboundStats, waitForPage } from '../helpers/pageStats.js';
+import { createShow, HOST_TOKEN, hostAuth, startOnAir } from '../helpers/startOnAir.js';
+
+let onair: OnAir;
+let browser: Browser;
+let showId: string;
+
+before(async () => {
+  onair = await startOnAir({ HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0' });
+  showId = await createShow(onair, 'audience e2e');
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await onair?.close();
+});
+
+/** A viewer page that has joined with consent and is playing the show. */
+async function watching(query = ''): Promise<Page> {
+  const page = await browser.newPage({ locale: 'en-US' });
+  // CTA links point at real shops; this machine has no internet, and a test must not leave loopback.
+  await page.context().route(/^https:/, (route) => route.fulfill({ status: 204 }));
+  await page.goto(`${onair.url}/watch/${showId}${query}`);
+  await page.check('#consent');
+  await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
+  await waitForPage(() => inboundStats(page), (s) => s.framesDecoded > 10, 10_000, 'frames at the viewer');
+  return page;
+}
+
+const auditOf = async (viewerId: string) =>
+  ((await (await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewerId}`, { headers: hostAuth })).json()) as { rows: Array<{ kind: string; trigger?: string; outcome?: string; id: string; decisionId?: string; templateId?: string; placement?: string }> }).rows;
+
+test('a viewer gets a personalized CTA clear of the face, clicks it, the click is recorded and the next decision changes', async () => {
+  const page = await watching('?utm_source=newsletter&utm_medium=email');
+  const card = page.locator('#overlays .overlay[data-slot="personal"]');
+  await card.waitFor({ timeout: 10_000 });
+  const viewerId = (await page.evaluate('window.onair.client.token.split(".")[1]')) as string;
+  const first = (await card.getAttribute('data-decision-id'))!;
+  const templateId = await card.getAttribute('data-template');
+
+  const [overlayBox, face] = await page.evaluate(`(() => {
+    const layer = window.onair.overlays;
+    const rect = document.querySelector('#overlays .overlay').getBoundingClientRect();
+    const root = document.getElementById('overlays').getBoundingClientRect();
+    const free = layer.freeRegions();
+    const faceLeft = root.left + free.left.x + free.left.width;
+    const faceRight = root.left + free.right.x;
+    const faceBottom = root.top + free.bottom.y;
+    return [{ left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom }, { left: faceLeft, right: faceRight, bottom: faceBottom }];
+  })()`) as [{ left: number; right: number; top: number; bottom: number }, { left: number; right: number; bottom: number }];
+  const clear = overlayBox.right <= face.left + 1 || overlayBox.left >= face.right - 1 || overlayBox.top >= face.bottom - 1;
+  assert.ok(clear, `the CTA ${JSON.stringify(overlayBox)} stays out of the face ${JSON.stringify(face)}`);
+  assert.ok(!(await page.locator('#overlays script, #overlays [onerror]').count()), 'no markup from data');
+
+  await waitUntil(async () => (await auditOf(viewerId)).some((r) => r.kind === 'outcome' && r.outcome === 'impression'), 5_000, 'the impression');
+  await card.locator('a.action').click();
+  const rows = await waitUntil(async () => {
+    const rows = await auditOf(viewerId);
+    return rows.some((r) => r.kind === 'outcome' && r.outcome === 'click' && r.decisionId === first) && rows;
+  }, 5_000, 'the click in the audit');
+  const after = rows.find((r) => r.kind === 'decision' && r.trigger === 'click');
+  assert.ok(after, 'a new decision after the click');
+  assert.notEqual(after.templateId, templateId, `the next decision is not the clicked CTA again (${after.placement} ${after.templateId ?? ''})`);
+  await page.close();
+});
+
+test('a CTA timed to a spoken word appears within 100 ms of the viewer hearing it', async () => {
+  const page = await watching();
+  await page.evaluate(`(() => {
+    const video = document.querySelector('video');
+    const audio = new AudioContext();
+    const analyser = audio.createAnalyser();
+    analyser.fftSize = 256;
+    audio.createMediaStreamSource(video.srcObject).connect(analyser);
+    const buffer = new Float32Array(analyser.fftSize);
+    window.levels = [];
+    setInterval(() => {
+      analyser.getFloatTimeDomainData(buffer);
+      let sum = 0;
+      for (const v of buffer) sum += v * v;
+      window.levels.push([performance.now() - (analyser.fftSize / audio.sampleRate) * 500, Math.sqrt(sum / buffer.length)]);
+    }, 4);
+    window.ctaShownAt = null;
+    new MutationObserver(() => {
+      if (window.ctaShownAt === null && document.querySelector('#overlays .overlay[data-template="ledger-card"]')) window.ctaShownAt = performance.now();
+    }).observe(document.getElementById('overlays'), { childList: true });
+  })()`);
+  await page.evaluate('new Promise((r) => setTimeout(r, 500))');
+  // The offer word opens the second sentence, after a pause: its onset is the second one heard.
+  const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, {
+    method: 'POST',
+    headers: { ...hostAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Hello everyone. Ledger wallets keep your keys offline.', offer: { word: 'Ledger', overlay: 'ledger-card' } }),
+  });
+  assert.equal(response.status, 202);
+  let last: unknown;
+  const { onsets, shownAt } = await waitUntil(async () => {
+    const result = (last = await page.evaluate(`(() => {
+      const onsets = [];
+      let quietSince = null;
+      for (const [t, level] of window.levels) {
+        if (level < 0.003) quietSince ??= t;
+        else if (level > 0.01 && (quietSince === null ? onsets.length === 0 : t - quietSince > 120)) (onsets.push(t), (quietSince = null));
+        else if (level > 0.003) quietSince = null;
+      }
+      return { onsets, shownAt: window.ctaShownAt };
+    })()`)) as { onsets: number[]; shownAt: number | null };
+    return result.onsets.length >= 2 && result.shownAt !== null && result;
+  }, 10_000, 'the word heard and the CTA shown').catch((error: Error) => {
+    throw new Error(`${error.message}: ${JSON.stringify(last)}`);
+  });
+  assert.ok(await page.evaluate('window.onair.clock.frameStreamTimeMs !== null'), 'the page maps frames to stream time');
+  const offsetMs = shownAt! - onsets[1]!;
+  console.log(`word-timed CTA: shown ${offsetMs.toFixed(1)} ms after the word was heard (onsets ${onsets.map((t) => (t - onsets[0]!).toFixed(0)).join(', ')} ms)`);
+  assert.ok(Math.abs(offsetMs) <= 100, `CTA ${offsetMs.toFixed(1)} ms from the word`);
+  await page.close();
+});
+
+test('the host launches a poll, a viewer votes on the page, tallies reach the host and the result is announced', async () => {
+  const viewer = await watching();
+  const host = await browser.newPage();
+  await host.goto(`${onair.url}/host#token=${HOST_TOKEN}`);
+  await host.locator(`#shows li[data-show-id="${showId}"]`).waitFor({ timeout: 10_000 });
+  await host.locator(`#shows li[data-show-id="${showId}"] button`, { hasText: 'Preview' }).click();
+  await host.evaluate('window.onairHost.preview?.stop()');
+  await host.fill('#poll-question', 'Which gadget next?');
+  await host.fill('#poll-options', 'Camera\nHeadphones');
+  await host.fill('#poll-seconds', '60');
+  await host.click('#poll-launch');
+
+  const option = viewer.locator('#overlays .poll-card button[data-option="1"]');
+  await option.waitFor({ timeout: 5_000 });
+  await option.click();
+  await viewer.locator('#overlays .poll-card .poll-status', { hasText: 'Thanks for voting' }).waitFor({ timeout: 5_000 });
+  await host.locator('#poll-tallies li[data-option="1"] .tally', { hasText: '1 (100%)' }).waitFor({ timeout: 5_000 });
+  await host.locator('#arms tr[data-arm="control"]').waitFor({ timeout: 5_000 });
+  assert.match((await host.textContent('#decision-latency')) ?? '', /p99 [\d.]+ ms/);
+
+  await host.click('#poll-close');
+  await host.locator('#poll-tallies[data-state="closed"]').waitFor({ timeout: 5_000 });
+  await viewer.locator('#overlays .poll-card .poll-status', { hasText: 'Winner: Headphones' }).waitFor({ timeout: 5_000 });
+  await host.locator('#cues li', { hasText: 'Headphones' }).first().waitFor({ timeout: 10_000 });
+  await host.close();
+  await viewer.close();
+});

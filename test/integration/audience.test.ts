@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Socket } from 'socket.io-client';
+import type { OverlayMessage } from '../../server/audience/overlayMessage.js';
+import type { OnAir } from '../../server/OnAir.js';
+import type { PollView } from '../../server/shows/polls/Poll.js';
+import { waitUntil } from '../helpers/batch.js';
+import { createShow, HOST_TOKEN, hostAuth, startOnAir } from '../helpers/startOnAir.js';
+import { next, openSocket, send, viewerToken } from '../helpers/viewerSocket.js';
+
+let onair: OnAir;
+let showId: string;
+const sockets: Socket[] = [];
+
+before(async () => {
+  onair = await startOnAir({ HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0' });
+  showId = await createShow(onair, 'audience');
+});
+
+after(async () => {
+  for (const socket of sockets) socket.close();
+  await onair?.close();
+});
+
+const JOIN = { device: 'desktop', language: 'en-US', region: 'US', referrer: 'https://www.google.com/search?q=ledger', consent: true };
+const json = (body: unknown) => ({ method: 'POST', headers: { ...hostAuth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function joinedViewer(join: Record<string, unknown> = JOIN) {
+  const token = await viewerToken(onair, showId);
+  const socket = await openSocket(onair, '/viewer', token, sockets);
+  const reply = await send<{ viewerId: string; overlays: OverlayMessage[]; stage: { faceSafeArea: object; frame: object } }>(socket, 'join', join);
+  assert.ok(reply.ok, JSON.stringify(reply));
+  return { socket, token, ...reply.result };
+}
+
+test('a viewer joins, gets the stage and a decision; every decision is audited with its arm, rules and propensity', async () => {
+  const viewer = await joinedViewer();
+  assert.ok(viewer.stage.faceSafeArea, 'the face safe area comes with the join');
+  const rows = await waitUntil(async () => {
+    const response = await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewer.viewerId}`, { headers: hostAuth });
+    const { rows } = (await response.json()) as { rows: Array<Record<string, unknown>> };
+    return rows.length > 0 && rows;
+  }, 3_000, 'the join decision in the audit');
+  const decision = rows.find((r) => r.kind === 'decision')!;
+  assert.equal(decision.trigger, 'join');
+  assert.ok(['control', 'treatment'].includes(decision.arm as string), 'no holdout with HOLDOUT_PERCENT=0');
+  assert.ok(Array.isArray(decision.rulesFired));
+  assert.equal(typeof decision.propensity, 'number');
+});
+
+test('impressions and clicks are counted once per decision; a click makes the next decision for that viewer', async () => {
+  const viewer = await joinedViewer();
+  const shown = viewer.overlays.find((o) => o.slot === 'personal');
+  assert.ok(shown?.decisionId, `a CTA at join: ${JSON.stringify(viewer.overlays)}`);
+  for (let i = 0; i < 2; i++) assert.ok((await send(viewer.socket, 'cta_impression', { decisionId: shown.decisionId })).ok);
+  const clicked = await send<{ decision?: { id: string; templateId?: string } }>(viewer.socket, 'cta_click', { decisionId: shown.decisionId });
+  assert.ok(clicked.ok && clicked.result.decision, JSON.stringify(clicked));
+  assert.notEqual(clicked.result.decision.id, shown.decisionId);
+  assert.notEqual(clicked.result.decision.templateId, shown.templateId, 'the clicked CTA is not offered again');
+  const snapshot = await waitUntil(async () => {
+    const s = (await (await fetch(`${onair.url}/api/shows/${showId}/audience`, { headers: hostAuth })).json()) as { arms: Record<string, { impressions: number; clicks: number }> };
+    const arms = Object.values(s.arms);
+    return arms.reduce((n, a) => n + a.clicks, 0) >= 1 && arms;
+  }, 3_000, 'the click in the per-arm figures');
+  assert.ok(snapshot.reduce((n, a) => n + a.impressions, 0) >= 1);
+  const outcomes = await waitUntil(async () => {
+    const { rows } = (await (await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewer.viewerId}`, { headers: hostAuth })).json()) as { rows: Array<{ kind: string; outcome?: string }> };
+    const kinds = rows.filter((r) => r.kind === 'outcome').map((r) => r.outcome);
+    return kinds.includes('click') && kinds;
+  }, 3_000, 'the click in the audit');
+  assert.equal(outcomes.filter((k) => k === 'impression').length, 1, 'a repeated impression is not counted twice');
+});
+
+test('bad input: unknown events, bad payloads, unknown decisions, forged tokens and floods get stable codes', async () => {
+  const viewer = await joinedViewer();
+  const codeOf = async (event: string, payload: unknown) => {
+    const reply = await send(viewer.socket, event, payload);
+    return reply.ok ? 'ok' : reply.error.code;
+  };
+  assert.equal(await codeOf('become_host', {}), 'UNKNOWN_EVENT');
+  assert.equal(await codeOf('heartbeat', { watchMs: -5 }), 'INVALID_EVENT');
+  assert.equal(await codeOf('heartbeat', { watchMs: 1000, __proto__: { admin: true }, extra: 1 }), 'INVALID_EVENT');
+  assert.equal(await codeOf('heartbeat', 'not an object'), 'INVALID_REQUEST');
+  assert.equal(await codeOf('cta_click', { decisionId: 'x'.repeat(500) }), 'INVALID_EVENT');
+  assert.equal(await codeOf('cta_click', { decisionId: 'nosuchdecision1' }), 'DECISION_NOT_FOUND');
+  assert.equal(await codeOf('join', { region: '<script>', consent: 'yes' }), 'INVALID_EVENT');
+  await assert.rejects(openSocket(onair, '/viewer', `${viewer.token.slice(0, -3)}abc`, sockets), /AUTH_INVALID/);
+  const codes = await Promise.all(Array.from({ length: 40 }, () => codeOf('heartbeat', { watchMs: 0 })));
+  assert.ok(codes.includes('RATE_LIMITED'), 'a flood is rate-limited');
+  assert.ok(viewer.socket.connected, 'and the socket stays up');
+});
+
+test('polls: one vote per viewer, live tallies to viewers, and the result steers the next segment', async () => {
+  const host = await openSocket(onair, '/host', HOST_TOKEN, sockets);
+  assert.ok((await send(host, 'watch', { showId })).ok);
+  const response = await fetch(`${onair.url}/api/shows/${showId}/polls`, json({ question: 'What next?', options: [{ label: 'Pricing' }, { label: 'Shipping', segment: 'Talk about shipping times' }], durationMs: 60_000, announce: false }));
+  assert.equal(response.status, 201);
+  const poll = (await response.json()) as PollView;
+  const voters = await Promise.all([joinedViewer(), joinedViewer(), joinedViewer()]);
+  const tallied = next<PollView>(voters[0]!.socket, 'poll', (p) => p.total === 3);
+  const hostTallied = next<PollView>(host, 'poll', (p) => p.total === 3);
+  for (const [i, v] of voters.entries()) assert.ok((await send(v.socket, 'poll_vote', { pollId: poll.id, option: i === 0 ? 0 : 1 })).ok);
+  const again = await send(voters[1]!.socket, 'poll_vote', { pollId: poll.id, option: 0 });
+  assert.equal(!again.ok && again.error.code, 'ALREADY_VOTED');
+  assert.deepEqual((await tallied).tallies, [1, 2]);
+  assert.deepEqual((await hostTallied).tallies, [1, 2]);
+
+  const closed = (await (await fetch(`${onair.url}/api/shows/${showId}/polls/${poll.id}/close`, { method: 'POST', headers: hostAuth })).json()) as PollView;
+  assert.deepEqual(closed.result, { winner: 1, label: 'Shipping', percent: 67, total: 3 });
+  const cues = onair.shows.live(showId)!.cues!;
+  const steered = await waitUntil(() => {
+    const list = cues.list();
+    const result = list.find((c) => c.intent?.intent === 'poll_result');
+    const segment = list.find((c) => c.prompt === 'Talk about shipping times');
+    return result && segment && { result, segment };
+  }, 10_000, 'the poll_result cue and the next segment');
+  assert.ok(steered.result.text.includes('Shipping') || steered.result.state === 'queued', steered.result.text);
+  assert.equal(onair.shows.audience(showId)!.topic, 'Shipping');
+  const late = await send(voters[2]!.socket, 'poll_vote', { pollId: poll.id, option: 0 });
+  assert.equal(!late.ok && late.error.code, 'POLL_CLOSED');
+  await fetch(`${onair.url}/api/shows/${showId}/interrupt`, { method: 'POST', headers: hostAuth });
+});
+
+test('a host overlay goes to everyone as text; script in it stays text and unsafe links are refused', async () => {
+  const viewer = await joinedViewer();
+  const arrived = next<OverlayMessage>(viewer.socket, 'overlay', (o) => o.slot === 'shared');
+  const put = (body: unknown) => fetch(`${onair.url}/api/shows/${showId}/overlays/shared`, { ...json(body), method: 'PUT' });
+  assert.equal((await put({ placement: 'side_card', headline: 'Hi', link: 'javascript:alert(1)', action: 'Go' })).status, 400);
+  assert.equal((await put({ placement: 'everywhere', headline: 'Hi' })).status, 400);
+  assert.equal((await put({ placement: 'side_card', headline: '<img src=x onerror=alert(1)>', link: 'https://example.com/a', action: 'Go' })).status, 200);
+  assert.equal((await arrived).headline, '<img src=x onerror=alert(1)>');
+  const cleared = next<OverlayMessage>(viewer.socket, 'overlay', (o) => o.slot === 'shared' && o.placement === 'none');
+  assert.equal((await fetch(`${onair.url}/api/shows/${showId}/overlays/shared`, { method: 'DELETE', headers: hostAuth })).status, 204);
+  await cleared;
+});
+
+test('a word-timed offer reaches each chosen viewer with the stream time of the word', async () => {
+  const viewer = await joinedViewer();
+  const offered = next<OverlayMessage>(viewer.socket, 'overlay', (o) => o.atStreamTimeMs !== undefined, 10_000);
+  const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, json({ text: 'Today only, open a Ledger account with no fees.', offer: { word: 'Ledger', overlay: 'ledger-card' } }));
+  assert.equal(response.status, 202, await response.clone().text());
+  const { id } = (await response.json()) as { id: string };
+  const overlay = await offered;
+  const cue = onair.shows.live(showId)!.cues!.get(id)!;
+  assert.equal(overlay.templateId, 'ledger-card');
+  assert.equal(overlay.atStreamTimeMs, cue.offer!.streamTimeMs);
+  assert.ok(cue.offer!.streamTimeMs! > cue.streamTimeMs!, 'the word comes after the line starts');
+  const bad = await fetch(`${onair.url}/api/shows/${showId}/cues`, json({ text: 'Hello there.', offer: { word: 'Ledger', overlay: 'ledger-card' } }));
+  assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'OFFER_WORD_NOT_IN_TEXT');
+  const unknown = await fetch(`${onair.url}/api/shows/${showId}/cues`, json({ text: 'Ledger!', offer: { word: 'Ledger', overlay: 'no-such-card' } }));
+  assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'UNKNOWN_OVERLAY');
+});
+
+test("deleting a viewer's data is one call: its session, profile and audit rows are gone", async () => {
+  const viewer = await joinedViewer();
+  await send(viewer.socket, 'heartbeat', { watchMs: 5_000 });
+  await onair.audience.audit.flush();
+  const redis = onair.redis.client;
+  const before = await redis.smembers(`${onair.config.audience.prefix}:viewer:${viewer.viewerId}:keys`);
+  assert.ok(before.length >= 2, `the viewer's index lists its keys: ${before.join(', ')}`);
+  const response = await fetch(`${onair.url}/api/viewers/me`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
+  assert.equal(response.status, 200);
+  const erased = (await response.json()) as { keysDeleted: number; streamEntriesDeleted: number };
+  assert.ok(erased.keysDeleted >= 1 && erased.streamEntriesDeleted >= 1, JSON.stringify(erased));
+  const { rows } = (await (await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewer.viewerId}`, { headers: hostAuth })).json()) as { rows: unknown[] };
+  assert.equal(rows.length, 0);
+  const other = await fetch(`${onair.url}/api/viewers/someoneelse`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
+  assert.equal(other.status, 403);
+});

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { RolloutRefusedError } from '../../server/experiments/errors.js';
+import {
+  parseExperimentConfig,
+  type ExperimentConfig,
+} from '../../server/experiments/ExperimentConfig.js';
+import { judgeGuardrail } from '../../server/experiments/guardrail.js';
+import { Rollout } from '../../server/experiments/Rollout.js';
+import type { RolloutTransition } from '../../server/experiments/RolloutState.js';
+import { RolloutStore } from '../../server/experiments/RolloutStore.js';
+
+const prefix = `test:rollout:${randomBytes(6).toString('hex')}`;
+let redis: Redis;
+let store: RolloutStore;
+let clock = 1_000_000;
+const now = () => clock;
+
+before(() => {
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  store = new RolloutStore(redis, prefix);
+});
+
+after(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+function experiment(overrides: Record<string, unknown> = {}): ExperimentConfig {
+  return parseExperimentConfig({
+    salt: 'exp',
+    control: { modelVersion: 'v1' },
+    treatment: { modelVersion: 'v2' },
+    ...overrides,
+  });
+}
+
+const refusedWith = (code: string) => (error: unknown) =>
+  error instanceof RolloutRefusedError && error.code === code;
+const arms = (control: [number, number], treatment: [number, number]) => ({
+  control: { clicks: control[0], impressions: control[1] },
+  treatment: { clicks: treatment[0], impressions: treatment[1] },
+});
+let shows = 0;
+const newShow = () => `show${++shows}`;
+
+test('advance walks the ladder 1 → 5 → 20 → 50 → 100 with events and history, then refuses at the end', async () => {
+  const rollout = await Rollout.open(store, newShow(), experiment(), { now });
+  const changes: RolloutTransition[] = [];
+  rollout.on('stagechange', (t) => changes.push(t));
+  assert.equal(rollout.percent, 1);
+  for (const expected of [5, 20, 50, 100]) {
+    clock += 1_000;
+    await rollout.advance('looks good');
+    assert.equal(rollout.percent, expected);
+  }
+  assert.deepEqual(
+    changes.map((t) => [t.from.percent, t.to.percent]),
+    [
+      [1, 5],
+      [5, 20],
+      [20, 50],
+      [50, 100],
+    ],
+  );
+  assert.equal(rollout.state.history.length, 4);
+  assert.equal(rollout.state.history[0]!.why, 'looks good');
+  await assert.rejects(rollout.advance(), refusedWith('ROLLOUT_COMPLETE'));
+  assert.equal(rollout.assign('anyone').arm === 'control', false, 'at 100% there is no control');
+});
+
+test('paused: advance is refused until resumed; resume while running is refused', async () => {
+  const rollout = await Rollout.open(store, newShow(), experiment(), { now });
+  const seen: string[] = [];
+  rollout.on('paused', (reason) => seen.push(`paused:${reason}`));
+  rollout.on('resumed', () => seen.push('resumed'));
+  await assert.rejects(rollout.resume(), refusedWith('ROLLOUT_NOT_PAUSED'));
+  await rollout.pause('checking a complaint');
+  assert.equal(rollout.state.paused, true);
+  assert.equal(rollout.state.pausedReason, 'checking a complaint');
+  await assert.rejects(rollout.advance(), refusedWith('ROLLOUT_PAUSED'));
+  assert.equal(rollout.percent, 1);
+  await rollout.resume();
+  await rollout.advance();
+  assert.equal(rollout.percent, 5);
+  assert.deepEqual(seen, ['paused:checking a complaint', 'resumed']);
+});
+
+test('the guardrail waits for enough impressions, then auto-pauses quoting both CTRs', async () => {
+  const rollout = await Rollout.open(
+    store,
+    newShow(),
+    experiment({ guardrail: { maxRelativeDrop: 0.2, minImpressionsPerArm: 200 } }),
+    { now },
+  );
+  const reasons: string[] = [];
+  rollout.on('paused', (reason) => reasons.push(reason));
+
+  const early = await rollout.evaluateGuardrail(arms([10, 400], [0, 150]));
+  assert.equal(early.status, 'insufficient_data');
+  assert.equal(early.action, 'none');
+
+  const fine = await rollout.evaluateGuardrail(arms([10, 400], [9, 400]));
+  assert.equal(fine.status, 'healthy', 'a 10% drop is inside the 20% margin');
+
+  const bad = await rollout.evaluateGuardrail(arms([50, 1_000], [30, 1_000]));
+  assert.equal(bad.status, 'breached');
+  assert.equal(bad.action, 'paused');
+  assert.equal(rollout.state.paused, true);
+  assert.equal(reasons.length, 1);
+  assert.match(reasons[0]!, /treatment CTR 3\.00% \(30\/1000\)/);
+  assert.match(reasons[0]!, /control CTR 5\.00% \(50\/1000\)/);
+  assert.equal(rollout.state.pausedReason, reasons[0]);
+
+  const again = await rollout.evaluateGuardrail(arms([50, 1_000], [30, 1_000]));
+  assert.equal(again.action, 'none', 'already paused: no second pause');
+  assert.equal(reasons.length, 1);
+  await assert.rejects(rollout.advance(), refusedWith('ROLLOUT_PAUSED'));
+});
+
+test('the guardrail boundary: exactly at the margin is healthy, just below it is breached', () => {
+  const config = experiment().guardrail;
+  assert.equal(judgeGuardrail(config, arms([100, 1_000], [80, 1_000])).status, 'healthy');
+  assert.equal(judgeGuardrail(config, arms([100, 1_000], [79, 1_000])).status, 'breached');
+  assert.equal(judgeGuardrail(config, arms([100, 1_000], [79, 199])).status, 'insufficient_data');
+});
+
+test('auto-advance: only when healthy, after minImpressions in treatment within the stage and minStageMs', async () => {
+  const config = experiment({
+    guardrail: { minImpressionsPerArm: 100 },
+    autoAdvance: { enabled: true, minStageMs: 10_000 },
+  });
+  const rollout = await Rollout.open(store, newShow(), config, { now });
+  assert.equal(
+    (await rollout.evaluateGuardrail(arms([5, 100], [5, 100]))).action,
+    'none',
+    'the stage baseline is set at 100',
+  );
+  assert.equal(
+    (await rollout.evaluateGuardrail(arms([10, 200], [10, 199]))).action,
+    'none',
+    'only 99 in the stage',
+  );
+  assert.equal(
+    (await rollout.evaluateGuardrail(arms([10, 200], [10, 200]))).action,
+    'none',
+    'the stage is too young',
+  );
+  clock += 10_000;
+  const verdict = await rollout.evaluateGuardrail(arms([10, 200], [10, 200]));
+  assert.equal(verdict.action, 'advanced');
+  assert.equal(rollout.percent, 5);
+  assert.match(rollout.state.history.at(-1)!.why, /^auto: guardrail healthy/);
+  clock += 10_000;
+  assert.equal(
+    (await rollout.evaluateGuardrail(arms([10, 200], [10, 250]))).action,
+    'none',
+    'the new stage has 50 of its own',
+  );
+  assert.equal((await rollout.evaluateGuardrail(arms([10, 200], [15, 300]))).action, 'advanced');
+  assert.equal(rollout.percent, 20);
+});
+
+test('state persists in Redis: a restart resumes the stage, pause and history; a new experiment starts over', async () => {
+  const showId = newShow();
+  const first = await Rollout.open(store, showId, experiment(), { now });
+  await first.advance('to 5');
+  await first.advance('to 20');
+  await first.pause('holding for the weekend');
+  const hash = await redis.hgetall(store.key(showId));
+  assert.equal(hash.stageIndex, '2');
+  assert.equal(hash.paused, '1');
+
+  const restarted = await Rollout.open(store, showId, experiment(), { now });
+  assert.equal(restarted.percent, 20);
+  assert.equal(restarted.state.paused, true);
+  assert.equal(restarted.state.pausedReason, 'holding for the weekend');
+  assert.deepEqual(restarted.state.history, first.state.history);
+  assert.deepEqual(restarted.assign('viewer-1'), first.assign('viewer-1'));
+
+  const newVersion = await Rollout.open(
+    store,
+    showId,
+    experiment({ treatment: { modelVersion: 'v3' } }),
+    { now },
+  );
+  assert.equal(newVersion.percent, 1);
+  assert.equal(newVersion.state.paused, false);
+  assert.deepEqual(newVersion.state.history, []);
+});
+
+test('an unreadable stored state opens paused rather than exposing more viewers', async () => {
+  const showId = newShow();
+  await redis.hset(store.key(showId), {
+    experimentKey: 'x',
+    stageIndex: 'three',
+    paused: 'maybe',
+    history: '{',
+  });
+  const rollout = await Rollout.open(store, showId, experiment(), { now });
+  assert.equal(rollout.state.paused, true);
+  assert.equal(rollout.percent, 1);
+  assert.match(rollout.state.pausedReason!, /unreadable/);
+});
+
+test('Redis away: advance is refused with ROLLOUT_STORE_UNAVAILABLE, a pause still takes effect and is saved later', async () => {
+  const showId = newShow();
+  const flaky = new Redis('redis://127.0.0.1:6379', {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+  });
+  await flaky.connect();
+  const flakyStore = new RolloutStore(flaky, prefix);
+  const rollout = await Rollout.open(flakyStore, showId, experiment(), { now });
+  const original = flaky.multi.bind(flaky);
+  flaky.multi = (() => {
+    const multi = original();
+    multi.exec = () => Promise.reject(new Error('Connection is closed.'));
+    return multi;
+  }) as typeof flaky.multi;
+
+  await assert.rejects(rollout.advance(), refusedWith('ROLLOUT_STORE_UNAVAILABLE'));
+  assert.equal(rollout.percent, 1, 'not advanced');
+  const verdict = await rollout.evaluateGuardrail(arms([50, 1_000], [10, 1_000]));
+  assert.equal(verdict.action, 'paused');
+  assert.equal(rollout.state.paused, true);
+  assert.equal(rollout.stats.persistFailures >= 1, true);
+  assert.equal(await redis.hget(store.key(showId), 'paused'), '0', 'Redis still has the old state');
+
+  flaky.multi = original;
+  await rollout.evaluateGuardrail(arms([50, 1_000], [10, 1_000]));
+  assert.equal(await redis.hget(store.key(showId), 'paused'), '1', 'saved on the next evaluation');
+  flaky.disconnect();
+});
+
+test('Rollout.open refuses with ROLLOUT_STORE_UNAVAILABLE when Redis does not answer', async () => {
+  const dead = new Redis('redis://127.0.0.1:1', {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  dead.on('error', () => undefined);
+  await assert.rejects(
+    Rollout.open(new RolloutStore(dead, prefix), newShow(), experiment()),
+    refusedWith('ROLLOUT_STORE_UNAVAILABLE'),
+  );
+  dead.disconnect();
+});
