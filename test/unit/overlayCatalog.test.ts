@@ -61,7 +61,9 @@ test('the committed catalog loads: 7 templates covering the demo cases', () => {
 });
 
 test('a valid template comes back clean, with no undefined keys', () => {
-  const { body: _body, image: _image, ...rest } = base();
+  const rest: Record<string, unknown> = base();
+  delete rest.body;
+  delete rest.image;
   const template = validateOverlayTemplate(rest, { imageExists });
   assert.equal('body' in template, false);
   assert.equal(template.link, 'https://onair.example/trial');

@@ -32,6 +32,8 @@ export class RankerBatcher {
   private rows = 0;
   private pending: Pending[] = [];
   private scheduled = false;
+  /** Buffers whose batch has been scored, for reuse: a fresh one per flush is GC churn. */
+  private readonly spare: Float32Array[] = [];
 
   constructor(
     readonly scorer: RankerScorer,
@@ -39,7 +41,13 @@ export class RankerBatcher {
   ) {
     this.maxRows = options.maxRows ?? 4096;
     this.now = options.now ?? (() => performance.now());
-    this.buffer = new Float32Array(this.maxRows * scorer.dimension);
+    this.buffer = this.newBuffer();
+  }
+
+  private newBuffer(): Float32Array {
+    return (
+      this.spare.pop() ?? new Float32Array(Math.min(this.maxRows, 256) * this.scorer.dimension)
+    );
   }
 
   /** Copies `rows` rows out of `features` now; scores arrive with the batch. */
@@ -47,7 +55,9 @@ export class RankerBatcher {
     const dimension = this.scorer.dimension;
     if (this.rows > 0 && this.rows + rows > this.maxRows) this.flush();
     if ((this.rows + rows) * dimension > this.buffer.length) {
-      const grown = new Float32Array((this.rows + rows) * dimension);
+      const grown = new Float32Array(
+        Math.max(this.rows + rows, (2 * this.buffer.length) / dimension) * dimension,
+      );
       grown.set(this.buffer.subarray(0, this.rows * dimension));
       this.buffer = grown;
     }
@@ -64,6 +74,10 @@ export class RankerBatcher {
     return outcome;
   }
 
+  private recycle(buffer: Float32Array): void {
+    if (this.spare.length < 4) this.spare.push(buffer);
+  }
+
   private flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
@@ -72,7 +86,7 @@ export class RankerBatcher {
     const rows = this.rows;
     this.pending = [];
     this.rows = 0;
-    this.buffer = new Float32Array(this.maxRows * this.scorer.dimension);
+    this.buffer = this.newBuffer();
     const timer = this.armDeadline(batch);
     let scored: Promise<Float32Array>;
     try {
@@ -83,10 +97,12 @@ export class RankerBatcher {
     scored.then(
       (scores) => {
         clearTimeout(timer.handle);
+        this.recycle(features);
         this.deliver(batch, scores);
       },
       () => {
         clearTimeout(timer.handle);
+        this.recycle(features);
         for (const p of batch) settle(p, { ok: false, failure: 'model_error' });
       },
     );

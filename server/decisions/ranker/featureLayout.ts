@@ -67,7 +67,9 @@ export function featureIndex(name: string): number {
 export function oneHotIndex(group: string): ReadonlyMap<string, number> {
   const prefix = `${group}=`;
   return new Map(
-    FEATURE_NAMES.flatMap((name, i) => (name.startsWith(prefix) ? [[name.slice(prefix.length), i] as const] : [])),
+    FEATURE_NAMES.flatMap((name, i) =>
+      name.startsWith(prefix) ? [[name.slice(prefix.length), i] as const] : [],
+    ),
   );
 }
 
