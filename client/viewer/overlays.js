@@ -19,8 +19,9 @@ export class OverlayLayer {
     video.addEventListener('resize', () => this.layout());
   }
 
+  /** The presenter's face in frame pixels; none for a show without a presenter. */
   setSafeArea(faceSafeArea, frame) {
-    this.safeArea = { face: faceSafeArea, frame };
+    this.safeArea = faceSafeArea && frame ? { face: faceSafeArea, frame } : null;
     this.layout();
   }
 

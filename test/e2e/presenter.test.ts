@@ -32,7 +32,8 @@ test('a host says a line: the viewer hears it, and an interrupt silences it', as
   const viewer = await browser.newPage();
   await viewer.goto(`${onair.url}/watch/${showId}`);
   await viewer.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
-  await waitForPage(() => inboundStats(viewer), (s) => s.framesDecoded > 15, 5_000, 'idle presenter frames');
+  // Audio playout starts on its own schedule after the video; the line is timed from when it runs.
+  await waitForPage(() => inboundStats(viewer), (s) => s.framesDecoded > 15 && s.totalSamplesDuration > 0.5, 10_000, 'idle presenter frames and audio playout');
   assert.ok((await energyRate(viewer, 300)) < 1e-4, 'the idle presenter is silent');
 
   const host = await browser.newPage();
@@ -47,14 +48,15 @@ test('a host says a line: the viewer hears it, and an interrupt silences it', as
   await host.click('#say');
   // Latency is bench:cue's job (p50 ≈ 43 ms in Chromium). Here the server, ffmpeg and a
   // decoding Chromium share two cores, and a CPU-starved SFU egress queue can hold packets
-  // for seconds (docs/bench-fanout.md), so this bound only says the line is heard promptly.
-  await waitForPage(() => energyRate(viewer, 40), (rate) => rate > 1e-3, 6_000, 'audible speech at the viewer').catch((error: Error) => {
+  // for seconds (docs/bench-fanout.md); measured here, the viewer's playout of a young show
+  // runs 1-2.5 s behind the server's stream clock. So this bound only says the line is heard.
+  await waitForPage(() => energyRate(viewer, 40), (rate) => rate > 1e-3, 9_000, 'audible speech at the viewer').catch((error: Error) => {
     const show = onair.shows.live(showId)!;
     throw new Error(`${error.message}; server: ${JSON.stringify({ cues: show.cues!.list().map((c) => [c.state, c.timings]), video: show.info().video, stream: show.info().stream })}`);
   });
   const audibleMs = Date.now() - saidAt;
   console.log(`presenter: audible at the viewer ${audibleMs} ms after Say (browser polling adds up to ~60 ms)`);
-  assert.ok(audibleMs < 5_000, `audible after ${audibleMs} ms`);
+  assert.ok(audibleMs < 8_000, `audible after ${audibleMs} ms`);
   await host.locator('#cues li[data-state="speaking"]').waitFor({ timeout: 2_000 });
 
   await new Promise((r) => setTimeout(r, 600));

@@ -4,6 +4,8 @@ export interface InboundStats {
   framesDecoded: number;
   totalAudioEnergy: number;
   audioLevel: number;
+  /** Seconds of audio the page has played out (0 until its audio playout has started). */
+  totalSamplesDuration: number;
   packetsLostVideo: number;
 }
 
@@ -14,9 +16,9 @@ export function inboundStats(page: Page, pcPath = 'window.onair.client.pc'): Pro
       .split('.')
       .slice(1)
       .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], window) as RTCPeerConnection | null;
-    const result = { framesDecoded: 0, totalAudioEnergy: 0, audioLevel: 0, packetsLostVideo: 0 };
+    const result = { framesDecoded: 0, totalAudioEnergy: 0, audioLevel: 0, totalSamplesDuration: 0, packetsLostVideo: 0 };
     if (!pc) return result;
-    (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number; packetsLost?: number; totalAudioEnergy?: number; audioLevel?: number }) => {
+    (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number; packetsLost?: number; totalAudioEnergy?: number; audioLevel?: number; totalSamplesDuration?: number }) => {
       if (s.type !== 'inbound-rtp') return;
       if (s.kind === 'video') {
         result.framesDecoded = s.framesDecoded ?? 0;
@@ -25,6 +27,7 @@ export function inboundStats(page: Page, pcPath = 'window.onair.client.pc'): Pro
       if (s.kind === 'audio') {
         result.totalAudioEnergy = s.totalAudioEnergy ?? 0;
         result.audioLevel = s.audioLevel ?? 0;
+        result.totalSamplesDuration = s.totalSamplesDuration ?? 0;
       }
     });
     return result;
