@@ -5,10 +5,14 @@ const GATHER_TIMEOUT_MS = 400;
 const DISCONNECTED_GRACE_MS = 3000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 
+/** A viewer who consented keeps its token across shows (see the viewer page), to stay the same anonymous viewer. */
+export const RETURNING_KEY = 'onair.viewer.returning';
+const returningToken = () => localStorage.getItem(RETURNING_KEY);
+
 export class WhepClient {
   /**
    * @param {string} endpoint e.g. /whep/<showId>
-   * @param {{ onState?: (state: string, detail?: string) => void, onStream?: (stream: MediaStream) => void, tokenKey?: string }} options
+   * @param {{ onState?: (state: string, detail?: string) => void, onStream?: (stream: MediaStream) => void, tokenKey?: string, returning?: boolean }} options (returning: send a consenting viewer's earlier token, to keep its anonymous id)
    */
   constructor(endpoint, options = {}) {
     this.endpoint = endpoint;
@@ -61,7 +65,11 @@ export class WhepClient {
       await gatheringComplete(pc);
       const response = await fetch(this.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/sdp', ...(this.token && { authorization: `Bearer ${this.token}` }) },
+        headers: {
+          'content-type': 'application/sdp',
+          ...(this.token && { authorization: `Bearer ${this.token}` }),
+          ...(this.options.returning && !this.token && returningToken() && { 'x-onair-returning': returningToken() }),
+        },
         body: pc.localDescription.sdp,
       });
       if (!response.ok) return this.onRejected(response);

@@ -1,4 +1,4 @@
-import { WhepClient } from '/client/common/whep.js';
+import { RETURNING_KEY, WhepClient } from '/client/common/whep.js';
 import { joinContext, trackPlayback } from '/client/viewer/engagement.js';
 import { OverlayLayer } from '/client/viewer/overlays.js';
 import { StreamClock } from '/client/viewer/streamClock.js';
@@ -11,6 +11,7 @@ const unmuteButton = document.getElementById('unmute');
 const LABELS = { connecting: 'connecting…', connected: 'live', reconnecting: 'reconnecting…', ended: 'show has ended', stopped: 'stopped' };
 
 const client = new WhepClient(`/whep/${encodeURIComponent(showId)}`, {
+  returning: true,
   onState(state, detail) {
     stateLabel.dataset.state = state;
     stateLabel.textContent = LABELS[state] ?? state;
@@ -96,6 +97,7 @@ function display(overlay) {
 }
 
 async function sendJoin() {
+  rememberConsent();
   const displayName = document.getElementById('chat-name').value.trim();
   const reply = await emit('join', { ...joinContext(consentBox.checked), ...(displayName && { displayName }) });
   if (!reply.ok) return;
@@ -106,7 +108,17 @@ async function sendJoin() {
   if (poll) showPoll(poll);
 }
 
-consentBox.addEventListener('change', () => socket?.connected && void sendJoin());
+/** With consent the page remembers this viewer for later shows; without, it forgets it. */
+function rememberConsent() {
+  if (consentBox.checked && client.token) localStorage.setItem(RETURNING_KEY, client.token);
+  if (!consentBox.checked) localStorage.removeItem(RETURNING_KEY);
+}
+
+consentBox.checked = localStorage.getItem(RETURNING_KEY) !== null;
+consentBox.addEventListener('change', () => {
+  rememberConsent();
+  if (socket?.connected) void sendJoin();
+});
 
 chatForm.addEventListener('submit', async (event) => {
   event.preventDefault();

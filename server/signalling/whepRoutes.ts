@@ -77,6 +77,12 @@ function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): v
   );
 }
 
+/** `X-OnAir-Returning`: a token of an earlier show; its viewer keeps its anonymous id. */
+function returningViewer(request: FastifyRequest, auth: WhepDeps['auth']): string | undefined {
+  const header = request.headers['x-onair-returning'];
+  return typeof header === 'string' && header.length <= 512 ? auth.viewerTokens.returningViewerId(header) : undefined;
+}
+
 async function createSession(
   request: FastifyRequest<{ Params: { showId: string } }>,
   reply: FastifyReply,
@@ -98,7 +104,7 @@ async function createSession(
   if (sfu.viewerCount(showId) >= maxViewersPerShow) {
     throw new ApiError(429, 'VIEWER_LIMIT', `show ${showId} has reached its cap of ${maxViewersPerShow} viewers`, { 'retry-after': '10' });
   }
-  const viewerToken = principal?.viewer ? undefined : auth.viewerTokens.issue(showId);
+  const viewerToken = principal?.viewer ? undefined : auth.viewerTokens.issue(showId, returningViewer(request, auth));
   const viewerId = principal?.viewer?.viewerId ?? auth.viewerTokens.verify(viewerToken!)!.viewerId;
   const { sessionId, answerSdp } = await sfu.addViewer(showId, offer);
   sessions.add({ sessionId, showId, viewerId, createdAtMs: Date.now() });

@@ -71,6 +71,25 @@ test('a viewer gets a personalized CTA clear of the face, clicks it, the click i
   await page.close();
 });
 
+test('with consent a viewer comes back as the same anonymous viewer (same arm and profile); without, it does not', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const open = async () => {
+    const page = await context.newPage();
+    await page.goto(`${onair.url}/watch/${showId}`);
+    await page.waitForFunction(() => (window as unknown as { onair: { socket?: { connected: boolean } } }).onair.socket?.connected);
+    return { page, viewerId: (await page.evaluate('window.onair.client.token.split(".")[1]')) as string };
+  };
+  const first = await open();
+  await first.page.check('#consent');
+  const second = await open();
+  assert.equal(second.viewerId, first.viewerId);
+  assert.ok(await second.page.isChecked('#consent'), 'the page remembers the consent');
+  await second.page.uncheck('#consent');
+  const third = await open();
+  assert.notEqual(third.viewerId, first.viewerId);
+  await context.close();
+});
+
 test('a CTA timed to a spoken word appears within 100 ms of the viewer hearing it', async () => {
   const page = await watching();
   await page.evaluate(`(() => {

@@ -12,3 +12,14 @@ test('viewer tokens verify, and forged, foreign or expired ones do not', () => {
   assert.equal(tokens.verify('garbage', 2_000), undefined);
   assert.equal(tokens.verify('v1.a.b.c.d.e', 2_000), undefined);
 });
+
+test('a returning viewer keeps its anonymous id across shows with a genuine token, for a while', () => {
+  const tokens = new ViewerTokens('secret-a');
+  const earlier = tokens.issue('show1', 'viewer1', 1_000);
+  const later = 1_000 + 20 * 24 * 3600_000;
+  assert.equal(tokens.returningViewerId(earlier, later), 'viewer1', 'expired for watching, still good for coming back');
+  assert.equal(tokens.verify(tokens.issue('show2', tokens.returningViewerId(earlier, later), later), later)?.viewerId, 'viewer1');
+  assert.equal(tokens.returningViewerId(earlier, 1_000 + 43 * 24 * 3600_000), undefined, 'stale');
+  assert.equal(tokens.returningViewerId(earlier.replace('viewer1', 'viewer2'), later), undefined, 'forged');
+  assert.equal(new ViewerTokens('secret-b').returningViewerId(earlier, later), undefined, 'other secret');
+});
