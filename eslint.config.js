@@ -8,5 +8,5 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { files: ['client/**/*.js'], languageOptions: { globals: globals.browser } },
   { files: ['lib/**/*.mjs'], languageOptions: { globals: globals.node } },
-  { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] } },
+  { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] } },
 );

@@ -318,7 +318,8 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     };
     const decision = await this.deps.engine.decide(context, viewer.assignment);
     this.deps.metrics.recordDecision(this.showId, decision.arm, decision.latencyMs);
-    this.deps.audit.append(decision);
+    // A ranked decision keeps what the ranker saw: with its outcomes it is a training row.
+    this.deps.audit.append(decision, decision.ranked ? { context } : {});
     viewer.remember(decision);
     return decision;
   }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { settleWithin } from '../../lib/settleWithin.js';
-import type { Decision } from '../decisions/types.js';
+import type { Decision, DecisionContext } from '../decisions/types.js';
 import { indexMember, viewerKeys, type ViewerKeys } from '../viewers/viewerKeys.js';
 import { defineAuditAppend, queueAuditBatch, type AuditBatchArgs } from './auditAppendScript.js';
 import {
@@ -69,11 +69,10 @@ export class AuditLog {
     }, this.options.flushEveryMs).unref();
   }
 
-  /** Never blocks: the row is written on the next flush. `features`: the ranker's input, for training. */
-  append(decision: Decision, extra: { features?: readonly number[] } = {}): void {
+  /** Never blocks: the row is written on the next flush. `context`: what the ranker saw, for training. */
+  append(decision: Decision, extra: { context?: DecisionContext } = {}): void {
     checkIds(decision.showId, decision.viewerId, decision.id);
-    const features = extra.features ? { features: [...extra.features] } : {};
-    this.enqueue({ ...decision, ...features, kind: 'decision' });
+    this.enqueue({ ...decision, ...(extra.context && { context: extra.context }), kind: 'decision' });
   }
 
   recordOutcome(

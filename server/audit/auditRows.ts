@@ -2,6 +2,7 @@ import {
   PLACEMENTS,
   type Arm,
   type Decision,
+  type DecisionContext,
   type DecisionTier,
   type DecisionTrigger,
 } from '../decisions/types.js';
@@ -14,8 +15,8 @@ export interface AuditDecisionRow extends Decision {
   kind: 'decision';
   /** The stream entry id, `<ms>-<seq>`. */
   entryId: string;
-  /** The ranker's feature vector for the chosen action, when the engine logged it (training). */
-  features?: number[];
+  /** What the ranker saw, for ranked decisions: with `ranked` and the outcomes it is a training row. */
+  context?: DecisionContext;
 }
 
 export interface AuditOutcomeRow {
@@ -87,7 +88,7 @@ function fieldOf(fields: string[], name: string): string | undefined {
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
-const isNumbers = (v: unknown) => Array.isArray(v) && v.every(isNumber);
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isDecisionRow(
   row: Record<string, unknown>,
@@ -109,7 +110,7 @@ function isDecisionRow(
     optional(row.modelVersion, isString) &&
     optional(row.score, isNumber) &&
     optional(row.fallbackReason, isString) &&
-    optional(row.features, isNumbers)
+    optional(row.context, isObject)
   );
 }
 

@@ -55,6 +55,7 @@ interface Outcome {
   rulesFired: string[];
   score?: number;
   fallbackReason?: FallbackReason;
+  ranked?: Decision['ranked'];
 }
 
 const NO_RULES: string[] = [];
@@ -181,7 +182,7 @@ export class DecisionEngine {
         ruled.forced,
         this.policy,
       );
-      return { ...choice, rulesFired: ruled.rulesFired };
+      return { ...choice, rulesFired: ruled.rulesFired, ranked: { candidates: ruled.eligible.map((t) => t.id), noneAllowed: !ruled.forced } };
     });
   }
 
@@ -254,6 +255,7 @@ export class DecisionEngine {
     if (assignment.modelVersion !== undefined) decision.modelVersion = assignment.modelVersion;
     if (o.score !== undefined) decision.score = o.score;
     if (o.fallbackReason !== undefined) decision.fallbackReason = o.fallbackReason;
+    if (o.ranked) decision.ranked = o.ranked;
     decision.latencyMs = this.now() - started;
     return decision;
   }

@@ -132,4 +132,6 @@ export interface Decision {
   /** Why the fallback tier decided: `redis_unavailable`, `model_error`, `budget_exceeded`. */
   fallbackReason?: string;
   latencyMs: number;
+  /** Ranked decisions: what the rules left to choose from, and whether `none` was one of the choices (training logs). */
+  ranked?: { candidates: string[]; noneAllowed: boolean };
 }

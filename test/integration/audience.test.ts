@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { OverlayMessage } from '../../server/audience/overlayMessage.js';
+import { auditToLogs } from '../../server/decisions/ranker/train/auditToLogs.js';
+import { logsToJsonl, parseLogs } from '../../server/decisions/ranker/train/rankerLogs.js';
 import type { OnAir } from '../../server/OnAir.js';
 import type { PollView } from '../../server/shows/polls/Poll.js';
 import { waitUntil } from '../helpers/batch.js';
@@ -166,4 +168,18 @@ test("deleting a viewer's data is one call: its session, profile and audit rows 
   assert.equal(rows.length, 0);
   const other = await fetch(`${onair.url}/api/viewers/someoneelse`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
   assert.equal(other.status, 403);
+});
+
+test('ranked decisions and their clicks export from the audit as training logs the trainer accepts', async () => {
+  const viewer = await joinedViewer({ ...JOIN, referrer: '', utm: { source: 'briefing', medium: 'email', campaign: 'spring' } });
+  const shown = viewer.overlays.find((o) => o.slot === 'personal');
+  assert.ok(shown?.decisionId);
+  await send(viewer.socket, 'cta_impression', { decisionId: shown.decisionId });
+  await send(viewer.socket, 'cta_click', { decisionId: shown.decisionId });
+  await onair.audience.audit.flush();
+  const logs = await auditToLogs(onair.audience.audit.exportShow(showId));
+  const clicked = logs.filter((r) => r.clicked === 1);
+  assert.ok(clicked.length >= 1, 'the click labels its decision');
+  assert.ok(logs.every((r) => r.context.viewerId === 'anonymous' && r.context.join.utmCampaign === undefined), 'no viewer id or campaign tags in training rows');
+  assert.equal(parseLogs(logsToJsonl(logs)).length, logs.length, 'every row passes the trainer\'s checks');
 });

@@ -6,7 +6,7 @@ import { formatSummary, summarize } from '../../lib/percentiles.js';
 import { AuditLog, type AuditLogOptions } from '../../server/audit/AuditLog.js';
 import type { AuditDecisionRow, AuditRow } from '../../server/audit/auditRows.js';
 import { AuditError } from '../../server/audit/errors.js';
-import type { Decision } from '../../server/decisions/types.js';
+import type { Decision, DecisionContext } from '../../server/decisions/types.js';
 import { ViewerDataEraser } from '../../server/viewers/ViewerDataEraser.js';
 import { indexMember, viewerKeys } from '../../server/viewers/viewerKeys.js';
 import { privateRedis, waitUntil, type PrivateRedis } from '../helpers/batch.js';
@@ -39,6 +39,16 @@ function fresh(options: Partial<AuditLogOptions> = {}, client = redis) {
 }
 
 let decisions = 0;
+const CONTEXT: DecisionContext = {
+  showId: 'show1',
+  viewerId: 'v0',
+  nowMs: 0,
+  trigger: 'heartbeat',
+  join: { device: 'desktop', language: 'en', referrer: 'direct', region: 'US', consent: true },
+  session: undefined,
+  show: { impressionsByTemplate: {}, elapsedMs: 0, plannedDurationMs: 3_600_000 },
+};
+
 function decision(viewerId: string, overrides: Partial<Decision> = {}): Decision {
   decisions += 1;
   return {
@@ -182,7 +192,7 @@ test('exportShow yields every row oldest first across pages, ready to join decis
   const { log } = fresh();
   for (let i = 0; i < 1_200; i++) {
     const d = decision(`v${i % 37}`);
-    log.append(d, { features: [i, 0.5] });
+    log.append(d, { context: { ...CONTEXT, nowMs: i } });
     if (i % 10 === 0) log.recordOutcome('show1', d.viewerId, d.id, 'click');
   }
   await log.flush();
@@ -198,7 +208,7 @@ test('exportShow yields every row oldest first across pages, ready to join decis
   assert.equal(outcomes.length, 120);
   for (const outcome of outcomes)
     assert.ok(outcome.kind === 'outcome' && byId.has(outcome.decisionId));
-  assert.deepEqual((rows[0] as AuditDecisionRow).features, [0, 0.5]);
+  assert.equal((rows[0] as AuditDecisionRow).context?.nowMs, 0);
 });
 
 test('bad rows and bad queries get stable codes', async () => {
