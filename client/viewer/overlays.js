@@ -1,6 +1,7 @@
 import { el } from '/client/common/api.js';
 
 const MARGIN = 12;
+const BADGE_TOP_OFFSET = 36;
 
 /**
  * The overlays drawn over the shared stream: lower-third CTA, side card, badge and poll
@@ -124,7 +125,8 @@ export class OverlayLayer {
     const boxes = {
       lower_third_cta: { ...regions.bottom, anchor: 'bottom' },
       side_card: { ...wide, anchor: 'middle' },
-      badge: { ...wide, anchor: 'top' },
+      // Below the page's connection pill, which sits in the top-left corner.
+      badge: { ...wide, y: wide.y + BADGE_TOP_OFFSET, height: Math.max(0, wide.height - BADGE_TOP_OFFSET), anchor: 'top' },
       poll_card: { ...poll, anchor: poll === wide ? 'bottom' : 'middle' },
     };
     for (const card of this.root.querySelectorAll('.overlay')) place(card, boxes[card.dataset.placement]);
