@@ -175,7 +175,7 @@ export class OnAir {
 
   private async registerRoutes(): Promise<void> {
     const { app, config, sfu, shows, encoderChoice, redis, io, personas, queues, store, speechCache, rigs, audience } = this.parts;
-    const auth = new Authenticator(config.hostToken, config.producerToken, new ViewerTokens(config.viewerTokenSecret));
+    const auth = new Authenticator(config.hostToken, config.producerToken, new ViewerTokens(config.viewerTokenSecret), config.viewerJoinsPerIp);
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);

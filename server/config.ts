@@ -33,6 +33,8 @@ export interface Config {
   keyframeIntervalMs: number;
   videoBitrateKbps: number;
   maxViewersPerShow: number;
+  /** New viewer tokens per client address: a burst, then a steady rate (poll stuffing). */
+  viewerJoinsPerIp: { burst: number; perSecond: number };
   maxShows: number;
   sfuShards: number;
   iceAnnouncedAddresses: string[];
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     keyframeIntervalMs: int(env, 'KEYFRAME_INTERVAL_MS', 500, 100, 10_000),
     videoBitrateKbps: int(env, 'VIDEO_BITRATE_KBPS', 900, 100, 20_000),
     maxViewersPerShow: int(env, 'MAX_VIEWERS_PER_SHOW', 500, 1, 100_000),
+    viewerJoinsPerIp: { burst: int(env, 'VIEWER_JOIN_BURST', 100, 1, 1_000_000), perSecond: int(env, 'VIEWER_JOINS_PER_SECOND', 2, 1, 1_000_000) },
     maxShows: int(env, 'MAX_SHOWS', 8, 1, 1_000),
     sfuShards: int(env, 'SFU_SHARDS', os.availableParallelism(), 1, 64),
     iceAnnouncedAddresses: addresses(env, 'ICE_ANNOUNCED_ADDRESSES', ['127.0.0.1']),

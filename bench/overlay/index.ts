@@ -22,7 +22,7 @@ const DOM_SAMPLES = Number(process.env.OVERLAY_DOM_SAMPLES ?? 20);
 const COPIES = 6;
 
 // The holdout (10%) sees the show's default CTA, as a show with a house ad would run it.
-const onair = await startOnAir({ OVERLAY_DIR: uncappedCatalog(), DEFAULT_OVERLAY: 'newsletter-badge-0', MAX_VIEWERS_PER_SHOW: String(VIEWERS + 10) });
+const onair = await startOnAir({ OVERLAY_DIR: uncappedCatalog(), DEFAULT_OVERLAY: 'newsletter-badge-0', MAX_VIEWERS_PER_SHOW: String(VIEWERS + 10), VIEWER_JOIN_BURST: String(VIEWERS + 10) });
 const showId = await createShow(onair, 'bench:overlay');
 console.log(`bench:overlay: ${VIEWERS} socket.io viewers, 1 event/s each for ${SECONDS} s, presenter show ${showId}`);
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/ApiError.js';
+import { TokenBucket } from '../shows/chat/TokenBucket.js';
 import { safeEqual, type Role, type ViewerClaims, type ViewerTokens } from './tokens.js';
 
 export interface Principal {
@@ -9,11 +10,25 @@ export interface Principal {
 
 /** Resolves bearer tokens to roles: hosts and producers by shared token, viewers by signed token. */
 export class Authenticator {
+  private readonly joins: TokenBucket;
+
   constructor(
     private readonly hostToken: string,
     private readonly producerToken: string,
     readonly viewerTokens: ViewerTokens,
-  ) {}
+    joinsPerIp: { burst: number; perSecond: number } = { burst: 100, perSecond: 2 },
+  ) {
+    this.joins = new TokenBucket(joinsPerIp.burst, joinsPerIp.perSecond);
+  }
+
+  /**
+   * A new viewer token for a show. Minting is limited per client address: every token is a
+   * viewer that may vote, so unlimited minting would let one client stuff a poll.
+   */
+  issueViewerToken(request: FastifyRequest, showId: string, viewerId?: string): string {
+    if (!this.joins.take(request.ip)) throw new ApiError(429, 'RATE_LIMITED', 'too many joins from this address; try again shortly', { 'retry-after': '5' });
+    return this.viewerTokens.issue(showId, viewerId);
+  }
 
   /** The caller's principal, or undefined when no Authorization header was sent. */
   identify(request: FastifyRequest): Principal | undefined {

@@ -104,7 +104,7 @@ async function createSession(
   if (sfu.viewerCount(showId) >= maxViewersPerShow) {
     throw new ApiError(429, 'VIEWER_LIMIT', `show ${showId} has reached its cap of ${maxViewersPerShow} viewers`, { 'retry-after': '10' });
   }
-  const viewerToken = principal?.viewer ? undefined : auth.viewerTokens.issue(showId, returningViewer(request, auth));
+  const viewerToken = principal?.viewer ? undefined : auth.issueViewerToken(request, showId, returningViewer(request, auth));
   const viewerId = principal?.viewer?.viewerId ?? auth.viewerTokens.verify(viewerToken!)!.viewerId;
   const { sessionId, answerSdp } = await sfu.addViewer(showId, offer);
   sessions.add({ sessionId, showId, viewerId, createdAtMs: Date.now() });

@@ -90,6 +90,25 @@ test('with consent a viewer comes back as the same anonymous viewer (same arm an
   await context.close();
 });
 
+test('host text with markup in it is shown as text on the viewer page', async () => {
+  const page = await watching();
+  const title = await page.title();
+  const headline = '<img src=x onerror="document.title=1">';
+  const response = await fetch(`${onair.url}/api/shows/${showId}/overlays/shared`, {
+    method: 'PUT',
+    headers: { ...hostAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ placement: 'side_card', headline, body: '<script>document.title=2</script>' }),
+  });
+  assert.equal(response.status, 200);
+  const card = page.locator('#overlays .overlay[data-slot="shared"]');
+  await card.waitFor({ timeout: 5_000 });
+  assert.equal(await card.locator('strong').textContent(), headline);
+  assert.equal(await card.locator('img, script').count(), 0, 'no element from the text');
+  assert.equal(await page.title(), title);
+  await fetch(`${onair.url}/api/shows/${showId}/overlays/shared`, { method: 'DELETE', headers: hostAuth });
+  await page.close();
+});
+
 test('a CTA timed to a spoken word appears within 100 ms of the viewer hearing it', async () => {
   const page = await watching();
   await page.evaluate(`(() => {

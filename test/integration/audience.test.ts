@@ -90,6 +90,10 @@ test('bad input: unknown events, bad payloads, unknown decisions, forged tokens 
   const codes = await Promise.all(Array.from({ length: 40 }, () => codeOf('heartbeat', { watchMs: 0 })));
   assert.ok(codes.includes('RATE_LIMITED'), 'a flood is rate-limited');
   assert.ok(viewer.socket.connected, 'and the socket stays up');
+  const disconnected = new Promise((resolve) => viewer.socket.once('disconnect', resolve));
+  viewer.socket.emit('chat', { text: 'x'.repeat(32 * 1024) });
+  await disconnected;
+  assert.ok((await joinedViewer()).socket.connected, 'a payload over the 16 KiB frame limit closes only its own socket');
 });
 
 test('polls: one vote per viewer, live tallies to viewers, and the result steers the next segment', async () => {
@@ -182,4 +186,10 @@ test('ranked decisions and their clicks export from the audit as training logs t
   assert.ok(clicked.length >= 1, 'the click labels its decision');
   assert.ok(logs.every((r) => r.context.viewerId === 'anonymous' && r.context.join.utmCampaign === undefined), 'no viewer id or campaign tags in training rows');
   assert.equal(parseLogs(logsToJsonl(logs)).length, logs.length, 'every row passes the trainer\'s checks');
+});
+
+test('vote stuffing with freshly minted viewers is bounded: minting is rate-limited per address', async () => {
+  const statuses = await Promise.all(Array.from({ length: 140 }, () => fetch(`${onair.url}/api/shows/${showId}/viewers`, { method: 'POST' }).then((r) => r.status)));
+  assert.ok(statuses.includes(429), 'past the burst, joins from one address get 429 RATE_LIMITED');
+  assert.ok(statuses.filter((s) => s === 201).length <= 110);
 });

@@ -45,7 +45,7 @@ export function registerShowRoutes(app: FastifyInstance, shows: ShowManager, aut
   /** Anonymous join: a viewer gets a signed token bound to this show. */
   app.post<{ Params: { id: string } }>('/api/shows/:id/viewers', { bodyLimit: 1024 }, async (request, reply) => {
     await shows.requireLive(request.params.id);
-    const token = auth.viewerTokens.issue(request.params.id);
+    const token = auth.issueViewerToken(request, request.params.id);
     const claims = auth.viewerTokens.verify(token)!;
     return reply.code(201).send({ viewerId: claims.viewerId, token, expiresAt: new Date(claims.expiresAtMs).toISOString() });
   });
