@@ -1,15 +1,12 @@
+import { applyDenseStack, type DenseLayer } from '../../lib/dense/denseLayer.js';
+
+export type { DenseLayer };
+
 /**
  * The classifier: dense layers with ReLU between them, then softmax(logits / T). Each
  * layer's weights are row-major [inputs × outputs], the layout of an ONNX MatMul
  * initializer. One layer is multinomial logistic regression; two make a 1-hidden-layer MLP.
  */
-export interface DenseLayer {
-  inputs: number;
-  outputs: number;
-  weights: Float32Array;
-  bias: Float32Array;
-}
-
 export interface IntentNetwork {
   layers: DenseLayer[];
   temperature: number;
@@ -19,23 +16,8 @@ export function inputSize(network: IntentNetwork): number {
   return network.layers[0]!.inputs;
 }
 
-function applyLayer(layer: DenseLayer, input: ArrayLike<number>, relu: boolean): Float64Array {
-  const out = Float64Array.from(layer.bias);
-  for (let i = 0; i < layer.inputs; i++) {
-    const x = input[i]!;
-    if (x === 0) continue;
-    const row = i * layer.outputs;
-    for (let o = 0; o < layer.outputs; o++) out[o]! += x * layer.weights[row + o]!;
-  }
-  return relu ? out.map((v) => Math.max(0, v)) : out;
-}
-
 export function logits(network: IntentNetwork, features: Float32Array): Float64Array {
-  let activations: ArrayLike<number> = features;
-  network.layers.forEach((layer, i) => {
-    activations = applyLayer(layer, activations, i < network.layers.length - 1);
-  });
-  return activations as Float64Array;
+  return applyDenseStack(network.layers, features);
 }
 
 export function softmax(values: Float64Array, temperature = 1): Float64Array {

@@ -1,3 +1,7 @@
+import { applyDenseStack, type DenseLayer } from '../../../lib/dense/denseLayer.js';
+
+export type { DenseLayer };
+
 /**
  * The ranker: P(click) = P(examined | placement) · P(click | examined, features), the
  * position-based click model. Relevance is dense layers (ReLU between) and a sigmoid; its
@@ -5,13 +9,6 @@
  * the row with `examination`, which holds θ_placement at the placement one-hots and 0
  * elsewhere. Weights are row-major [inputs × outputs], the layout of an ONNX MatMul.
  */
-export interface DenseLayer {
-  inputs: number;
-  outputs: number;
-  weights: Float32Array;
-  bias: Float32Array;
-}
-
 export interface RankerNetwork {
   layers: DenseLayer[];
   examination: Float32Array;
@@ -19,24 +16,8 @@ export interface RankerNetwork {
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-function applyLayer(layer: DenseLayer, input: ArrayLike<number>, relu: boolean): Float64Array {
-  const out = Float64Array.from(layer.bias);
-  for (let i = 0; i < layer.inputs; i++) {
-    const x = input[i]!;
-    if (x === 0) continue;
-    const row = i * layer.outputs;
-    for (let o = 0; o < layer.outputs; o++) out[o]! += x * layer.weights[row + o]!;
-  }
-  if (relu) for (let o = 0; o < out.length; o++) out[o] = Math.max(0, out[o]!);
-  return out;
-}
-
 export function relevanceLogit(network: RankerNetwork, row: ArrayLike<number>): number {
-  let activations: ArrayLike<number> = row;
-  network.layers.forEach((layer, l) => {
-    activations = applyLayer(layer, activations, l < network.layers.length - 1);
-  });
-  return activations[0]!;
+  return applyDenseStack(network.layers, row)[0]!;
 }
 
 export function examinationOf(network: RankerNetwork, row: ArrayLike<number>): number {

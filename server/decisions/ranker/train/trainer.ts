@@ -1,9 +1,9 @@
+import { Adam, adamParam } from '../../../../lib/dense/adam.js';
+import { backward, forward, toDenseLayers, trainableLayers, type SparseVector } from '../../../../lib/dense/sparseMlp.js';
 import { sigmoid, type DenseLayer, type RankerNetwork } from '../rankerNetwork.js';
 
 /** One logged impression: relevance features (placement one-hots zeroed), placement, click, IPS weight. */
-export interface TrainingExample {
-  indices: Uint16Array;
-  values: Float64Array;
+export interface TrainingExample extends SparseVector {
   placement: number;
   clicked: 0 | 1;
   weight: number;
@@ -26,27 +26,7 @@ export interface TrainedRanker {
   examination: number[];
 }
 
-interface Param {
-  value: Float64Array;
-  grad: Float64Array;
-  m: Float64Array;
-  v: Float64Array;
-  decay: boolean;
-}
-
-const param = (size: number, decay: boolean, init: () => number = () => 0): Param => ({
-  value: Float64Array.from({ length: size }, init),
-  grad: new Float64Array(size),
-  m: new Float64Array(size),
-  v: new Float64Array(size),
-  decay,
-});
-
-export function toSparse(row: Float32Array): { indices: Uint16Array; values: Float64Array } {
-  const indices: number[] = [];
-  row.forEach((v, i) => v !== 0 && indices.push(i));
-  return { indices: Uint16Array.from(indices), values: Float64Array.from(indices, (i) => row[i]!) };
-}
+export { toSparse } from '../../../../lib/dense/sparseMlp.js';
 
 /**
  * Joint maximum likelihood of the position-based click model
@@ -59,41 +39,13 @@ export function trainRankerNetwork(
   placements: number,
   options: TrainerOptions,
 ): TrainedRanker {
-  const sizes = [dimension, ...options.hidden, 1];
-  const layers = sizes.slice(1).map((outputs, l) => {
-    const limit = options.hidden.length ? Math.sqrt(6 / sizes[l]!) : 0;
-    return {
-      inputs: sizes[l]!,
-      outputs,
-      w: param(sizes[l]! * outputs, true, () => (options.random() * 2 - 1) * limit),
-      b: param(outputs, false),
-    };
-  });
-  const alpha = param(placements, false);
+  const layers = trainableLayers([dimension, ...options.hidden, 1], options.random);
+  const alpha = adamParam(placements, false);
   const params = [...layers.flatMap((l) => [l.w, l.b]), alpha];
-  const adam = { step: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+  const adam = new Adam(options.learningRate, options.l2);
 
   const backprop = (example: TrainingExample, scale: number) => {
-    const activations: Float64Array[] = [];
-    let out = Float64Array.from(layers[0]!.b.value);
-    const first = layers[0]!;
-    for (let k = 0; k < example.indices.length; k++) {
-      const row = example.indices[k]! * first.outputs;
-      const x = example.values[k]!;
-      for (let o = 0; o < first.outputs; o++) out[o]! += x * first.w.value[row + o]!;
-    }
-    for (let l = 1; l < layers.length; l++) {
-      const input = out.map((v) => Math.max(0, v));
-      activations.push(input);
-      const layer = layers[l]!;
-      out = Float64Array.from(layer.b.value);
-      for (let i = 0; i < layer.inputs; i++) {
-        const x = input[i]!;
-        if (x === 0) continue;
-        for (let o = 0; o < layer.outputs; o++)
-          out[o]! += x * layer.w.value[i * layer.outputs + o]!;
-      }
-    }
+    const { out, activations } = forward(layers, example);
     const gamma = sigmoid(out[0]!);
     const theta = sigmoid(alpha.value[example.placement]!);
     const w = example.weight * scale;
@@ -103,44 +55,7 @@ export function trainRankerNetwork(
     alpha.grad[example.placement]! += example.clicked
       ? -w * (1 - theta)
       : (w * gamma * theta * (1 - theta)) / notClicked;
-    let delta = Float64Array.of(gz);
-    for (let l = layers.length - 1; l >= 1; l--) {
-      const layer = layers[l]!;
-      const input = activations[l - 1]!;
-      const back = new Float64Array(layer.inputs);
-      for (let i = 0; i < layer.inputs; i++) {
-        let sum = 0;
-        for (let o = 0; o < layer.outputs; o++) {
-          layer.w.grad[i * layer.outputs + o]! += input[i]! * delta[o]!;
-          sum += layer.w.value[i * layer.outputs + o]! * delta[o]!;
-        }
-        back[i] = input[i]! > 0 ? sum : 0;
-      }
-      for (let o = 0; o < layer.outputs; o++) layer.b.grad[o]! += delta[o]!;
-      delta = back;
-    }
-    for (let k = 0; k < example.indices.length; k++) {
-      const row = example.indices[k]! * first.outputs;
-      const x = example.values[k]!;
-      for (let o = 0; o < first.outputs; o++) first.w.grad[row + o]! += x * delta[o]!;
-    }
-    for (let o = 0; o < first.outputs; o++) first.b.grad[o]! += delta[o]!;
-  };
-
-  const update = () => {
-    adam.step++;
-    const lr =
-      (options.learningRate * Math.sqrt(1 - adam.beta2 ** adam.step)) /
-      (1 - adam.beta1 ** adam.step);
-    for (const p of params) {
-      for (let i = 0; i < p.value.length; i++) {
-        const g = p.grad[i]! + (p.decay ? options.l2 * p.value[i]! : 0);
-        p.m[i] = adam.beta1 * p.m[i]! + (1 - adam.beta1) * g;
-        p.v[i] = adam.beta2 * p.v[i]! + (1 - adam.beta2) * g * g;
-        p.value[i]! -= (lr * p.m[i]!) / (Math.sqrt(p.v[i]!) + adam.epsilon);
-        p.grad[i] = 0;
-      }
-    }
+    backward(layers, activations, example, Float64Array.of(gz));
   };
 
   const order = Array.from(examples.keys());
@@ -149,16 +64,11 @@ export function trainRankerNetwork(
     for (let start = 0; start < order.length; start += options.batchSize) {
       const batch = order.slice(start, start + options.batchSize);
       for (const i of batch) backprop(examples[i]!, 1 / batch.length);
-      update();
+      adam.update(params);
     }
   }
   return {
-    layers: layers.map((l) => ({
-      inputs: l.inputs,
-      outputs: l.outputs,
-      weights: Float32Array.from(l.w.value),
-      bias: Float32Array.from(l.b.value),
-    })),
+    layers: toDenseLayers(layers),
     examination: Array.from(alpha.value, sigmoid),
   };
 }
