@@ -13,6 +13,18 @@ export function toSparse(dense: Float32Array): SparseVector {
   return { indices: Uint32Array.from(indices), values: Float64Array.from(indices, (i) => dense[i]!) };
 }
 
+/** Mini-batch Adam training of a small MLP. */
+export interface MlpTrainingOptions {
+  /** Hidden layer widths: [] is a linear model, [16] one hidden layer. */
+  hidden: number[];
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** L2 penalty on the weights (not on biases). */
+  l2: number;
+  random: () => number;
+}
+
 export interface TrainableLayer {
   inputs: number;
   outputs: number;

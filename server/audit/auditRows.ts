@@ -1,11 +1,4 @@
-import {
-  PLACEMENTS,
-  type Arm,
-  type Decision,
-  type DecisionContext,
-  type DecisionTier,
-  type DecisionTrigger,
-} from '../decisions/types.js';
+import { ARMS, DECISION_TIERS, DECISION_TRIGGERS, PLACEMENTS, type Decision, type DecisionContext } from '../decisions/types.js';
 import { InvalidAuditRowError } from './errors.js';
 
 export const OUTCOMES = ['impression', 'click', 'dismiss', 'conversion'] as const;
@@ -34,18 +27,9 @@ export type AuditRow = AuditDecisionRow | AuditOutcomeRow;
 export type PendingAuditRow = Omit<AuditDecisionRow, 'entryId'> | Omit<AuditOutcomeRow, 'entryId'>;
 
 export const AUDIT_ID = /^[\w.:-]{1,128}$/;
-const ARMS: readonly Arm[] = ['holdout', 'control', 'treatment'];
-const TIERS: readonly DecisionTier[] = ['rules', 'ranker', 'explore', 'default', 'fallback'];
-const TRIGGERS: readonly DecisionTrigger[] = [
-  'join',
-  'heartbeat',
-  'interaction',
-  'click',
-  'dismiss',
-  'poll',
-  'offer_word',
-  'topic',
-];
+const ARM_NAMES: readonly string[] = ARMS;
+const TIERS: readonly string[] = DECISION_TIERS;
+const TRIGGERS: readonly string[] = DECISION_TRIGGERS;
 
 export function checkIds(showId: unknown, viewerId: unknown, rowId: unknown): void {
   for (const [name, value] of [
@@ -98,10 +82,10 @@ function isDecisionRow(
     isString(row.showId) &&
     isString(row.viewerId) &&
     isNumber(row.atMs) &&
-    TRIGGERS.includes(row.trigger as DecisionTrigger) &&
+    TRIGGERS.includes(row.trigger as string) &&
     (PLACEMENTS as readonly unknown[]).includes(row.placement) &&
-    TIERS.includes(row.tier as DecisionTier) &&
-    ARMS.includes(row.arm as Arm) &&
+    TIERS.includes(row.tier as string) &&
+    ARM_NAMES.includes(row.arm as string) &&
     isNumber(row.propensity) &&
     Array.isArray(row.rulesFired) &&
     row.rulesFired.every(isString) &&

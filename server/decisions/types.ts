@@ -84,7 +84,9 @@ export interface ShowState {
   plannedDurationMs: number;
 }
 
-export type DecisionTrigger = 'join' | 'heartbeat' | 'interaction' | 'click' | 'dismiss' | 'poll' | 'offer_word' | 'topic';
+/** In this order they are the ranker's trigger one-hots: append, never reorder. */
+export const DECISION_TRIGGERS = ['join', 'heartbeat', 'interaction', 'click', 'dismiss', 'poll', 'offer_word', 'topic'] as const;
+export type DecisionTrigger = (typeof DECISION_TRIGGERS)[number];
 
 export interface DecisionContext {
   showId: string;
@@ -99,7 +101,8 @@ export interface DecisionContext {
   offerTemplateId?: string;
 }
 
-export type Arm = 'holdout' | 'control' | 'treatment';
+export const ARMS = ['holdout', 'control', 'treatment'] as const;
+export type Arm = (typeof ARMS)[number];
 
 export interface ArmAssignment {
   arm: Arm;
@@ -110,7 +113,8 @@ export interface ArmAssignment {
   rolloutBucket: number;
 }
 
-export type DecisionTier = 'rules' | 'ranker' | 'explore' | 'default' | 'fallback';
+export const DECISION_TIERS = ['rules', 'ranker', 'explore', 'default', 'fallback'] as const;
+export type DecisionTier = (typeof DECISION_TIERS)[number];
 
 export interface Decision {
   id: string;

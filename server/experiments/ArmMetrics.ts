@@ -1,13 +1,12 @@
 import type { Redis } from 'ioredis';
 import { settleWithin } from '../../lib/settleWithin.js';
-import type { Arm } from '../decisions/types.js';
+import { ARMS, type Arm } from '../decisions/types.js';
 import { armSnapshot, type ArmMetricsSnapshot } from './armSnapshot.js';
 import { DEFAULT_COST_MODEL, type CostModel } from './costModel.js';
 import { InvalidArmEventError } from './errors.js';
 import { LatencyRing } from './LatencyRing.js';
 import { ShowCounters } from './ShowCounters.js';
 
-export const ARMS: readonly Arm[] = ['holdout', 'control', 'treatment'];
 const ID = /^[\w.:-]{1,128}$/;
 
 export interface ArmMetricsOptions {

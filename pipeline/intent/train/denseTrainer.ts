@@ -1,21 +1,12 @@
 import { Adam } from '../../../lib/dense/adam.js';
-import { backward, forward, toDenseLayers, trainableLayers, type SparseVector } from '../../../lib/dense/sparseMlp.js';
+import { backward, forward, toDenseLayers, trainableLayers, type MlpTrainingOptions, type SparseVector } from '../../../lib/dense/sparseMlp.js';
 export { toSparse } from '../../../lib/dense/sparseMlp.js';
 import { shuffled } from '../../../lib/prng.js';
 import type { IntentNetwork } from '../network.js';
 
 export type { SparseVector };
 
-export interface DenseTrainingOptions {
-  /** Hidden layer widths; [] is multinomial logistic regression. */
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** L2 penalty on the weights (not the biases). */
-  l2: number;
-  random: () => number;
-}
+export type DenseTrainingOptions = MlpTrainingOptions;
 
 /** Mini-batch Adam on the cross-entropy loss; the first layer reads sparse inputs. */
 export function trainDenseNetwork(

@@ -1,20 +1,11 @@
-import { DEVICE_CLASSES, REFERRER_CLASSES, type DecisionTrigger } from '../types.js';
+import { DECISION_TRIGGERS, DEVICE_CLASSES, REFERRER_CLASSES } from '../types.js';
 import { CTA_PLACEMENTS } from '../../overlays/validateOverlayTemplate.js';
 import { REGION_BUCKETS } from './regionBuckets.js';
 
 export const RANKER_LANGUAGES = ['en', 'es', 'other'] as const;
 /** Upper bounds of the watch-time buckets: < 1 min, < 5 min, < 15 min, the rest. */
 export const WATCH_BUCKET_LIMITS_MS = [60_000, 300_000, 900_000, Infinity] as const;
-export const TRIGGERS = [
-  'join',
-  'heartbeat',
-  'interaction',
-  'click',
-  'dismiss',
-  'poll',
-  'offer_word',
-  'topic',
-] as const satisfies readonly DecisionTrigger[];
+export const TRIGGERS = DECISION_TRIGGERS;
 
 const oneHot = (group: string, values: readonly string[]) => values.map((v) => `${group}=${v}`);
 

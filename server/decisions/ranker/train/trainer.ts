@@ -1,5 +1,5 @@
 import { Adam, adamParam } from '../../../../lib/dense/adam.js';
-import { backward, forward, toDenseLayers, trainableLayers, type SparseVector } from '../../../../lib/dense/sparseMlp.js';
+import { backward, forward, toDenseLayers, trainableLayers, type MlpTrainingOptions, type SparseVector } from '../../../../lib/dense/sparseMlp.js';
 import { sigmoid, type DenseLayer, type RankerNetwork } from '../rankerNetwork.js';
 
 /** One logged impression: relevance features (placement one-hots zeroed), placement, click, IPS weight. */
@@ -9,16 +9,8 @@ export interface TrainingExample extends SparseVector {
   weight: number;
 }
 
-export interface TrainerOptions {
-  /** Hidden layer widths: [] is logistic regression, [16] a small MLP. */
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** L2 penalty on the weights (not biases, not the examination logits). */
-  l2: number;
-  random: () => number;
-}
+/** L2 applies to the relevance weights, not to the examination logits. */
+export type TrainerOptions = MlpTrainingOptions;
 
 export interface TrainedRanker {
   layers: DenseLayer[];
