@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { formatSummary, summarize } from '../../lib/percentiles.js';
@@ -9,10 +8,11 @@ import { AuditError } from '../../server/audit/errors.js';
 import type { Decision, DecisionContext } from '../../server/decisions/types.js';
 import { ViewerDataEraser } from '../../server/viewers/ViewerDataEraser.js';
 import { indexMember, viewerKeys } from '../../server/viewers/viewerKeys.js';
+import { KeyPrefixes } from '../helpers/keyPrefixes.js';
 import { privateRedis, waitUntil, type PrivateRedis } from '../helpers/batch.js';
 
 let redis: Redis;
-const prefixes: string[] = [];
+const prefixes = new KeyPrefixes();
 const logs: AuditLog[] = [];
 let privateServer: PrivateRedis | undefined;
 
@@ -22,17 +22,13 @@ before(() => {
 
 after(async () => {
   for (const log of logs) await log.close(200);
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
+  await prefixes.drop(redis);
   redis.disconnect();
   await privateServer?.stop();
 });
 
 function fresh(options: Partial<AuditLogOptions> = {}, client = redis) {
-  const prefix = `test-audit-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
+  const prefix = prefixes.fresh('audit');
   const log = new AuditLog(client, { prefix, flushEveryMs: 60_000, ...options });
   logs.push(log);
   return { log, keys: viewerKeys(prefix) };

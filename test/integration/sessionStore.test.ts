@@ -8,29 +8,26 @@ import { ProfileStore } from '../../server/viewers/ProfileStore.js';
 import { connectViewerStoreRedis } from '../../server/viewers/redisCall.js';
 import { SessionStore, type SessionStoreOptions } from '../../server/viewers/SessionStore.js';
 import { indexMember, viewerKeys } from '../../server/viewers/viewerKeys.js';
+import { KeyPrefixes } from '../helpers/keyPrefixes.js';
 import { privateRedis } from '../helpers/batch.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = 1_750_000_000_000;
 const JOIN: JoinContext = { device: 'mobile', language: 'es', referrer: 'social', utmSource: 'tw', region: 'MX', consent: false };
 let redis: Redis;
-const prefixes: string[] = [];
+const prefixes = new KeyPrefixes();
 
 before(async () => {
   redis = await connectViewerStoreRedis(REDIS_URL);
 });
 
 after(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
+  await prefixes.drop(redis);
   redis.disconnect();
 });
 
 function stores(options: Partial<SessionStoreOptions> = {}) {
-  const prefix = `test-sessions-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
+  const prefix = prefixes.fresh('sessions');
   return { prefix, keys: viewerKeys(prefix), sessions: new SessionStore(redis, { prefix, ...options }), profiles: new ProfileStore(redis, { prefix }) };
 }
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { JoinContext } from '../../server/decisions/types.js';
@@ -8,29 +7,26 @@ import { connectViewerStoreRedis } from '../../server/viewers/redisCall.js';
 import { SessionStore } from '../../server/viewers/SessionStore.js';
 import { ViewerDataEraser } from '../../server/viewers/ViewerDataEraser.js';
 import { indexMember, viewerKeys, type ViewerKeys } from '../../server/viewers/viewerKeys.js';
+import { KeyPrefixes } from '../helpers/keyPrefixes.js';
 import { privateRedis } from '../helpers/batch.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = 1_750_000_000_000;
 const CONSENTED: JoinContext = { device: 'desktop', language: 'en', referrer: 'direct', region: 'ES', consent: true };
 let redis: Redis;
-const prefixes: string[] = [];
+const prefixes = new KeyPrefixes();
 
 before(async () => {
   redis = await connectViewerStoreRedis(REDIS_URL);
 });
 
 after(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
+  await prefixes.drop(redis);
   redis.disconnect();
 });
 
 function setup() {
-  const prefix = `test-eraser-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
+  const prefix = prefixes.fresh('eraser');
   return {
     keys: viewerKeys(prefix),
     sessions: new SessionStore(redis, { prefix }),

@@ -7,17 +7,11 @@ import {
 } from '../../server/decisions/DecisionEngine.js';
 import { FEATURE_DIMENSION } from '../../server/decisions/ranker/featureLayout.js';
 import type { RankerScorer } from '../../server/decisions/ranker/RankerScorer.js';
-import type {
-  ArmAssignment,
-  DecisionContext,
-  JoinContext,
-  SessionFeatures,
-  ShowState,
-} from '../../server/decisions/types.js';
+import type { ArmAssignment, DecisionContext, JoinContext } from '../../server/decisions/types.js';
 import { OverlayCatalog } from '../../server/overlays/OverlayCatalog.js';
+import { decisionContext, NOW, type ContextOverrides } from '../helpers/decisionContext.js';
 
 const templates = OverlayCatalog.load().templates;
-const NOW = 1_760_000_000_000;
 const treatment: ArmAssignment = {
   arm: 'treatment',
   modelVersion: 'fake',
@@ -26,52 +20,8 @@ const treatment: ArmAssignment = {
 };
 const holdout: ArmAssignment = { arm: 'holdout', holdoutBucket: 3, rolloutBucket: 10 };
 
-interface Overrides {
-  join?: Partial<JoinContext>;
-  session?: Partial<SessionFeatures>;
-  show?: Partial<ShowState>;
-  trigger?: DecisionContext['trigger'];
-  offerTemplateId?: string;
-}
-
-function context(o: Overrides = {}): DecisionContext {
-  return {
-    showId: 'show',
-    viewerId: 'viewer',
-    nowMs: NOW,
-    trigger: o.trigger ?? 'interaction',
-    join: {
-      device: 'desktop',
-      language: 'en',
-      referrer: 'direct',
-      region: 'US',
-      consent: true,
-      ...o.join,
-    },
-    session: {
-      watchMs: 300_000,
-      engagement: 0.5,
-      topicsSeen: ['tech'],
-      ctasShown: 0,
-      ctasClicked: 0,
-      shownByTemplate: {},
-      clickedByTemplate: {},
-      dismissedByTemplate: {},
-      lastCtaAtMs: 0,
-      muted: false,
-      paused: false,
-      ...o.session,
-    },
-    show: {
-      topic: 'tech',
-      impressionsByTemplate: { 'ledger-card': 6000 },
-      elapsedMs: 1_800_000,
-      plannedDurationMs: 3_600_000,
-      ...o.show,
-    },
-    ...(o.offerTemplateId && { offerTemplateId: o.offerTemplateId }),
-  };
-}
+const context = (o: ContextOverrides = {}): DecisionContext =>
+  decisionContext({ ...o, trigger: o.trigger ?? 'interaction', session: { topicsSeen: ['tech'], ...o.session } });
 
 /** A scorer double: row r scores 0.1 + 0.01·(r mod 6) unless told otherwise; counts its calls. */
 class FakeScorer implements RankerScorer {

@@ -4,62 +4,12 @@ import { OverlayCatalog } from '../../server/overlays/OverlayCatalog.js';
 import { RULE_PRECEDENCE, RuleSet } from '../../server/decisions/rules/RuleSet.js';
 import { regionAllows } from '../../server/decisions/rules/regionRule.js';
 import { pacedTarget } from '../../server/decisions/rules/sponsorCommitmentRule.js';
-import type {
-  DecisionContext,
-  JoinContext,
-  SessionFeatures,
-  ShowState,
-} from '../../server/decisions/types.js';
+import type { DecisionContext } from '../../server/decisions/types.js';
+import { decisionContext as context, NOW, type ContextOverrides } from '../helpers/decisionContext.js';
 
 const templates = OverlayCatalog.load().templates;
 const byId = (id: string) => templates.find((t) => t.id === id)!;
-const NOW = 1_760_000_000_000;
 const rules = new RuleSet();
-
-interface Overrides {
-  join?: Partial<JoinContext>;
-  session?: Partial<SessionFeatures>;
-  show?: Partial<ShowState>;
-}
-
-/** An English desktop viewer in the US with consent, nothing shown yet, every sponsor on pace. */
-function context(o: Overrides = {}): DecisionContext {
-  return {
-    showId: 'show',
-    viewerId: 'viewer',
-    nowMs: NOW,
-    trigger: 'heartbeat',
-    join: {
-      device: 'desktop',
-      language: 'en',
-      referrer: 'direct',
-      region: 'US',
-      consent: true,
-      ...o.join,
-    },
-    session: {
-      watchMs: 300_000,
-      engagement: 0.5,
-      topicsSeen: [],
-      ctasShown: 0,
-      ctasClicked: 0,
-      shownByTemplate: {},
-      clickedByTemplate: {},
-      dismissedByTemplate: {},
-      lastCtaAtMs: 0,
-      muted: false,
-      paused: false,
-      ...o.session,
-    },
-    show: {
-      topic: 'tech',
-      impressionsByTemplate: { 'ledger-card': 6000 },
-      elapsedMs: 1_800_000,
-      plannedDurationMs: 3_600_000,
-      ...o.show,
-    },
-  };
-}
 
 const eligibleIds = (c: DecisionContext, candidates = templates) =>
   rules.apply(c, candidates).eligible.map((t) => t.id);
@@ -156,7 +106,7 @@ test('sponsor commitment: a sponsor behind its pace narrows the candidates and i
 
 test('precedence: hard filters and caps come before a sponsor commitment', () => {
   const behind = { impressionsByTemplate: { 'ledger-card': 0 } };
-  const blockedBy = (o: Overrides, rule: string) => {
+  const blockedBy = (o: ContextOverrides, rule: string) => {
     const outcome = rules.apply(context({ ...o, show: behind }), templates);
     assert.equal(outcome.forced, false, rule);
     assert.ok(outcome.rulesFired.includes(rule), `${rule} in ${outcome.rulesFired}`);
