@@ -1,13 +1,15 @@
-// The show's stream time of the frame on screen, from the RTP timestamp Chromium reports for
-// each presented WebRTC frame (requestVideoFrameCallback) and the server's sync point
-// {rtpTimestamp, streamTimeMs}. Audio plays in sync with video, so this is also what the
-// viewer hears now: word-timed overlays wait for it.
+// Where this viewer's playout is on the show's stream clock. The server sends sync points
+// {streamTimeMs, audioRtpTimestamp, videoRtpTimestamp}; the page reads the RTP timestamp of
+// the audio it is playing (RTCRtpReceiver.getSynchronizationSources) and of each presented
+// video frame (requestVideoFrameCallback). Word-timed overlays wait for what is heard.
 export class StreamClock {
-  constructor(video) {
+  constructor(video, audioReceiver) {
     this.video = video;
+    this.audioReceiver = audioReceiver;
     this.sync = null;
     this.frameStreamTimeMs = null;
     this.waiting = [];
+    this.timer = null;
     if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback((now, meta) => this.onFrame(meta));
   }
 
@@ -15,34 +17,61 @@ export class StreamClock {
     this.sync = sync;
   }
 
+  /** Stream time of the audio being played now, or of the frame on screen; null before a sync point. */
+  now() {
+    return this.heardStreamTimeMs() ?? this.frameStreamTimeMs;
+  }
+
   /**
-   * Runs `fn` when the frame for `streamTimeMs` is on screen (now if it already was). Without
-   * frame timestamps (another browser, or no sync yet) it runs after `fallbackDelayMs`.
+   * Runs `fn` when the viewer hears `streamTimeMs` (now if it already has). Without a usable
+   * clock (no sync point yet, another browser) it runs after `fallbackDelayMs`.
    */
   at(streamTimeMs, fn, fallbackDelayMs) {
-    if (this.frameStreamTimeMs !== null && this.frameStreamTimeMs >= streamTimeMs - HALF_FRAME_MS) return fn();
+    if (this.now() !== null && this.now() >= streamTimeMs) return fn();
     this.waiting.push({ streamTimeMs, fn });
-    const stalled = this.frameStreamTimeMs === null ? fallbackDelayMs : fallbackDelayMs + STALL_GRACE_MS;
+    const stalled = this.now() === null ? fallbackDelayMs : fallbackDelayMs + STALL_GRACE_MS;
     setTimeout(() => this.release((w) => w.fn === fn), stalled);
+    this.timer ??= setInterval(() => this.poll(), POLL_MS);
+  }
+
+  heardStreamTimeMs() {
+    const receiver = this.audioReceiver();
+    const base = this.sync?.audioRtpTimestamp;
+    const [source] = receiver?.getSynchronizationSources?.() ?? [];
+    if (base === undefined || !source) return null;
+    const ticks = (source.rtpTimestamp - base) >>> 0;
+    // A packet older than the sync point wraps to a huge count: treat it as before the sync.
+    if (ticks >= 2 ** 31) return null;
+    // The source's timestamp is when that audio was played; time has gone on since.
+    const playedAgoMs = Math.max(0, nowLike(source.timestamp) - source.timestamp);
+    return this.sync.streamTimeMs + ticks / 48 + playedAgoMs;
   }
 
   onFrame(meta) {
-    if (this.sync && typeof meta.rtpTimestamp === 'number') {
-      const ticks = (meta.rtpTimestamp - this.sync.rtpTimestamp) >>> 0;
-      // A frame older than the sync point wraps to a huge count: treat it as before the sync.
+    const base = this.sync?.videoRtpTimestamp;
+    if (base !== undefined && typeof meta.rtpTimestamp === 'number') {
+      const ticks = (meta.rtpTimestamp - base) >>> 0;
       this.frameStreamTimeMs = ticks < 2 ** 31 ? this.sync.streamTimeMs + ticks / 90 : null;
-      if (this.frameStreamTimeMs !== null) this.release((w) => this.frameStreamTimeMs >= w.streamTimeMs - HALF_FRAME_MS);
     }
     this.video.requestVideoFrameCallback((now, next) => this.onFrame(next));
+  }
+
+  poll() {
+    const now = this.now();
+    if (now !== null) this.release((w) => now >= w.streamTimeMs);
   }
 
   release(due) {
     const ready = this.waiting.filter(due);
     this.waiting = this.waiting.filter((w) => !ready.includes(w));
+    if (this.waiting.length === 0) this.timer = clearInterval(this.timer) ?? null;
     for (const w of ready) w.fn();
   }
 }
 
-const HALF_FRAME_MS = 17;
-/** With a working clock the frame callback releases it; the timer only catches a stalled video. */
+const POLL_MS = 5;
+/** With a working clock the poll releases it; the timer only catches a stalled stream. */
 const STALL_GRACE_MS = 2000;
+
+/** Chromium reports source timestamps on the wall clock; the spec puts them on performance.now(). */
+const nowLike = (timestamp) => (timestamp > 1e12 ? Date.now() : performance.now());

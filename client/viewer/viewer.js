@@ -50,7 +50,7 @@ const consentBox = document.getElementById('consent');
 let socket = null;
 
 const emit = (event, payload) => new Promise((resolve) => socket.emit(event, payload, resolve));
-const clock = new StreamClock(video);
+const clock = new StreamClock(video, () => client.pc?.getReceivers().find((r) => r.track?.kind === 'audio'));
 const overlays = new OverlayLayer(document.getElementById('overlays'), video, {
   onImpression: (overlay) => emit('cta_impression', { decisionId: overlay.decisionId }),
   onClick: (overlay) => emit('cta_click', { decisionId: overlay.decisionId }),

@@ -93,10 +93,6 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     this.topic_ = topic?.slice(0, 64);
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
-  }
-
   connect(viewerId: string, send: (event: string, payload: unknown) => void): void {
     this.viewers.set(viewerId, new AudienceViewer(viewerId, this.rollout.assign(viewerId), send));
   }
@@ -123,8 +119,8 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     viewer.joined = true;
     const overlays: OverlayMessage[] = this.shared ? [this.shared] : [];
     if (first || !viewer.overlayUp(Date.now())) {
-      const decision = await this.decide(viewer, 'join', features);
-      const message = this.show(viewer, decision);
+      // The join's own overlay goes back in the reply, not as an event as well.
+      const message = this.present(viewer, await this.decide(viewer, 'join', features));
       if (message) overlays.push(message);
     }
     const open = this.polls.open;
@@ -325,11 +321,17 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   }
 
   /** Sends a chosen overlay to its viewer; `none` leaves what is on screen alone. */
-  private show(viewer: AudienceViewer, decision: Decision, timing: Partial<OverlayMessage> = {}): OverlayMessage | undefined {
-    if (decision.placement === 'none' || !decision.templateId) return undefined;
-    const message = decisionMessage(decision, this.deps.catalog.get(decision.templateId), timing);
+  private show(viewer: AudienceViewer, decision: Decision, timing: Partial<OverlayMessage> = {}): void {
+    const message = this.present(viewer, decision, timing);
+    if (message) viewer.send('overlay', message);
+  }
+
+  /** The overlay message of a decision that shows something, now counted as on the viewer's screen. */
+  private present(viewer: AudienceViewer, decision: Decision, timing: Partial<OverlayMessage> = {}): OverlayMessage | undefined {
+    const template = decision.templateId === undefined ? undefined : this.deps.catalog.get(decision.templateId);
+    if (!template) return undefined;
+    const message = decisionMessage(decision, template, timing);
     viewer.showing = { decisionId: decision.id, untilMs: Date.now() + (message.ttlMs ?? 0) + (timing.fallbackDelayMs ?? 0) };
-    viewer.send('overlay', message);
     return message;
   }
 

@@ -38,7 +38,7 @@ export function overlayMessage(slot: OverlayMessage['slot'], template: OverlayTe
   };
 }
 
-export function decisionMessage(decision: Decision, template: OverlayTemplate | undefined, extra: Partial<OverlayMessage> = {}): OverlayMessage {
-  if (!template || decision.placement === 'none') return { slot: 'personal', placement: 'none', decisionId: decision.id };
+/** A decision's CTA for its viewer alone, taken down after `PERSONAL_OVERLAY_TTL_MS`. */
+export function decisionMessage(decision: Decision, template: OverlayTemplate, extra: Partial<OverlayMessage> = {}): OverlayMessage {
   return overlayMessage('personal', template, { decisionId: decision.id, ttlMs: PERSONAL_OVERLAY_TTL_MS, ...extra });
 }

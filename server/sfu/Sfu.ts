@@ -60,10 +60,10 @@ export type SfuEvents = {
   /** An audio RTP packet reached a show's ingest (its size tells speech from silence). */
   audioingest: [showId: string, packetBytes: number];
   /**
-   * A new encoder process's first video packet reached the ingest. Its RTP timestamp, as
-   * viewers receive it, pairs with the stream time of that process's first frame.
+   * A new encoder process's first video or audio packet reached the ingest. Its RTP
+   * timestamp, as viewers receive it, pairs with the stream time of that process's first frame.
    */
-  videosource: [showId: string, rtpTimestamp: number];
+  mediasource: [showId: string, kind: 'video' | 'audio', rtpTimestamp: number];
 };
 
 export interface Sfu extends EnhancedEventEmitter<SfuEvents> {

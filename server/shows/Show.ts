@@ -26,10 +26,14 @@ export interface ShowInfo extends ShowRecord {
   presenter: { persona: string; speaking: string | null; faceSafeArea: { x: number; y: number; width: number; height: number } } | null;
 }
 
-/** Maps the video RTP timestamps viewers receive (90 kHz) to the show's stream time. */
+/**
+ * Maps the RTP timestamps viewers receive to the show's stream time: `streamTimeMs` is when
+ * the video (90 kHz) and audio (48 kHz) timestamps given here were captured.
+ */
 export interface StreamClockSync {
-  rtpTimestamp: number;
   streamTimeMs: number;
+  videoRtpTimestamp?: number;
+  audioRtpTimestamp?: number;
 }
 
 export type ShowEvents = {
@@ -63,7 +67,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
   private lastWindow = { produced: 0, late: 0 };
   private firstFrameMs: number | undefined;
   private clockSync_: StreamClockSync | undefined;
-  private readonly onVideoSource = (showId: string, rtpTimestamp: number) => this.videoSourceStarted(showId, rtpTimestamp);
+  private readonly onMediaSource = (showId: string, kind: 'video' | 'audio', rtpTimestamp: number) => this.mediaSourceStarted(showId, kind, rtpTimestamp);
 
   private constructor(
     readonly id: string,
@@ -73,7 +77,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     readonly lane: LiveLane,
   ) {
     super();
-    deps.sfu.on('videosource', this.onVideoSource);
+    deps.sfu.on('mediasource', this.onMediaSource);
     this.encoder_ = this.startEncoder(deps.settings);
     lane.setEncoder(this.encoder_);
     lane.start();
@@ -134,10 +138,11 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     return this.clockSync_;
   }
 
-  /** Each encoder process numbers its RTP from its first frame, so its first packet pins the clock. */
-  private videoSourceStarted(showId: string, rtpTimestamp: number): void {
+  /** Each encoder process numbers its RTP from its first frame, so its first packets pin the clock. */
+  private mediaSourceStarted(showId: string, kind: 'video' | 'audio', rtpTimestamp: number): void {
     if (showId !== this.id || this.firstFrameMs === undefined) return;
-    this.clockSync_ = { rtpTimestamp, streamTimeMs: this.firstFrameMs };
+    const base = this.clockSync_?.streamTimeMs === this.firstFrameMs ? this.clockSync_ : { streamTimeMs: this.firstFrameMs };
+    this.clockSync_ = { ...base, [kind === 'video' ? 'videoRtpTimestamp' : 'audioRtpTimestamp']: rtpTimestamp };
     this.safeEmit('clocksync', this.clockSync_);
   }
 
@@ -201,7 +206,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     this.deps.cues?.interrupt();
     this.endedAt = new Date().toISOString();
     clearInterval(this.degradeTimer);
-    this.deps.sfu.off('videosource', this.onVideoSource);
+    this.deps.sfu.off('mediasource', this.onMediaSource);
     this.lane.stop();
     await this.encoder_.close();
     await this.deps.sfu.closeIngest(this.id);

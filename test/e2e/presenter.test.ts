@@ -46,23 +46,24 @@ test('a host says a line: the viewer hears it, and an interrupt silences it', as
   await host.fill('#cue-text', 'Welcome everyone! Today we are looking at the brand new lens, and I will walk you through every single feature it has, one by one, slowly.');
   const saidAt = Date.now();
   await host.click('#say');
-  // Latency is bench:cue's job (p50 ≈ 43 ms in Chromium). Here the server, ffmpeg and a
-  // decoding Chromium share two cores, and a CPU-starved SFU egress queue can hold packets
-  // for seconds (docs/bench-fanout.md); measured here, the viewer's playout of a young show
-  // runs 1-2.5 s behind the server's stream clock. So this bound only says the line is heard.
-  await waitForPage(() => energyRate(viewer, 40), (rate) => rate > 1e-3, 9_000, 'audible speech at the viewer').catch((error: Error) => {
+  // Latency is bench:cue's job (p50 ≈ 43 ms in Chromium). Here the server, ffmpeg and two
+  // Chromium pages share two cores: alone, the viewer plays 100-133 ms behind the server's
+  // stream clock; in the full suite its playout has been seen seconds behind (a CPU-starved
+  // SFU egress queue, docs/bench-fanout.md). So these bounds only say the line is heard and stops.
+  const playoutLagMs = await viewer.evaluate('window.onair.clock.now()').then((frame) => onair.shows.live(showId)!.lane.streamTimeMs - (frame as number));
+  await waitForPage(() => energyRate(viewer, 40), (rate) => rate > 1e-3, 15_000, 'audible speech at the viewer').catch((error: Error) => {
     const show = onair.shows.live(showId)!;
     throw new Error(`${error.message}; server: ${JSON.stringify({ cues: show.cues!.list().map((c) => [c.state, c.timings]), video: show.info().video, stream: show.info().stream })}`);
   });
   const audibleMs = Date.now() - saidAt;
-  console.log(`presenter: audible at the viewer ${audibleMs} ms after Say (browser polling adds up to ~60 ms)`);
-  assert.ok(audibleMs < 8_000, `audible after ${audibleMs} ms`);
+  console.log(`presenter: audible at the viewer ${audibleMs} ms after Say (browser polling adds up to ~60 ms); playout ${playoutLagMs.toFixed(0)} ms behind the server at Say`);
+  assert.ok(audibleMs < 15_000, `audible after ${audibleMs} ms`);
   await host.locator('#cues li[data-state="speaking"]').waitFor({ timeout: 2_000 });
 
   await new Promise((r) => setTimeout(r, 600));
   await host.click('#interrupt');
   await host.locator('#cues li[data-state="interrupted"]').waitFor({ timeout: 2_000 });
-  await waitForPage(() => energyRate(viewer, 100), (rate) => rate < 1e-4, 5_000, 'silence after the interrupt');
+  await waitForPage(() => energyRate(viewer, 100), (rate) => rate < 1e-4, 15_000, 'silence after the interrupt');
   await host.close();
   await viewer.close();
 });

@@ -9,14 +9,14 @@ import {
 } from '../Sfu.js';
 import { startsKeyframe } from './keyframe.js';
 import { RtpContinuity } from './RtpContinuity.js';
-import { isRtpPacket, rtpPayloadType } from './rtpHeader.js';
+import { isRtpPacket, rtpPayloadType, rtpTimestamp } from './rtpHeader.js';
 
 export type MediaKind = 'video' | 'audio';
 
 export type IngestEvents = {
   packet: [kind: MediaKind, packet: Buffer, keyframe: boolean];
-  /** The first video packet from a new encoder process, with its (rewritten) RTP timestamp. */
-  videosource: [rtpTimestamp: number];
+  /** The first packet of a kind from a new encoder process, with its (rewritten) RTP timestamp. */
+  mediasource: [kind: MediaKind, rtpTimestamp: number];
 };
 
 /**
@@ -86,13 +86,13 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     this.bytes += packet.length;
     if (payloadType === VIDEO_PAYLOAD_TYPE) {
       this.videoPackets++;
-      if (this.video.rewrite(packet, now)) this.safeEmit('videosource', packet.readUInt32BE(4));
+      if (this.video.rewrite(packet, now)) this.safeEmit('mediasource', 'video', rtpTimestamp(packet));
       const keyframe = startsKeyframe(this.codec, packet);
       if (keyframe) this.keyframes++;
       this.safeEmit('packet', 'video', packet, keyframe);
     } else if (payloadType === AUDIO_PAYLOAD_TYPE) {
       this.audioPackets++;
-      this.audio.rewrite(packet, now);
+      if (this.audio.rewrite(packet, now)) this.safeEmit('mediasource', 'audio', rtpTimestamp(packet));
       this.safeEmit('packet', 'audio', packet, false);
     }
   }

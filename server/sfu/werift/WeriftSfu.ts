@@ -67,7 +67,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
       for (const shard of this.shards) if (shard.hasViewers(showId)) shard.relay(showId, kind, packet);
       if (kind === 'audio') this.safeEmit('audioingest', showId, packet.length);
     });
-    ingest.on('videosource', (rtpTimestamp) => this.safeEmit('videosource', showId, rtpTimestamp));
+    ingest.on('mediasource', (kind, rtpTimestamp) => this.safeEmit('mediasource', showId, kind, rtpTimestamp));
     this.ingests.set(showId, ingest);
     return ingest.endpoint;
   }
