@@ -19,7 +19,6 @@ before(async () => {
 
 after(async () => {
   for (const socket of sockets) socket.close();
-  await redis.start().catch(() => undefined);
   await onair?.close();
   await redis.stop();
 });
