@@ -43,3 +43,34 @@ export async function waitForPage<T>(read: () => Promise<T>, ok: (v: T) => boole
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A WebAudio meter on what the page's <video> plays: the RMS level every 4 ms, stamped with
+ * performance.now(), in `window.levels`. (getStats' audio energy lags and jumps by seconds.)
+ */
+export function installLevelMeter(page: Page): Promise<void> {
+  return page.evaluate(`(() => {
+    const video = document.querySelector('video');
+    const audio = new AudioContext();
+    const analyser = audio.createAnalyser();
+    analyser.fftSize = 256;
+    audio.createMediaStreamSource(video.srcObject).connect(analyser);
+    const buffer = new Float32Array(analyser.fftSize);
+    window.levels = [];
+    setInterval(() => {
+      analyser.getFloatTimeDomainData(buffer);
+      let sum = 0;
+      for (const v of buffer) sum += v * v;
+      window.levels.push([performance.now() - (analyser.fftSize / audio.sampleRate) * 500, Math.sqrt(sum / buffer.length)]);
+      if (window.levels.length > 20000) window.levels.splice(0, 10000);
+    }, 4);
+  })()`);
+}
+
+/** The loudest level the meter saw in the last `windowMs`. */
+export function peakLevel(page: Page, windowMs: number): Promise<number> {
+  return page.evaluate(`(() => {
+    const since = performance.now() - ${windowMs};
+    return window.levels.reduce((peak, [t, level]) => (t >= since ? Math.max(peak, level) : peak), 0);
+  })()`) as Promise<number>;
+}
