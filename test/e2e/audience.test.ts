@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { OnAir } from '../../server/OnAir.js';
 import { waitUntil } from '../helpers/batch.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { inboundStats, waitForPage } from '../helpers/pageStats.js';
+import { inboundStats, installLevelMeter, waitForPage } from '../helpers/pageStats.js';
 import { createShow, HOST_TOKEN, hostAuth, startOnAir } from '../helpers/startOnAir.js';
 
 let onair: OnAir;
@@ -111,20 +111,8 @@ test('host text with markup in it is shown as text on the viewer page', async ()
 
 test('a CTA timed to a spoken word appears within 100 ms of the viewer hearing it', async () => {
   const page = await watching();
+  await installLevelMeter(page);
   await page.evaluate(`(() => {
-    const video = document.querySelector('video');
-    const audio = new AudioContext();
-    const analyser = audio.createAnalyser();
-    analyser.fftSize = 256;
-    audio.createMediaStreamSource(video.srcObject).connect(analyser);
-    const buffer = new Float32Array(analyser.fftSize);
-    window.levels = [];
-    setInterval(() => {
-      analyser.getFloatTimeDomainData(buffer);
-      let sum = 0;
-      for (const v of buffer) sum += v * v;
-      window.levels.push([performance.now() - (analyser.fftSize / audio.sampleRate) * 500, Math.sqrt(sum / buffer.length)]);
-    }, 4);
     window.ctaShownAt = null;
     new MutationObserver(() => {
       if (window.ctaShownAt === null && document.querySelector('#overlays .overlay[data-template="ledger-card"]')) window.ctaShownAt = performance.now();
