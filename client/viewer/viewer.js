@@ -72,12 +72,11 @@ function connectSocket() {
   socket.on('connect_error', (error) => (chatStatus.textContent = error.message));
   socket.on('overlay', onOverlay);
   socket.on('clock', (sync) => clock.setSync(sync));
-  socket.on('stage', ({ faceSafeArea, frame }) => overlays.setSafeArea(faceSafeArea, frame));
   socket.on('poll', (poll) => showPoll(poll));
   trackPlayback(video, (event, payload) => socket.connected && socket.emit(event, payload));
 }
 
-let votes = {};
+const votes = {};
 function showPoll(poll) {
   if (poll.votedOption !== undefined) votes[poll.id] = poll.votedOption;
   overlays.show({ slot: 'shared', placement: 'poll_card', poll: { ...poll, votedOption: votes[poll.id] } });

@@ -64,7 +64,7 @@ export class Audience {
     const catalog = OverlayCatalog.load(options.overlayDir);
     if (options.defaultOverlay && !catalog.has(options.defaultOverlay)) throw new Error(`DEFAULT_OVERLAY ${options.defaultOverlay} is not in the overlay catalog`);
     const engine = await DecisionEngine.load({
-      ...(options.overlayDir && { overlaysDir: options.overlayDir }),
+      catalog,
       ...(options.defaultOverlay && { defaultTemplateId: options.defaultOverlay }),
       epsilon: options.exploreEpsilon,
     });

@@ -44,6 +44,8 @@ export interface DecisionEngineLoadOptions extends Omit<
   'templates' | 'rankers'
 > {
   overlaysDir?: string;
+  /** An already loaded catalog (then `overlaysDir` is not read). */
+  catalog?: OverlayCatalog;
   rankerDir?: string;
   versions?: readonly string[];
 }
@@ -100,7 +102,7 @@ export class DecisionEngine {
 
   /** Reads the overlay catalog and the committed ranker versions from assets. */
   static async load(options: DecisionEngineLoadOptions = {}): Promise<DecisionEngine> {
-    const catalog = OverlayCatalog.load(options.overlaysDir);
+    const catalog = options.catalog ?? OverlayCatalog.load(options.overlaysDir);
     const rankerDir = options.rankerDir ?? RANKER_ASSETS_DIR;
     const versions = (options.versions ?? RANKER_VERSIONS).filter((v) =>
       existsSync(path.join(rankerDir, v)),
