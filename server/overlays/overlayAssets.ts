@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ASSETS_DIR } from '../../lib/paths.js';
 
-export const OVERLAY_ASSETS_DIR = fileURLToPath(new URL('../../assets/overlays', import.meta.url));
+/** From sources or from dist/ alike (lib/paths.ts finds the repository root). */
+export const OVERLAY_ASSETS_DIR = path.join(ASSETS_DIR, 'overlays');
 export const OVERLAY_TEMPLATES_FILE = 'templates.json';
 export const OVERLAY_IMAGES_DIR = 'images';
 

@@ -1,7 +1,8 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ASSETS_DIR } from '../../../lib/paths.js';
 import type { CtaPlacement } from '../types.js';
 
-export const RANKER_ASSETS_DIR = fileURLToPath(new URL('../../../assets/ranker', import.meta.url));
+export const RANKER_ASSETS_DIR = path.join(ASSETS_DIR, 'ranker');
 export const RANKER_VERSIONS = ['ranker-v1', 'ranker-v2'] as const;
 
 export interface PolicyEstimate {
