@@ -20,7 +20,7 @@ export interface OverlayMessage {
   ttlMs?: number;
 }
 
-export const PERSONAL_OVERLAY_TTL_MS = 20_000;
+const PERSONAL_OVERLAY_TTL_MS = 20_000;
 
 export function overlayMessage(slot: OverlayMessage['slot'], template: OverlayTemplate, extra: Partial<OverlayMessage> = {}): OverlayMessage {
   const { id, placement, headline, body, action, link, image, colours } = template;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SerialQueue } from '../../lib/SerialQueue.js';
 import { settleWithin } from '../../lib/settleWithin.js';
 import type { Decision, DecisionContext } from '../decisions/types.js';
 import { indexMember, viewerKeys, type ViewerKeys } from '../viewers/viewerKeys.js';
@@ -46,8 +47,7 @@ export class AuditLog {
   private readonly keys: ViewerKeys;
   private readonly options: Required<AuditLogOptions>;
   private buffer: PendingAuditRow[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private flushesQueued = 0;
+  private readonly flushes = new SerialQueue();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -65,7 +65,7 @@ export class AuditLog {
     this.keys = viewerKeys(options.prefix);
     defineAuditAppend(redis);
     this.timer = setInterval(() => {
-      if (this.flushesQueued === 0 && this.buffer.length > 0) void this.flush();
+      if (!this.flushes.busy && this.buffer.length > 0) void this.flush();
     }, this.options.flushEveryMs).unref();
   }
 
@@ -94,11 +94,7 @@ export class AuditLog {
 
   /** Writes what is buffered; rows stay buffered when Redis is away. */
   flush(): Promise<void> {
-    this.flushesQueued += 1;
-    this.flushing = this.flushing
-      .then(() => this.flushOnce())
-      .finally(() => (this.flushesQueued -= 1));
-    return this.flushing;
+    return this.flushes.run(() => this.flushOnce());
   }
 
   /** Newest first; `before` (an entry id, exclusive) pages back. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SerialQueue } from '../../lib/SerialQueue.js';
 import { settleWithin } from '../../lib/settleWithin.js';
 import { ARMS, type Arm } from '../decisions/types.js';
 import { armSnapshot, type ArmMetricsSnapshot } from './armSnapshot.js';
@@ -35,8 +36,7 @@ export class ArmMetrics {
   private readonly options: Required<ArmMetricsOptions>;
   private readonly timer: NodeJS.Timeout;
   private pendingFields = 0;
-  private flushing: Promise<void> = Promise.resolve();
-  private flushesQueued = 0;
+  private readonly flushes = new SerialQueue();
 
   constructor(
     private readonly redis: Redis,
@@ -129,11 +129,7 @@ export class ArmMetrics {
 
   /** Sends everything pending in one MULTI; resolves when it is in Redis or back in pending. */
   flush(): Promise<void> {
-    this.flushesQueued += 1;
-    this.flushing = this.flushing
-      .then(() => this.flushOnce())
-      .finally(() => (this.flushesQueued -= 1));
-    return this.flushing;
+    return this.flushes.run(() => this.flushOnce());
   }
 
   /** Final flush (bounded wait); pending increments that could not be written stay counted in `pendingCount`. */
@@ -156,7 +152,7 @@ export class ArmMetrics {
   }
 
   private async flushIfIdle(): Promise<void> {
-    if (this.flushesQueued > 0) return;
+    if (this.flushes.busy) return;
     const needed = [...this.shows.values()].some((c) => c.pending.size > 0 || !c.hydrated);
     if (needed) await this.flush();
   }

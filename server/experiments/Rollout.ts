@@ -1,4 +1,5 @@
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
+import { SerialQueue } from '../../lib/SerialQueue.js';
 import type { ArmAssignment } from '../decisions/types.js';
 import { assignArm } from './assignArm.js';
 import { RolloutRefusedError } from './errors.js';
@@ -31,7 +32,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
   readonly stats = { persistFailures: 0 };
   private current: RolloutState;
   private unsaved = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private lastTreatmentImpressions: number | null = null;
   private readonly now: () => number;
 
@@ -71,7 +72,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
       Object.assign(state, { paused: true, pausedReason: 'stored rollout state was unreadable' });
     const rollout = new Rollout(showId, config, store, state, options);
     if (fresh)
-      await rollout.enqueue(() => rollout.save(rollout.current).catch(() => rollout.markUnsaved()));
+      await rollout.queue.run(() => rollout.save(rollout.current).catch(() => rollout.markUnsaved()));
     return rollout;
   }
 
@@ -89,15 +90,15 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
   }
 
   advance(why = 'manual'): Promise<RolloutState> {
-    return this.enqueue(() => this.advanceNow(why));
+    return this.queue.run(() => this.advanceNow(why));
   }
 
   pause(reason: string): Promise<RolloutState> {
-    return this.enqueue(() => this.pauseNow(reason));
+    return this.queue.run(() => this.pauseNow(reason));
   }
 
   resume(why = 'manual'): Promise<RolloutState> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       if (!this.current.paused)
         throw new RolloutRefusedError('ROLLOUT_NOT_PAUSED', 'the rollout is not paused');
       const next: RolloutState = { ...this.current, paused: false, stageStartedAtMs: this.now() };
@@ -110,7 +111,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
 
   /** Auto-pauses on a breach; with auto-advance on, moves to the next stage once this one has enough treatment data. */
   evaluateGuardrail(snapshot: GuardrailInput): Promise<GuardrailVerdict> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       this.lastTreatmentImpressions = snapshot.treatment.impressions;
       if (this.current.stageBaselineImpressions === null) {
         this.current = {
@@ -222,12 +223,6 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
   private markUnsaved(): void {
     this.unsaved = true;
     this.stats.persistFailures += 1;
-  }
-
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }
 

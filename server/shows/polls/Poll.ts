@@ -33,7 +33,7 @@ export interface PollView {
 }
 
 const PLAIN_TEXT = /^[^\p{Cc}\p{Cf}]*$/u;
-export const POLL_LIMITS = { question: 120, label: 60, segment: 200, minOptions: 2, maxOptions: 6, minDurationMs: 5_000, maxDurationMs: 600_000 };
+const POLL_LIMITS = { question: 120, label: 60, segment: 200, minOptions: 2, maxOptions: 6, minDurationMs: 5_000, maxDurationMs: 600_000 };
 
 /** One poll of a show: its options and live tallies. Votes are deduplicated by PollVotes. */
 export class Poll {
