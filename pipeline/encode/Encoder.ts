@@ -13,7 +13,7 @@ export type EncoderEvents = {
   crashed: [code: number | null, signal: NodeJS.Signals | null];
   stderr: [line: string];
   /** The first frame written to a new ffmpeg process: its RTP output starts at this stream time. */
-  firstframe: [streamTimeMs: number, generation: number];
+  firstframe: [streamTimeMs: number];
 };
 
 const RESTART_DELAYS_MS = [50, 200, 500, 900];
@@ -89,7 +89,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     }
     audio.write(pcm);
     video.write(rgba);
-    if (this.framesToChild++ === 0 && streamTimeMs !== undefined) this.safeEmit('firstframe', streamTimeMs, this.generation);
+    if (this.framesToChild++ === 0 && streamTimeMs !== undefined) this.safeEmit('firstframe', streamTimeMs);
     return true;
   }
 

@@ -220,10 +220,12 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     this.deps.audit.recordOutcome(this.showId, viewerId, decisionId, 'conversion');
   }
 
-  /** Per-arm figures for the host page; also runs the rollout's guardrail. */
+  /** Per-arm figures for the host page (the API and the bench read them too). */
   async snapshot(): Promise<AudienceSnapshot> {
-    const metrics = await this.deps.metrics.snapshot(this.showId);
-    await this.rollout.evaluateGuardrail(metrics).catch(() => undefined);
+    return this.summarize(await this.deps.metrics.snapshot(this.showId));
+  }
+
+  private summarize(metrics: ArmMetricsSnapshot): AudienceSnapshot {
     const viewersByArm = { holdout: 0, control: 0, treatment: 0 };
     for (const viewer of this.viewers.values()) viewersByArm[viewer.assignment.arm]++;
     const { state, config, percent } = this.rollout;
@@ -251,11 +253,13 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     this.removeAllListeners();
   }
 
-  /** The shared stream's rendered and encoded time (cost model), then the figures to the hosts. */
+  /** The shared stream's rendered and encoded time (cost model), the rollout's guardrail, then the figures to the hosts. */
   private async tick(): Promise<void> {
     this.deps.metrics.recordStream(this.showId, { renderedMs: SNAPSHOT_EVERY_MS, encodedMs: SNAPSHOT_EVERY_MS });
-    const snapshot = await this.snapshot().catch(() => undefined);
-    if (snapshot) this.safeEmit('host', 'audience', snapshot);
+    const metrics = await this.deps.metrics.snapshot(this.showId).catch(() => undefined);
+    if (!metrics) return;
+    await this.rollout.evaluateGuardrail(metrics).catch(() => undefined);
+    this.safeEmit('host', 'audience', this.summarize(metrics));
   }
 
   private viewer(viewerId: string): AudienceViewer {

@@ -133,7 +133,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     void retired.close();
   }
 
-  /** Undefined until the first video packet reached the ingest. */
+  /** Undefined until the first packet of the show reached the ingest. */
   get clockSync(): StreamClockSync | undefined {
     return this.clockSync_;
   }
