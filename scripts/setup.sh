@@ -21,6 +21,9 @@ if [[ "$mode" == test || "$mode" == bench ]]; then
   have_cmd promtool || missing+=(prometheus)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
   have_cmd docker-compose || missing+=(docker-compose)
+  # Debian's python3-aiortc is installed for the system Python; a python3 earlier on
+  # PATH (pyenv) would not see it, so ask /usr/bin/python3.
+  /usr/bin/python3 -c 'import aiortc' >/dev/null 2>&1 || missing+=(python3-aiortc)
 fi
 if [[ "$mode" == bench ]]; then
   have_cmd janus || missing+=(janus)
@@ -37,10 +40,29 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# mediasoup's postinstall would download a prebuilt worker from GitHub, then try a
+# meson build that downloads its dependencies; neither is reachable. Naming our own
+# worker binary (built below) makes it skip both, whatever the npm version.
+MEDIASOUP_WORKER_BIN="$(bash scripts/mediasoup/worker-path.sh)"
+export MEDIASOUP_WORKER_BIN
+
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: installing npm dependencies"
   # npm ci would refuse: the registry mirror lacks some of @napi-rs/canvas's other-platform optional packages
   npm install --no-audit --no-fund
+fi
+
+# The mediasoup worker is compiled once per version and patch set (minutes on 2 cores).
+# Without it the server runs on werift, so a failed build is reported, not fatal.
+if [[ "${SFU_BACKEND:-}" != werift && ! -x "$MEDIASOUP_WORKER_BIN" ]]; then
+  build_log=var/mediasoup/build.log
+  mkdir -p var/mediasoup
+  echo "setup: building the mediasoup worker, once (a few minutes; log: $build_log)"
+  if bash scripts/mediasoup/build-worker.sh >"$build_log" 2>&1; then
+    echo "setup: mediasoup worker built: $MEDIASOUP_WORKER_BIN"
+  else
+    echo "setup: mediasoup worker build failed; OnAir will run on werift (see $build_log)" >&2
+  fi
 fi
 
 if [[ "$mode" == test ]] && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

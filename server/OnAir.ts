@@ -34,16 +34,17 @@ import { ShowPrepIndex } from './shows/ShowPrepIndex.js';
 import { ShowStore } from './shows/ShowStore.js';
 import { registerHostNamespace } from './signalling/hostNamespace.js';
 import { registerProducerNamespace } from './signalling/producerNamespace.js';
-import { registerViewerNamespace } from './signalling/viewerNamespace.js';
+import { notifySessionClosed, registerViewerNamespace } from './signalling/viewerNamespace.js';
 import { registerWhepRoutes } from './signalling/whepRoutes.js';
-import { WeriftSfu } from './sfu/werift/WeriftSfu.js';
+import { createSfu } from './sfu/createSfu.js';
+import type { Sfu } from './sfu/Sfu.js';
 
 interface Parts {
   config: Config;
   app: FastifyInstance;
   io: SocketServer;
   redis: RedisHandle;
-  sfu: WeriftSfu;
+  sfu: Sfu;
   shows: ShowManager;
   personas: PersonaCatalog;
   encoderChoice: VideoEncoderChoice;
@@ -78,7 +79,10 @@ export class OnAir {
     const encoderChoice = await selectVideoEncoder(config.videoCodec);
     app.log.info({ encoder: encoderChoice.name, hardware: encoderChoice.hardware, reason: encoderChoice.reason }, 'video encoder selected');
     const tts = await EspeakEngine.start();
-    const sfu = await WeriftSfu.create({ shards: config.sfuShards, announcedAddresses: config.iceAnnouncedAddresses });
+    const { sfu, note: sfuNote } = await createSfu(config.sfu);
+    sfu.on('failure', (message) => app.log.error({ backend: sfu.backend }, message));
+    if (sfu.backend === 'mediasoup') app.log.info({ backend: 'mediasoup' }, `SFU: ${sfuNote}`);
+    else app.log.warn({ backend: 'werift' }, `SFU: ${sfuNote}`);
     const { batch } = config;
     const store = openAssetStore(redis.client, batch.store);
     const queueConnection = await producerConnection(redis.url);
@@ -130,7 +134,7 @@ export class OnAir {
   get redis(): RedisHandle {
     return this.parts.redis;
   }
-  get sfu(): WeriftSfu {
+  get sfu(): Sfu {
     return this.parts.sfu;
   }
   get shows(): ShowManager {
@@ -183,13 +187,20 @@ export class OnAir {
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
     registerAudienceRoutes(app, audience, auth);
-    await registerWhepRoutes(app, { sfu, shows, auth, metrics, maxViewersPerShow: config.maxViewersPerShow });
+    const viewers = registerViewerNamespace(io, shows, auth.viewerTokens);
+    await registerWhepRoutes(app, {
+      sfu,
+      shows,
+      auth,
+      metrics,
+      maxViewersPerShow: config.maxViewersPerShow,
+      onSessionLost: ({ viewerId, sessionId }) => notifySessionClosed(viewers, viewerId, sessionId),
+    });
     const resolutions = [resolutionOf(config.resolution)!];
     registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });
     await registerAdminRoutes(app, queues.all, auth, config.producerToken);
     registerHostNamespace(io, shows, config.hostToken);
     registerProducerNamespace(io, queues, config.producerToken);
-    registerViewerNamespace(io, shows, auth.viewerTokens);
     await registerPageRoutes(app, CLIENT_DIR);
   }
 }

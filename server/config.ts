@@ -4,6 +4,7 @@ import type { StoreSettings } from '../pipeline/jobs/JobContext.js';
 import { workerOptionsFromEnv } from '../pipeline/jobs/workerConfig.js';
 import { llmConfigFromEnv, type LlmConfig } from '../pipeline/script/index.js';
 import { parseExperimentConfig, type ExperimentConfig } from './experiments/ExperimentConfig.js';
+import type { SfuSettings } from './sfu/createSfu.js';
 import type { VideoCodecName } from './sfu/Sfu.js';
 
 export class ConfigError extends Error {
@@ -36,8 +37,7 @@ export interface Config {
   /** New viewer tokens per client address: a burst, then a steady rate (poll stuffing). */
   viewerJoinsPerIp: { burst: number; perSecond: number };
   maxShows: number;
-  sfuShards: number;
-  iceAnnouncedAddresses: string[];
+  sfu: SfuSettings;
   demoShow: boolean;
   defaultPersona: string;
   logLevel: string;
@@ -99,8 +99,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxViewersPerShow: int(env, 'MAX_VIEWERS_PER_SHOW', 500, 1, 100_000),
     viewerJoinsPerIp: { burst: int(env, 'VIEWER_JOIN_BURST', 100, 1, 1_000_000), perSecond: int(env, 'VIEWER_JOINS_PER_SECOND', 2, 1, 1_000_000) },
     maxShows: int(env, 'MAX_SHOWS', 8, 1, 1_000),
-    sfuShards: int(env, 'SFU_SHARDS', os.availableParallelism(), 1, 64),
-    iceAnnouncedAddresses: addresses(env, 'ICE_ANNOUNCED_ADDRESSES', ['127.0.0.1']),
+    sfu: {
+      backend: env.SFU_BACKEND ? oneOf(env, 'SFU_BACKEND', ['mediasoup', 'werift'] as const, 'mediasoup') : undefined,
+      workers: int(env, 'SFU_WORKERS', os.availableParallelism(), 1, 64),
+      shards: int(env, 'SFU_SHARDS', os.availableParallelism(), 1, 64),
+      webRtcPort: int(env, 'WEBRTC_PORT', 40_000, 0, 65_535),
+      announcedAddresses: addresses(env, 'ICE_ANNOUNCED_ADDRESSES', ['127.0.0.1']),
+    },
     demoShow: bool(env, 'DEMO_SHOW', true),
     defaultPersona: slug(env, 'DEFAULT_PERSONA', 'ava'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -4,7 +4,7 @@ import type { VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.j
 import type { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
 import type { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
 import type { ShowManager } from './shows/ShowManager.js';
-import type { WeriftSfu } from './sfu/werift/WeriftSfu.js';
+import type { Sfu } from './sfu/Sfu.js';
 
 /** Counters whose totals live elsewhere (SFU, lanes): refreshed from that source at scrape time. */
 function sourcedCounter(
@@ -27,7 +27,7 @@ function sourcedCounter(
 }
 
 export interface MetricsSources {
-  sfu: WeriftSfu;
+  sfu: Sfu;
   shows: ShowManager;
   encoderChoice: VideoEncoderChoice;
   speechCache: SpeechCache;

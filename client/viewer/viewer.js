@@ -73,6 +73,10 @@ function connectSocket() {
   socket.on('overlay', onOverlay);
   socket.on('clock', (sync) => clock.setSync(sync));
   socket.on('poll', (poll) => showPoll(poll));
+  // The SFU lost our session (a media worker died): reconnect now, not when ICE gives up.
+  socket.on('session_closed', ({ sessionId }) => {
+    if (client.location?.endsWith(`/${sessionId}`)) client.retry('the server closed the session');
+  });
   trackPlayback(video, (event, payload) => socket.connected && socket.emit(event, payload));
 }
 

@@ -18,6 +18,7 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 const SFU_STATUS: Record<string, number> = {
   INVALID_SDP: 400,
   NO_COMMON_CODEC: 400,
+  TOO_MANY_MEDIA: 400,
   SHOW_NOT_STREAMING: 409,
   INVALID_STATE: 409,
 };

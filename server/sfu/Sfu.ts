@@ -1,9 +1,11 @@
 import type { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 
 /**
- * The SFU seen by the rest of OnAir. werift implements it here; a mediasoup
- * backend can implement the same surface where mediasoup installs.
+ * The SFU seen by the rest of OnAir, whichever backend runs it: mediasoup (server/sfu/mediasoup)
+ * or werift (server/sfu/werift). Code outside server/sfu/ depends on this file alone.
  */
+export type SfuBackendName = 'mediasoup' | 'werift';
+
 export type VideoCodecName = 'H264' | 'VP8';
 
 export const VIDEO_PAYLOAD_TYPE = 96;
@@ -64,9 +66,12 @@ export type SfuEvents = {
    * timestamp, as viewers receive it, pairs with the stream time of that process's first frame.
    */
   mediasource: [showId: string, kind: 'video' | 'audio', rtpTimestamp: number];
+  /** A part of the SFU (a worker, a shard) failed, and what was done about it; for the log. */
+  failure: [message: string];
 };
 
 export interface Sfu extends EnhancedEventEmitter<SfuEvents> {
+  readonly backend: SfuBackendName;
   readonly closed: boolean;
   createIngest(options: IngestOptions): Promise<IngestEndpoint>;
   closeIngest(showId: string): Promise<void>;

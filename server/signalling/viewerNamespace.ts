@@ -35,7 +35,7 @@ export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: 
     const show = shows.live(showId)!;
     const audience = shows.audience(showId)!;
     if (!wired.has(audience)) wireShow(viewers, show, audience, wired);
-    void socket.join(`show:${showId}`);
+    void socket.join([`show:${showId}`, viewerRoom(viewerId)]);
     audience.connect(viewerId, (event, payload) => socket.emit(event, payload));
     socket.on('disconnect', () => audience.disconnect(viewerId));
     refuseUnknownEvents(socket, VIEWER_EVENTS);
@@ -54,6 +54,13 @@ export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: 
     for (const event of AUDIENCE_EVENTS) handle(socket, event, limited((payload) => audience.event(viewerId, event, payload)));
   });
   return viewers;
+}
+
+const viewerRoom = (viewerId: string) => `viewer:${viewerId}`;
+
+/** Tells a viewer's pages that the SFU closed one of its sessions, so they reconnect at once. */
+export function notifySessionClosed(viewers: Namespace, viewerId: string, sessionId: string): void {
+  viewers.to(viewerRoom(viewerId)).emit('session_closed', { sessionId });
 }
 
 /** What goes to every viewer of a show: shared overlays, polls, and the stream clock. */

@@ -3,15 +3,17 @@ import type { Authenticator } from '../auth/Authenticator.js';
 import { ApiError } from '../http/ApiError.js';
 import type { Metrics } from '../metrics.js';
 import type { ShowManager } from '../shows/ShowManager.js';
-import type { WeriftSfu } from '../sfu/werift/WeriftSfu.js';
-import { WhepSessions } from './WhepSessions.js';
+import type { Sfu } from '../sfu/Sfu.js';
+import { WhepSessions, type WhepSession } from './WhepSessions.js';
 
 export interface WhepDeps {
-  sfu: WeriftSfu;
+  sfu: Sfu;
   shows: ShowManager;
   auth: Authenticator;
   metrics: Metrics;
   maxViewersPerShow: number;
+  /** The SFU closed a session on its own (a worker died, ICE failed): its viewer should reconnect now. */
+  onSessionLost?: (session: WhepSession) => void;
 }
 
 export const MAX_SDP_BYTES = 64 * 1024;
@@ -30,7 +32,11 @@ const CORS = {
 export async function registerWhepRoutes(parent: FastifyInstance, deps: WhepDeps): Promise<WhepSessions> {
   const sessions = new WhepSessions();
   deps.sfu.on('viewerstatechange', (sessionId, state) => {
-    if (state === 'closed') sessions.delete(sessionId);
+    if (state !== 'closed') return;
+    // A DELETE forgets its session first, so one still known here was closed by the SFU.
+    const lost = sessions.get(sessionId);
+    sessions.delete(sessionId);
+    if (lost) deps.onSessionLost?.(lost);
   });
   await parent.register(async (app) => {
     // WHEP speaks SDP only: any other body type is refused with 415 before a handler runs.

@@ -25,7 +25,11 @@ export function startOnAir(env: Record<string, string> = {}): Promise<OnAir> {
       HOST_TOKEN,
       PRODUCER_TOKEN,
       LOG_LEVEL: 'warn',
+      // Tests name their backend: a missing mediasoup worker fails them instead of silently testing werift.
+      SFU_BACKEND: process.env.SFU_BACKEND ?? 'mediasoup',
       SFU_SHARDS: '2',
+      SFU_WORKERS: '2',
+      WEBRTC_PORT: '0',
       EMBEDDED_WORKER: 'false',
       ...isolatedBatchEnv(),
       ...(process.env.REDIS_URL && { REDIS_URL: process.env.REDIS_URL }),

@@ -47,6 +47,7 @@ test('liveness and readiness report Redis, encoder and SFU', async () => {
   assert.deepEqual(ready.redis, { ok: true, status: 'ready' });
   assert.equal((ready.encoder as { name: string }).name, 'libx264');
   assert.equal((ready.sfu as { ok: boolean }).ok, true);
+  assert.equal((ready.sfu as { backend: string }).backend, process.env.SFU_BACKEND ?? 'mediasoup');
 });
 
 test('/metrics passes promtool check metrics and has OnAir series', async () => {
@@ -128,6 +129,15 @@ test('WHEP bad input: each gets a clear 4xx with a stable code and the server ke
   await expectError(await whepPost(onair, 'nosuchshow1', await offer()), 404, 'SHOW_NOT_FOUND');
   await expectError(await whepPost(onair, '../../etc', await offer()), 404, 'ROUTE_NOT_FOUND');
   await expectError(await whepPost(onair, showId, 'v=0\r\n' + 'a=x\r\n'.repeat(20_000)), 413, 'BODY_TOO_LARGE');
+  const good = await offer();
+  const extraVideo = good.slice(good.indexOf('m=video'), good.indexOf('m=audio'));
+  const startedAt = performance.now();
+  await expectError(await whepPost(onair, showId, good + extraVideo.repeat(3)), 400, 'TOO_MANY_MEDIA');
+  await expectError(await whepPost(onair, showId, good + 'a=x-padding\r\n'.repeat(1_200)), 400, 'INVALID_SDP');
+  await expectError(await whepPost(onair, showId, good.replace(/a=fingerprint:.*\r\n/g, '')), 400, 'INVALID_SDP');
+  await expectError(await whepPost(onair, showId, good.replace(/a=rtpmap:(\d+) opus/gi, 'a=rtpmap:$1 speex')), 400, 'NO_COMMON_CODEC');
+  await expectError(await whepPost(onair, showId, good.replace(/packetization-mode=1/g, 'packetization-mode=0')), 400, 'NO_COMMON_CODEC');
+  assert.ok(performance.now() - startedAt < 2_000, 'bad offers are answered in bounded time');
   const healthy = await fetch(`${onair.url}/healthz`);
   assert.equal(healthy.status, 200);
 });

@@ -8,7 +8,7 @@ test('defaults: port 8080, 360p30 H264, loopback ICE, generated tokens', () => {
   assert.deepEqual(config.resolution, { width: 640, height: 360 });
   assert.equal(config.fps, 30);
   assert.equal(config.videoCodec, 'H264');
-  assert.deepEqual(config.iceAnnouncedAddresses, ['127.0.0.1']);
+  assert.deepEqual(config.sfu.announcedAddresses, ['127.0.0.1']);
   assert.equal(config.hostTokenGenerated, true);
   assert.ok(config.hostToken.length >= 16);
   assert.notEqual(config.hostToken, config.producerToken);

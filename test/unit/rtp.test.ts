@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startsKeyframe } from '../../server/sfu/werift/keyframe.js';
-import { RtpContinuity } from '../../server/sfu/werift/RtpContinuity.js';
-import { rtpSequence, rtpSsrc, rtpTimestamp } from '../../server/sfu/werift/rtpHeader.js';
+import { startsKeyframe } from '../../server/sfu/ingest/keyframe.js';
+import { RtpContinuity } from '../../server/sfu/ingest/RtpContinuity.js';
+import { rtpSequence, rtpSsrc, rtpTimestamp } from '../../server/sfu/ingest/rtpHeader.js';
 
 function packet(ssrc: number, seq: number, timestamp: number, payload: number[] = [0]): Buffer {
   const buf = Buffer.alloc(12 + payload.length);

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { VideoEncoderChoice } from '../../../pipeline/encode/selectVideoEncoder.js';
 import type { Metrics } from '../../metrics.js';
-import type { WeriftSfu } from '../../sfu/werift/WeriftSfu.js';
+import type { Sfu } from '../../sfu/Sfu.js';
 
 export interface HealthDeps {
   redis: Redis;
-  sfu: WeriftSfu;
+  sfu: Sfu;
   encoderChoice: VideoEncoderChoice;
   metrics: Metrics;
 }
@@ -25,7 +25,7 @@ export function registerHealthRoutes(app: FastifyInstance, { redis, sfu, encoder
       ready,
       redis: { ok: redisOk, status: redis.status },
       encoder: { name: encoderChoice.name, codec: encoderChoice.codec, hardware: encoderChoice.hardware, reason: encoderChoice.reason },
-      sfu: { backend: 'werift', ok: !sfu.closed, shards: stats.shards.length, viewers: stats.viewers, ingests: stats.ingests.length },
+      sfu: { backend: sfu.backend, ok: !sfu.closed, shards: stats.shards.length, viewers: stats.viewers, ingests: stats.ingests.length },
     });
   });
 

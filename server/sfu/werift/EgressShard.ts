@@ -1,13 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { startSiblingWorker } from '../../../lib/moduleUrl.js';
+import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
 import type { ViewerState } from '../Sfu.js';
 import { SfuError } from '../errors.js';
 import type { IceOptions } from './iceOptions.js';
-import type { MediaKind } from './Ingest.js';
+import type { MediaKind } from '../ingest/Ingest.js';
 import type { ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export type EgressShardEvents = {
   pli: [showId: string];
@@ -15,14 +14,11 @@ export type EgressShardEvents = {
   died: [error: Error];
 };
 
-const REQUEST_TIMEOUT_MS = 20_000;
-
 /** Main-thread handle of one egress worker thread. */
 export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly requests: WorkerRequests<ShardRequest>;
   private readonly viewersByShow = new Map<string, number>();
-  private nextId = 1;
   private closed = false;
 
   constructor(
@@ -34,6 +30,7 @@ export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
       workerData: { ice },
       name: `egress-${index}`,
     });
+    this.requests = new WorkerRequests(this.worker, `egress shard ${index}`, (code, message) => new SfuError(code, message));
     this.worker.on('message', (message: ShardOutbound) => this.onMessage(message));
     this.worker.on('error', (error: Error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`egress shard ${index} exited with ${code}`)));
@@ -60,20 +57,9 @@ export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
     this.worker.postMessage({ type: 'rtp', showId, kind, packet: new Uint8Array(packet) });
   }
 
-  request<T>(message: DistributiveOmit<ShardRequest, 'id'>): Promise<T> {
+  request<T>(message: RequestBody<ShardRequest>): Promise<T> {
     if (this.closed) return Promise.reject(new SfuError('SFU_CLOSED', 'egress shard is closed'));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new SfuError('SFU_TIMEOUT', `egress shard ${this.index} did not answer ${message.type}`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      this.worker.postMessage({ ...message, id });
-    });
+    return this.requests.request<T>(message);
   }
 
   stats(): Promise<ShardWorkerStats> {
@@ -83,17 +69,13 @@ export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.rejectPending(new SfuError('SFU_CLOSED', 'egress shard closed'));
+    this.requests.rejectAll(new SfuError('SFU_CLOSED', 'egress shard closed'));
     await this.worker.terminate();
   }
 
   private onMessage(message: ShardOutbound): void {
     if (message.type === 'reply') {
-      const waiter = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (!waiter) return;
-      if (message.ok) waiter.resolve(message.result);
-      else waiter.reject(new SfuError(message.error.code, message.error.message));
+      this.requests.settle(message);
     } else if (message.type === 'pli') {
       this.safeEmit('pli', message.showId);
     } else {
@@ -104,12 +86,8 @@ export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
   private fail(error: Error): void {
     if (this.closed) return;
     this.closed = true;
-    this.rejectPending(error);
+    this.requests.rejectAll(error);
     this.safeEmit('died', error);
   }
 
-  private rejectPending(error: Error): void {
-    for (const waiter of this.pending.values()) waiter.reject(error);
-    this.pending.clear();
-  }
 }

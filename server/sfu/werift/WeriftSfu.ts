@@ -14,8 +14,8 @@ import type {
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { EgressShard } from './EgressShard.js';
 import { iceOptionsFor, type IceOptions } from './iceOptions.js';
-import { Ingest } from './Ingest.js';
-import { validateOffer } from './validateOffer.js';
+import { Ingest } from '../ingest/Ingest.js';
+import { parseViewerOffer } from '../viewerOffer.js';
 
 export interface WeriftSfuOptions {
   /** Egress worker threads; viewers are spread over them. Default: one per core. */
@@ -33,6 +33,7 @@ interface Session {
 
 /** The werift SFU: ingest on the main thread, viewer egress sharded over worker threads. */
 export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
+  readonly backend = 'werift';
   private readonly ingests = new Map<string, Ingest>();
   private readonly sessions = new Map<string, Session>();
   private readonly lastKeyframeRequest = new Map<string, number>();
@@ -84,7 +85,8 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     this.assertOpen();
     const ingest = this.ingests.get(showId);
     if (!ingest) throw new UnknownIngestError(showId);
-    validateOffer(offerSdp, ingest.codec);
+    // Checked here, on the main thread, so bad input fails the same way on both backends.
+    parseViewerOffer(offerSdp, ingest.codec);
     const sessionId = randomBytes(16).toString('hex');
     const shard = this.leastLoadedShard();
     this.sessions.set(sessionId, { showId, shard });
@@ -150,7 +152,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     shard.on('viewerstate', (sessionId, state) => this.onViewerState(sessionId, state));
     shard.on('died', (error) => {
       if (this._closed) return;
-      process.emitWarning(`egress shard ${index} died: ${error.message}; replacing it`);
+      this.safeEmit('failure', `egress shard ${index} died: ${error.message}; replacing it`);
       for (const [sessionId, session] of this.sessions) if (session.shard === shard) this.onViewerState(sessionId, 'closed');
       this.shards[index] = this.spawnShard(index);
     });

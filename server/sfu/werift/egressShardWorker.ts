@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { MediaStreamTrack, RtpPacket } from 'werift';
 import type { VideoCodecName, ViewerState } from '../Sfu.js';
 import type { IceOptions } from './iceOptions.js';
@@ -24,16 +25,7 @@ const post = (message: ShardOutbound): void => port.postMessage(message);
 
 port.on('message', (message: ShardInbound) => {
   if (message.type === 'rtp') return relay(message.showId, message.kind, message.packet);
-  void handle(message).then(
-    (result) => post({ type: 'reply', id: message.id, ok: true, result }),
-    (error: Error & { code?: string }) =>
-      post({
-        type: 'reply',
-        id: message.id,
-        ok: false,
-        error: { name: error.name, code: error.code ?? 'INTERNAL', message: error.message },
-      }),
-  );
+  answerRequest(post, message.id, () => handle(message));
 });
 
 function relay(showId: string, kind: 'video' | 'audio', bytes: Uint8Array): void {

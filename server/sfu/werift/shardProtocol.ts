@@ -1,5 +1,6 @@
+import type { WorkerReply } from '../../../lib/WorkerRequests.js';
 import type { VideoCodecName, ViewerState } from '../Sfu.js';
-import type { MediaKind } from './Ingest.js';
+import type { MediaKind } from '../ingest/Ingest.js';
 
 /** Messages between the SFU (main thread) and an egress shard (worker thread). */
 export type ShardRequest =
@@ -17,15 +18,8 @@ export interface RtpMessage {
 
 export type ShardInbound = ShardRequest | RtpMessage;
 
-export interface ShardErrorInfo {
-  name: string;
-  code: string;
-  message: string;
-}
-
 export type ShardOutbound =
-  | { type: 'reply'; id: number; ok: true; result: unknown }
-  | { type: 'reply'; id: number; ok: false; error: ShardErrorInfo }
+  | WorkerReply
   | { type: 'pli'; showId: string }
   | { type: 'viewerState'; sessionId: string; state: ViewerState };
 

@@ -45,7 +45,8 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
   }
 
   static async open(showId: string, codec: VideoCodecName): Promise<Ingest> {
-    const [rtp, rtcp] = await Promise.all([bindLoopback(), bindLoopback()]);
+    const buffers = { recvBufferSize: 4 * 1024 * 1024 };
+    const [rtp, rtcp] = await Promise.all([bindLoopback(buffers), bindLoopback(buffers)]);
     return new Ingest(showId, codec, rtp, rtcp);
   }
 
@@ -58,6 +59,11 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
       videoPayloadType: VIDEO_PAYLOAD_TYPE,
       audioPayloadType: AUDIO_PAYLOAD_TYPE,
     };
+  }
+
+  /** The SSRCs viewers see, constant across encoder restarts. */
+  get ssrcs(): { video: number; audio: number } {
+    return { video: this.video.outputSsrc, audio: this.audio.outputSsrc };
   }
 
   stats(): IngestStats {
@@ -98,9 +104,10 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
   }
 }
 
-function bindLoopback(): Promise<dgram.Socket> {
+/** A UDP socket on an ephemeral loopback port. */
+export function bindLoopback(buffers: { recvBufferSize?: number; sendBufferSize?: number } = {}): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    const socket = dgram.createSocket({ type: 'udp4', ...buffers });
     socket.once('error', reject);
     socket.bind(0, '127.0.0.1', () => {
       socket.off('error', reject);

@@ -1,0 +1,83 @@
+import type { Worker } from 'node:worker_threads';
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import { startSiblingWorker } from '../../../lib/moduleUrl.js';
+import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
+import type { IngestStats, VideoCodecName } from '../Sfu.js';
+import { SfuError } from '../errors.js';
+import type { RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
+
+export type IngestRelayEvents = {
+  mediasource: [showId: string, kind: 'video' | 'audio', rtpTimestamp: number];
+  audioingest: [showId: string, packetBytes: number];
+  died: [error: Error];
+};
+
+/** Main-thread handle of the ingest relay thread (see ingestRelayWorker.ts). */
+export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
+  private readonly worker: Worker;
+  private readonly requests: WorkerRequests<RelayRequest>;
+  private lastStats = new Map<string, IngestStats>();
+  private closed = false;
+
+  constructor() {
+    super();
+    this.worker = startSiblingWorker(import.meta.url, 'ingestRelayWorker', { name: 'ingest-relay' });
+    this.requests = new WorkerRequests(this.worker, 'ingest relay', (code, message) => new SfuError(code, message));
+    this.worker.on('message', (message: RelayOutbound) => this.onMessage(message));
+    this.worker.on('error', (error: Error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`ingest relay exited with ${code}`)));
+  }
+
+  open(showId: string, codec: VideoCodecName): Promise<RelayOpened> {
+    return this.request({ type: 'open', showId, codec });
+  }
+
+  /** Points a show's relay at its PlainTransport (again, after the transport moved to a new worker). */
+  target(showId: string, port: number): Promise<boolean> {
+    return this.request({ type: 'target', showId, port });
+  }
+
+  async close(showId: string): Promise<void> {
+    this.lastStats.delete(showId);
+    if (!this.closed) await this.request({ type: 'close', showId }).catch(() => undefined);
+  }
+
+  /** Counters as of the relay's last report (once a second). */
+  stats(showId: string): IngestStats {
+    return this.lastStats.get(showId) ?? { showId, videoPackets: 0, audioPackets: 0, bytes: 0, sourceSwitches: 0, keyframes: 0 };
+  }
+
+  async terminate(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.requests.rejectAll(new SfuError('SFU_CLOSED', 'ingest relay closed'));
+    await this.worker.terminate();
+  }
+
+  private request<T>(message: RequestBody<RelayRequest>): Promise<T> {
+    if (this.closed) return Promise.reject(new SfuError('SFU_CLOSED', 'ingest relay is closed'));
+    return this.requests.request<T>(message);
+  }
+
+  private onMessage(message: RelayOutbound): void {
+    switch (message.type) {
+      case 'reply':
+        return this.requests.settle(message);
+      case 'mediasource':
+        this.safeEmit('mediasource', message.showId, message.kind, message.rtpTimestamp);
+        return;
+      case 'audio':
+        this.safeEmit('audioingest', message.showId, message.bytes);
+        return;
+      case 'stats':
+        this.lastStats = new Map(message.ingests.map((s) => [s.showId, s]));
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.requests.rejectAll(error);
+    this.safeEmit('died', error);
+  }
+}

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
+import type { IngestEndpoint, IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer } from '../Sfu.js';
+import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
+import { parseViewerOffer } from '../viewerOffer.js';
+import { IngestRelay } from './IngestRelay.js';
+import { chooseViewerCodecs } from './rtpParameters.js';
+import { ShowMedia } from './ShowMedia.js';
+import { ViewerSession } from './ViewerSession.js';
+import { WorkerHost, type WorkerHostOptions } from './WorkerHost.js';
+
+type Mediasoup = typeof import('mediasoup');
+
+export interface MediasoupSfuOptions {
+  /** The worker binary; mediasoup reads it once, when it is first imported. */
+  workerBin: string;
+  /** Worker processes; viewers are spread over them. Default: one per core. */
+  workers?: number;
+  /** Worker i's WebRtcServer listens on this port + i (UDP and TCP); 0 picks free ports. */
+  webRtcPort?: number;
+  /** Addresses announced as ICE candidates. Default: loopback only. */
+  announcedAddresses?: string[];
+}
+
+const KEYFRAME_REQUEST_COALESCE_MS = 300;
+
+/**
+ * The mediasoup SFU: one worker process per core. A show's origin router takes its media
+ * from the ingest relay; viewers land on the least-loaded worker, which pipes the show
+ * from its origin. A worker that dies is replaced and its routers rebuilt; its viewers
+ * see their session close and reconnect.
+ */
+export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
+  readonly backend = 'mediasoup';
+  private readonly shows = new Map<string, ShowMedia>();
+  private readonly sessions = new Map<string, ViewerSession>();
+  private readonly lastKeyframeRequest = new Map<string, number>();
+  private pliReceived = 0;
+  private _closed = false;
+
+  private constructor(
+    private readonly mediasoup: Mediasoup,
+    private readonly hosts: WorkerHost[],
+    private readonly hostOptions: (index: number) => WorkerHostOptions,
+    private readonly relay: IngestRelay,
+  ) {
+    super();
+    hosts.forEach((host) => this.watch(host));
+    relay.on('mediasource', (showId, kind, rtpTimestamp) => this.safeEmit('mediasource', showId, kind, rtpTimestamp));
+    relay.on('audioingest', (showId, bytes) => this.safeEmit('audioingest', showId, bytes));
+    relay.on('died', (error) => this.safeEmit('failure', `ingest relay died: ${error.message}`));
+  }
+
+  static async create(options: MediasoupSfuOptions): Promise<MediasoupSfu> {
+    process.env.MEDIASOUP_WORKER_BIN = options.workerBin;
+    const mediasoup = await import('mediasoup');
+    const count = Math.max(1, options.workers ?? os.availableParallelism());
+    const addresses = options.announcedAddresses ?? ['127.0.0.1'];
+    const announcedAddress = addresses.every((a) => a === '127.0.0.1') ? undefined : addresses[0];
+    const basePort = options.webRtcPort ?? 0;
+    const hostOptions = (index: number): WorkerHostOptions => ({ webRtcPort: basePort > 0 ? basePort + index : 0, announcedAddress });
+    const hosts: WorkerHost[] = [];
+    try {
+      for (let i = 0; i < count; i++) hosts.push(await WorkerHost.start(mediasoup, i, hostOptions(i)));
+    } catch (error) {
+      for (const host of hosts) host.close();
+      throw error;
+    }
+    return new MediasoupSfu(mediasoup, hosts, hostOptions, new IngestRelay());
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  async createIngest({ showId, videoCodec }: IngestOptions): Promise<IngestEndpoint> {
+    this.assertOpen();
+    if (this.shows.has(showId)) throw new InvalidStateError(`show ${showId} already has an ingest`);
+    const { endpoint, ssrcs } = await this.relay.open(showId, videoCodec);
+    const show = new ShowMedia(showId, videoCodec, this.relay, ssrcs);
+    show.on('keyframerequest', () => this.onKeyframeRequest(showId));
+    this.shows.set(showId, show);
+    try {
+      await show.placeOrigin(this.originHostForNewShow());
+    } catch (error) {
+      await this.closeIngest(showId);
+      throw error;
+    }
+    return endpoint;
+  }
+
+  async closeIngest(showId: string): Promise<void> {
+    const show = this.shows.get(showId);
+    if (!show) return;
+    this.shows.delete(showId);
+    this.lastKeyframeRequest.delete(showId);
+    for (const session of [...this.sessions.values()]) if (session.showId === showId) session.close();
+    show.close();
+    await this.relay.close(showId);
+  }
+
+  async addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer> {
+    this.assertOpen();
+    const show = this.shows.get(showId);
+    if (!show) throw new UnknownIngestError(showId);
+    const offer = parseViewerOffer(offerSdp, show.codec);
+    const codecs = chooseViewerCodecs(offer, show.codec);
+    const host = this.leastLoadedHost();
+    // Counted now, before any await, so concurrent joins spread instead of all picking one worker.
+    host.viewers++;
+    const sessionId = randomBytes(16).toString('hex');
+    let created: Awaited<ReturnType<typeof ViewerSession.create>>;
+    try {
+      const { router, producerIds } = await show.routerOn(host, { video: codecs.video.payloadType, audio: codecs.audio.payloadType }).catch((error: Error) => {
+        throw new SfuError('SFU_UNAVAILABLE', `show ${showId} cannot take viewers right now: ${error.message}`);
+      });
+      created = await ViewerSession.create({ sessionId, showId, host, router, producerIds, offer, codecs });
+    } catch (error) {
+      host.viewers--;
+      throw error;
+    }
+    const { session, answerSdp } = created;
+    this.sessions.set(sessionId, session);
+    session.on('state', (state) => {
+      if (state === 'closed') {
+        this.sessions.delete(sessionId);
+        host.viewers--;
+      }
+      this.safeEmit('viewerstatechange', sessionId, state);
+    });
+    if (session.closed) throw new SfuError('SFU_UNAVAILABLE', 'the viewer closed while it was set up');
+    return { sessionId, answerSdp };
+  }
+
+  async removeViewer(sessionId: string): Promise<boolean> {
+    const session = this.sessions.get(sessionId);
+    session?.close();
+    return session !== undefined;
+  }
+
+  viewerCount(showId: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.showId === showId) count++;
+    return count;
+  }
+
+  stats(): SfuStats {
+    return {
+      ingests: [...this.shows.keys()].map((showId) => this.relay.stats(showId)),
+      shards: this.hosts.map((host) => ({ index: host.index, viewers: host.viewers, packetsOut: 0 })),
+      viewers: this.sessions.size,
+      pliReceived: this.pliReceived,
+    };
+  }
+
+  /** The pid of each worker, by index. */
+  workerPids(): number[] {
+    return this.hosts.map((host) => host.pid);
+  }
+
+  /** The index of the worker that holds a show's origin (its ingest and producers). */
+  originWorkerOf(showId: string): number | undefined {
+    return this.shows.get(showId)?.originHost?.index;
+  }
+
+  /** Each worker's pid and its `dump()`: what it holds, for tests that check nothing is left behind. */
+  async dump(): Promise<{ index: number; pid: number; dump: Awaited<ReturnType<WorkerHost['worker']['dump']>> }[]> {
+    return Promise.all(this.hosts.map(async (host) => ({ index: host.index, pid: host.pid, dump: await host.worker.dump() })));
+  }
+
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    for (const session of [...this.sessions.values()]) session.close();
+    for (const show of this.shows.values()) show.close();
+    this.shows.clear();
+    for (const host of this.hosts) host.close();
+    await this.relay.terminate();
+    this.removeAllListeners();
+  }
+
+  private watch(host: WorkerHost): void {
+    host.on('died', (error) => void this.replace(host, error));
+  }
+
+  /** A worker died: start another in its place, then rebuild what lived on it. */
+  private async replace(dead: WorkerHost, error: Error): Promise<void> {
+    if (this._closed) return;
+    this.safeEmit('failure', `mediasoup worker ${dead.index} (pid ${dead.pid}) died: ${error.message}; starting a new one`);
+    let replacement: WorkerHost;
+    try {
+      replacement = await WorkerHost.start(this.mediasoup, dead.index, this.hostOptions(dead.index));
+    } catch (startError) {
+      this.safeEmit('failure', `mediasoup worker ${dead.index} could not be replaced: ${(startError as Error).message}`);
+      return;
+    }
+    if (this._closed) return replacement.close();
+    this.hosts[dead.index] = replacement;
+    this.watch(replacement);
+    // Sessions on the dead worker lost their transports with it.
+    for (const session of [...this.sessions.values()]) if (session.host === dead) session.close();
+    await Promise.all(
+      [...this.shows.values()].map((show) =>
+        show.workerDied(dead, replacement).catch((rebuildError: Error) => this.safeEmit('failure', `show ${show.showId} could not be rebuilt: ${rebuildError.message}`)),
+      ),
+    );
+  }
+
+  private onKeyframeRequest(showId: string): void {
+    this.pliReceived++;
+    const now = performance.now();
+    if (now - (this.lastKeyframeRequest.get(showId) ?? -Infinity) < KEYFRAME_REQUEST_COALESCE_MS) return;
+    this.lastKeyframeRequest.set(showId, now);
+    this.safeEmit('keyframerequest', showId);
+  }
+
+  /** Origins go where the fewest shows and viewers are, so ingest work spreads too. */
+  private originHostForNewShow(): WorkerHost {
+    const origins = new Map<WorkerHost, number>();
+    for (const show of this.shows.values()) if (show.originHost) origins.set(show.originHost, (origins.get(show.originHost) ?? 0) + 1);
+    const load = (host: WorkerHost) => (origins.get(host) ?? 0) * 1_000 + host.viewers;
+    return this.hosts.reduce((best, host) => (load(host) < load(best) ? host : best));
+  }
+
+  private leastLoadedHost(): WorkerHost {
+    return this.hosts.reduce((best, host) => (host.viewers < best.viewers ? host : best));
+  }
+
+  private assertOpen(): void {
+    if (this._closed) throw new SfuError('SFU_CLOSED', 'the SFU is closed');
+  }
+}
