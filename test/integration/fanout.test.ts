@@ -73,3 +73,27 @@ test('an ffmpeg crash restarts within 1 s and viewers keep one continuous stream
   if (show.encoder === encoder) assert.equal(switches, 2, 'video and audio each bridged once');
   else assert.ok(switches >= 4 && switches % 2 === 0, `video and audio bridged for each new encoder (${switches})`);
 });
+
+test('viewers receive RTP timestamps in the numbering of the show’s clock sync point (word-timed CTAs rely on it)', async () => {
+  const show = onair.shows.live(showId)!;
+  const lags: number[] = [];
+  const viewer = new WeriftViewer({
+    keepPackets: false,
+    onPacket: (kind, packet) => {
+      const sync = show.clockSync;
+      if (kind !== 'video' || sync?.videoRtpTimestamp === undefined) return;
+      // The stream time this packet was captured at, by the sync point, against the lane's clock now.
+      const capturedMs = sync.streamTimeMs + ((packet.header.timestamp - sync.videoRtpTimestamp) >>> 0) / 90;
+      lags.push(show.lane.streamTimeMs - capturedMs);
+    },
+  });
+  viewers.push(viewer);
+  const response = await whepPost(onair, showId, await viewer.createOffer());
+  await viewer.acceptAnswer(await response.text());
+  await viewer.waitFor(() => lags.length >= 90, 15_000, 'video packets');
+  lags.sort((a, b) => a - b);
+  const median = lags[lags.length >> 1]!;
+  console.log(`capture → arrival by the sync point: p10 ${lags[Math.floor(lags.length * 0.1)]!.toFixed(0)} ms, median ${median.toFixed(0)} ms`);
+  // Encoding and loopback delivery take tens of ms; a different numbering would be off by hours.
+  assert.ok(median > -50 && median < 400, `median capture → arrival ${median.toFixed(0)} ms`);
+});
