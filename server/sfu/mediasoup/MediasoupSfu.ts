@@ -3,6 +3,7 @@ import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import type { IngestEndpoint, IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer } from '../Sfu.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
+import { KeyframeRequests } from '../KeyframeRequests.js';
 import { parseViewerOffer } from '../viewerOffer.js';
 import { IngestRelay } from './IngestRelay.js';
 import { chooseViewerCodecs } from './rtpParameters.js';
@@ -23,8 +24,6 @@ export interface MediasoupSfuOptions {
   announcedAddresses?: string[];
 }
 
-const KEYFRAME_REQUEST_COALESCE_MS = 300;
-
 /**
  * The mediasoup SFU: one worker process per core. A show's origin router takes its media
  * from the ingest relay; viewers land on the least-loaded worker, which pipes the show
@@ -35,8 +34,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   readonly backend = 'mediasoup';
   private readonly shows = new Map<string, ShowMedia>();
   private readonly sessions = new Map<string, ViewerSession>();
-  private readonly lastKeyframeRequest = new Map<string, number>();
-  private pliReceived = 0;
+  private readonly keyframeRequests = new KeyframeRequests();
   private _closed = false;
 
   private constructor(
@@ -94,7 +92,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     const show = this.shows.get(showId);
     if (!show) return;
     this.shows.delete(showId);
-    this.lastKeyframeRequest.delete(showId);
+    this.keyframeRequests.forget(showId);
     for (const session of [...this.sessions.values()]) if (session.showId === showId) session.close();
     show.close();
     await this.relay.close(showId);
@@ -150,7 +148,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
       ingests: [...this.shows.keys()].map((showId) => this.relay.stats(showId)),
       shards: this.hosts.map((host) => ({ index: host.index, viewers: host.viewers, packetsOut: 0 })),
       viewers: this.sessions.size,
-      pliReceived: this.pliReceived,
+      pliReceived: this.keyframeRequests.received,
     };
   }
 
@@ -208,11 +206,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   }
 
   private onKeyframeRequest(showId: string): void {
-    this.pliReceived++;
-    const now = performance.now();
-    if (now - (this.lastKeyframeRequest.get(showId) ?? -Infinity) < KEYFRAME_REQUEST_COALESCE_MS) return;
-    this.lastKeyframeRequest.set(showId, now);
-    this.safeEmit('keyframerequest', showId);
+    if (this.keyframeRequests.take(showId)) this.safeEmit('keyframerequest', showId);
   }
 
   /** Origins go where the fewest shows and viewers are, so ingest work spreads too. */

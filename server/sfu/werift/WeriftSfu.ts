@@ -12,6 +12,7 @@ import type {
   ViewerState,
 } from '../Sfu.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
+import { KeyframeRequests } from '../KeyframeRequests.js';
 import { EgressShard } from './EgressShard.js';
 import { iceOptionsFor, type IceOptions } from './iceOptions.js';
 import { Ingest } from '../ingest/Ingest.js';
@@ -24,8 +25,6 @@ export interface WeriftSfuOptions {
   announcedAddresses?: string[];
 }
 
-const KEYFRAME_REQUEST_COALESCE_MS = 300;
-
 interface Session {
   showId: string;
   shard: EgressShard;
@@ -36,9 +35,8 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   readonly backend = 'werift';
   private readonly ingests = new Map<string, Ingest>();
   private readonly sessions = new Map<string, Session>();
-  private readonly lastKeyframeRequest = new Map<string, number>();
+  private readonly keyframeRequests = new KeyframeRequests();
   private readonly shards: EgressShard[] = [];
-  private pliReceived = 0;
   private _closed = false;
 
   private constructor(
@@ -77,6 +75,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     const ingest = this.ingests.get(showId);
     if (!ingest) return;
     this.ingests.delete(showId);
+    this.keyframeRequests.forget(showId);
     ingest.close();
     await Promise.all(this.shards.map((shard) => shard.request({ type: 'closeShow', showId }).catch(() => 0)));
   }
@@ -124,7 +123,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
       ingests: [...this.ingests.values()].map((ingest) => ingest.stats()),
       shards: this.shards.map((shard) => ({ index: shard.index, viewers: shard.viewers, packetsOut: 0 })),
       viewers: this.sessions.size,
-      pliReceived: this.pliReceived,
+      pliReceived: this.keyframeRequests.received,
     };
   }
 
@@ -173,11 +172,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   }
 
   private onPictureLoss(showId: string): void {
-    this.pliReceived++;
-    const now = performance.now();
-    if (now - (this.lastKeyframeRequest.get(showId) ?? -Infinity) < KEYFRAME_REQUEST_COALESCE_MS) return;
-    this.lastKeyframeRequest.set(showId, now);
-    this.safeEmit('keyframerequest', showId);
+    if (this.keyframeRequests.take(showId)) this.safeEmit('keyframerequest', showId);
   }
 
   private leastLoadedShard(): EgressShard {
