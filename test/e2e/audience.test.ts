@@ -61,10 +61,12 @@ test('a viewer gets a personalized CTA clear of the face, clicks it, the click i
 
   await waitUntil(async () => (await auditOf(viewerId)).some((r) => r.kind === 'outcome' && r.outcome === 'impression'), 5_000, 'the impression');
   await card.locator('a.action').click();
+  // Audit rows are flushed in batches: wait for the click and the decision it triggered alike.
   const rows = await waitUntil(async () => {
     const rows = await auditOf(viewerId);
-    return rows.some((r) => r.kind === 'outcome' && r.outcome === 'click' && r.decisionId === first) && rows;
-  }, 5_000, 'the click in the audit');
+    const clicked = rows.some((r) => r.kind === 'outcome' && r.outcome === 'click' && r.decisionId === first);
+    return clicked && rows.some((r) => r.kind === 'decision' && r.trigger === 'click') && rows;
+  }, 5_000, 'the click and the decision after it in the audit');
   const after = rows.find((r) => r.kind === 'decision' && r.trigger === 'click');
   assert.ok(after, 'a new decision after the click');
   assert.notEqual(after.templateId, templateId, `the next decision is not the clicked CTA again (${after.placement} ${after.templateId ?? ''})`);
