@@ -104,7 +104,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     if (!show) throw new UnknownIngestError(showId);
     const offer = parseViewerOffer(offerSdp, show.codec);
     const codecs = chooseViewerCodecs(offer, show.codec);
-    const host = this.leastLoadedHost();
+    const host = this.leastLoaded();
     // Counted now, before any await, so concurrent joins spread instead of all picking one worker.
     host.viewers++;
     const sessionId = randomBytes(16).toString('hex');
@@ -213,12 +213,13 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   private originHostForNewShow(): WorkerHost {
     const origins = new Map<WorkerHost, number>();
     for (const show of this.shows.values()) if (show.originHost) origins.set(show.originHost, (origins.get(show.originHost) ?? 0) + 1);
-    const load = (host: WorkerHost) => (origins.get(host) ?? 0) * 1_000 + host.viewers;
-    return this.hosts.reduce((best, host) => (load(host) < load(best) ? host : best));
+    return this.leastLoaded((host) => (origins.get(host) ?? 0) * 1_000 + host.viewers);
   }
 
-  private leastLoadedHost(): WorkerHost {
-    return this.hosts.reduce((best, host) => (host.viewers < best.viewers ? host : best));
+  /** A worker being replaced takes nothing new (unless none is left). */
+  private leastLoaded(load: (host: WorkerHost) => number = (host) => host.viewers): WorkerHost {
+    const candidates = this.hosts.filter((host) => host.alive);
+    return (candidates.length ? candidates : this.hosts).reduce((best, host) => (load(host) < load(best) ? host : best));
   }
 
   private assertOpen(): void {

@@ -54,6 +54,11 @@ export class WorkerHost extends EnhancedEventEmitter<WorkerHostEvents> {
     }
   }
 
+  /** False once the worker died or was closed, until its replacement takes its index. */
+  get alive(): boolean {
+    return !this.closed;
+  }
+
   get pid(): number {
     return this.worker.pid;
   }

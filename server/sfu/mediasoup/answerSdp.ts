@@ -85,7 +85,7 @@ function servedSection(offered: OfferedMedia, consumer: types.Consumer, context:
       payload: c.payloadType,
       codec: c.mimeType.split('/')[1]!,
       rate: c.clockRate,
-      ...(c.channels && c.channels > 1 && { encoding: String(c.channels) }),
+      ...(c.channels && c.channels > 1 && { encoding: c.channels }),
     })),
     fmtp: rtpParameters.codecs
       .filter((c) => c.parameters && Object.keys(c.parameters).length > 0)
@@ -100,7 +100,7 @@ function servedSection(offered: OfferedMedia, consumer: types.Consumer, context:
       { id, attribute: 'msid', value: `${context.streamId} ${trackId}` },
     ]),
     ...(ssrcs.length === 2 && { ssrcGroups: [{ semantics: 'FID', ssrcs: ssrcs.join(' ') }] }),
-  } as MediaDescription;
+  };
 }
 
 function rejectedSection(offered: OfferedMedia): MediaDescription {
@@ -112,5 +112,7 @@ function rejectedSection(offered: OfferedMedia): MediaDescription {
     connection: { version: 4, ip: '0.0.0.0' },
     mid: offered.mid,
     direction: 'inactive',
-  } as MediaDescription;
+    rtp: [],
+    fmtp: [],
+  };
 }
