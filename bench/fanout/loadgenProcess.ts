@@ -1,7 +1,20 @@
 /**
  * Child process: the load generator. Opens N werift viewers against one SFU, counts what
- * each receives (loss from RTP sequence gaps per SSRC, relay delay from the stamp in every
- * payload), and measures its own CPU, since it shares the cores with the SFU under test.
+ * each receives (loss from RTP sequence gaps per SSRC, relay delay from the stamp in the
+ * payloads), and measures its own CPU, since it shares the cores with the SFU under test.
+ *
+ * Two receive paths (LoadgenArgs.mode):
+ * - 'raw' (default): werift still does ICE (with its consent checks) and DTLS, but once a
+ *   viewer is connected its UDP socket's 'message' listener is replaced: RTP (first byte
+ *   0x80–0xbf, not an RTCP packet type) is counted from its clear SRTP header (SSRC, sequence
+ *   number) and never enters werift's Event chain, SRTP, RTP parser, receiver and track; the
+ *   SFU's RTCP (sender reports) is dropped; STUN and DTLS still go to werift. Every
+ *   `delayEvery`-th packet per stream (always, so werift's SRTP context sees every sequence
+ *   number wrap) is decrypted and authenticated with the viewer's own werift SRTP session, and
+ *   inside a window its send stamp gives a delay sample. Nothing is decoded in either
+ *   mode. No RTP reaches werift's receiver, so the viewer sends no NACKs or receiver reports:
+ *   loss is counted before any retransmission.
+ * - 'werift': every packet takes werift's whole receive path, as a werift application's would.
  *
  * argv[2]: LoadgenArgs as JSON. Then, over IPC: 'openWindow', 'closeWindow' (→ LoadgenWindow),
  * 'teardown' (→ 'tornDown'). Exits with its parent.
@@ -10,8 +23,10 @@ import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
   type MediaStreamTrack,
+  type RTCDtlsTransport,
   type RtpPacket,
 } from 'werift';
+import type { RemoteInfo, Socket } from 'node:dgram';
 import { summarize } from '../../lib/percentiles.js';
 import { exitWithParent, sendToParent } from './ipc.js';
 import { JanusStreamingViewer } from './janusClient.js';
@@ -64,6 +79,8 @@ function codecs() {
 
 /** RFC 3550-style accounting of one received RTP stream. */
 class StreamCounter {
+  /** Raw path: packets until the next one decrypted for its stamp. */
+  untilSample = 0;
   private highest = -1; // extended sequence number
   received = 0;
   private windowHighest = -1;
@@ -100,6 +117,23 @@ class StreamCounter {
   }
 }
 
+/** What the raw path needs of werift's internals (checked at run time; see installRawPath). */
+interface RawUdpTransport {
+  onData: (data: Buffer, addr: unknown) => void;
+  socket?: Socket;
+}
+
+/** Payload offset of a decrypted RTP packet: fixed header, CSRCs, header extension. */
+function payloadOffset(packet: Buffer): number {
+  let offset = 12 + 4 * (packet[0]! & 0x0f);
+  if (packet[0]! & 0x10 && packet.length >= offset + 4)
+    offset += 4 + 4 * packet.readUInt16BE(offset + 2);
+  return offset;
+}
+
+let decryptErrors = 0;
+let rawFallbacks = 0;
+
 class Viewer {
   readonly pc = new RTCPeerConnection({
     codecs: codecs(),
@@ -112,6 +146,8 @@ class Viewer {
   private onairSessionId: string | undefined;
 
   constructor(private readonly onPacketDelay: (ms: number) => void) {
+    // The 'werift' path, and the fallback when the raw path cannot be installed: once it is,
+    // no RTP reaches these subscriptions.
     this.pc.onTrack.subscribe((track: MediaStreamTrack) => {
       track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.onRtp(rtp));
     });
@@ -151,6 +187,72 @@ class Viewer {
       await this.janus.start(this.pc.localDescription!.sdp);
     }
     await this.waitConnected(timeoutMs);
+    if (args.mode === 'raw' && !this.installRawPath()) rawFallbacks++;
+  }
+
+  /**
+   * Takes RTP off the nominated candidate pair's UDP socket before werift sees it: the
+   * socket's 'message' listener (werift's) is replaced by one that counts RTP here, drops the
+   * SFU's RTCP and hands everything else (STUN, DTLS) to werift's listener. Falls back to wrapping werift's
+   * transport callback if the socket is not where expected; returns false (the viewer then
+   * stays on werift's path) if neither is.
+   */
+  private installRawPath(): boolean {
+    const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport as
+      RTCDtlsTransport | undefined;
+    const protocol = dtls?.iceTransport.connection.nominated?.protocol as unknown as
+      { transport?: RawUdpTransport } | undefined;
+    const udp = protocol?.transport;
+    if (!dtls || !dtls.srtpStarted || !udp || typeof udp.onData !== 'function') return false;
+    const delayEvery = args.delayEvery;
+    const streams = this.streams;
+    const onPacketDelay = this.onPacketDelay;
+    /** Takes RTP and RTCP (true); anything else (STUN, DTLS) is werift's (false). */
+    const rtp = (data: Buffer): boolean => {
+      const b0 = data[0]!;
+      if (b0 < 0x80 || b0 > 0xbf) return false;
+      // RTCP (packet type 192–223 in byte 1, RFC 5761): the SFU's sender reports, not needed.
+      const b1 = data[1]!;
+      if ((b1 >= 192 && b1 <= 223) || data.length < 12) return true;
+      const ssrc = data.readUInt32BE(8);
+      let counter = streams.get(ssrc);
+      if (!counter) {
+        streams.set(ssrc, (counter = new StreamCounter()));
+        counter.untilSample = 1 + Math.floor(Math.random() * delayEvery);
+      }
+      counter.onPacket(data.readUInt16BE(2));
+      // Sampled inside and outside windows alike: werift's SRTP context infers the rollover
+      // counter from the sequence numbers it sees, so it must not miss a wrap between windows.
+      if (--counter.untilSample > 0) return true;
+      counter.untilSample = delayEvery;
+      const receivedMicros = nowMicros();
+      let plain: Buffer;
+      try {
+        plain = dtls.srtp.decrypt(data);
+      } catch {
+        decryptErrors++;
+        return true;
+      }
+      const sentMicros = readStamp(plain.subarray(payloadOffset(plain)));
+      if (sentMicros !== undefined) onPacketDelay((receivedMicros - sentMicros) / 1000);
+      return true;
+    };
+    const socket = udp.socket;
+    if (socket && typeof socket.listeners === 'function') {
+      const werift = socket.listeners('message') as ((data: Buffer, info: RemoteInfo) => void)[];
+      if (werift.length > 0) {
+        socket.removeAllListeners('message');
+        socket.on('message', (data: Buffer, info: RemoteInfo) => {
+          if (!rtp(data)) for (const listener of werift) listener.call(socket, data, info);
+        });
+        return true;
+      }
+    }
+    const inner = udp.onData;
+    udp.onData = (data: Buffer, addr: unknown) => {
+      if (!rtp(data)) inner(data, addr);
+    };
+    return true;
   }
 
   async close(): Promise<void> {
@@ -293,6 +395,9 @@ function closeWindow(): LoadgenWindow {
     minViewerPackets: Number.isFinite(minViewerPackets) ? minViewerPackets : 0,
     delay: summarize(reservoir),
     delaySamplesSeen: delaySeen,
+    delaySamples: reservoir.slice(),
+    decryptErrors,
+    rawFallbacks,
     cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
     rssBytes: process.memoryUsage.rss(),
   };

@@ -1,14 +1,23 @@
 /**
- * Child process: OnAir's werift SFU with one ingest, signalled over a loopback HTTP server,
- * so the orchestrator can measure this process' CPU and RSS (worker threads included) alone.
+ * Child process: one of OnAir's SFU backends with one ingest, signalled over a loopback HTTP
+ * server, so the orchestrator can measure this process alone: its CPU and RSS (worker threads
+ * included) and, for mediasoup, those of its worker child processes.
+ *
+ *   argv[2]: 'werift' | 'mediasoup'
  *
  *   POST   /viewers        body: SDP offer     → { sessionId, answerSdp }
  *   DELETE /viewers/:id                        → { removed }
- *   GET    /stats                              → SfuStats (with per-shard packetsOut)
+ *   GET    /stats                              → SfuStats (werift: with per-shard packetsOut)
  *
- * Env FANOUT_ONAIR_SHARDS sets the egress worker count. Exits with its parent.
+ * Env FANOUT_ONAIR_SHARDS sets werift's egress worker count, FANOUT_MEDIASOUP_WORKERS
+ * mediasoup's worker processes; the mediasoup worker binary is mediasoupWorkerBinary()
+ * (MEDIASOUP_WORKER_BIN or the one scripts/mediasoup/build-worker.sh caches under var/).
+ * Exits with its parent.
  */
 import http from 'node:http';
+import type { Sfu, SfuStats } from '../../server/sfu/Sfu.js';
+import { MediasoupSfu } from '../../server/sfu/mediasoup/MediasoupSfu.js';
+import { mediasoupWorkerBinary } from '../../server/sfu/mediasoup/workerBinary.js';
 import { WeriftSfu } from '../../server/sfu/werift/WeriftSfu.js';
 import { exitWithParent, sendToParent } from './ipc.js';
 import type { OnairReady } from './protocol.js';
@@ -16,10 +25,38 @@ import type { OnairReady } from './protocol.js';
 const SHOW_ID = 'bench-fanout';
 const MAX_BODY_BYTES = 64 * 1024;
 
-const shards = process.env.FANOUT_ONAIR_SHARDS
-  ? Number(process.env.FANOUT_ONAIR_SHARDS)
-  : undefined;
-const sfu = await WeriftSfu.create(shards ? { shards } : {});
+const backend = process.argv[2] === 'mediasoup' ? 'mediasoup' : 'werift';
+const positive = (value: string | undefined) => (value ? Number(value) : undefined);
+
+async function start(): Promise<{ sfu: Sfu; detail: () => Promise<SfuStats>; note: string }> {
+  if (backend === 'werift') {
+    const shards = positive(process.env.FANOUT_ONAIR_SHARDS);
+    const sfu = await WeriftSfu.create(shards ? { shards } : {});
+    return {
+      sfu,
+      detail: () => sfu.detailedStats(),
+      note: `${sfu.stats().shards.length} egress shards`,
+    };
+  }
+  const binary = mediasoupWorkerBinary();
+  if (!binary.exists)
+    throw new Error(
+      `no mediasoup worker at ${binary.path}: run scripts/mediasoup/build-worker.sh or set MEDIASOUP_WORKER_BIN`,
+    );
+  const workers = positive(process.env.FANOUT_MEDIASOUP_WORKERS);
+  const sfu = await MediasoupSfu.create({
+    workerBin: binary.path,
+    ...(workers ? { workers } : {}),
+    webRtcPort: 0,
+  });
+  return {
+    sfu,
+    detail: async () => sfu.stats(),
+    note: `${sfu.workerPids().length} worker processes (${binary.path})`,
+  };
+}
+
+const { sfu, detail, note } = await start();
 const ingest = await sfu.createIngest({ showId: SHOW_ID, videoCodec: 'VP8' });
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -54,7 +91,7 @@ const server = http.createServer((req, res) => {
           removed: await sfu.removeViewer(decodeURIComponent(url.slice('/viewers/'.length))),
         });
       } else if (req.method === 'GET' && url === '/stats') {
-        reply(res, 200, await sfu.detailedStats());
+        reply(res, 200, await detail());
       } else {
         reply(res, 404, { error: 'not found' });
       }
@@ -72,7 +109,9 @@ server.listen(0, '127.0.0.1', () => {
     type: 'ready',
     httpPort,
     rtpPort: ingest.rtpPort,
+    backend,
     shards: sfu.stats().shards.length,
+    note,
   } satisfies OnairReady);
 });
 

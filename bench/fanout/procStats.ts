@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU seconds (user + system, all threads) and RSS of a process, from /proc. */
 export interface ProcSample {
@@ -23,6 +23,63 @@ export function sampleProcess(pid: number): ProcSample {
     cpuSeconds: (utime + stime) / CLOCK_TICKS,
     rssBytes: rssPages * PAGE_BYTES,
   };
+}
+
+/** The pid's child processes (those of every thread), from /proc/<pid>/task/<tid>/children. */
+export function childPids(pid: number): number[] {
+  const children: number[] = [];
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return children;
+  }
+  for (const tid of tids) {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
+        if (child.trim()) children.push(Number(child));
+    } catch {
+      // thread gone
+    }
+  }
+  return children;
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A pid and all its descendants (e.g. OnAir's SFU process and its mediasoup workers), less
+ * tsx's esbuild service, which `node --import tsx` may start to transform a module and which
+ * is part of the benchmark's harness, not of the SFU.
+ */
+export function processTree(pid: number, exclude: readonly string[] = ['esbuild']): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++)
+    pids.push(...childPids(pids[i]!).filter((child) => !exclude.includes(comm(child))));
+  return pids;
+}
+
+/**
+ * The sum of sampleProcess over a set of pids (CPU of all their threads, RSS summed, so pages
+ * two processes share count twice). Throws if a pid is gone: a step whose SFU lost a process
+ * mid-window has no valid CPU figure.
+ */
+export function sampleProcesses(pids: readonly number[]): ProcSample {
+  const atMs = performance.now();
+  let cpuSeconds = 0;
+  let rssBytes = 0;
+  for (const pid of pids) {
+    const sample = sampleProcess(pid);
+    cpuSeconds += sample.cpuSeconds;
+    rssBytes += sample.rssBytes;
+  }
+  return { atMs, cpuSeconds, rssBytes };
 }
 
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
@@ -84,18 +141,18 @@ export function hostSoftirqPercent(a: HostSample, b: HostSample): number {
   return total > 0 ? ((b.softirq - a.softirq) / total) * 100 : Number.NaN;
 }
 
-/** Samples a pid every `intervalMs` while running, keeping the peak RSS. */
+/** Samples a set of pids every `intervalMs` while running, keeping the peak of their summed RSS. */
 export class RssWatcher {
   private timer: NodeJS.Timeout | undefined;
   peakBytes = 0;
 
   constructor(
-    private readonly pid: number,
+    private readonly pids: readonly number[],
     intervalMs = 500,
   ) {
     this.timer = setInterval(() => {
       try {
-        this.peakBytes = Math.max(this.peakBytes, sampleProcess(this.pid).rssBytes);
+        this.peakBytes = Math.max(this.peakBytes, sampleProcesses(this.pids).rssBytes);
       } catch {
         this.stop();
       }

@@ -26,6 +26,10 @@ export interface LoadgenArgs {
   target: LoadgenTarget;
   viewers: number;
   connectTimeoutMs: number;
+  /** See loadgenProcess.ts: 'raw' counts RTP off the socket, 'werift' takes werift's whole path. */
+  mode: 'raw' | 'werift';
+  /** 'raw': decrypt every delayEvery-th packet per stream for its stamp. */
+  delayEvery: number;
 }
 
 export interface LoadgenConnected {
@@ -50,7 +54,14 @@ export interface LoadgenWindow {
   minViewerPackets: number;
   /** Relay delay (source send → viewer receive), ms, from a reservoir sample. */
   delay: Summary;
+  /** Delay measurements taken in the window (the reservoir holds up to 20 000 of them). */
   delaySamplesSeen: number;
+  /** The reservoir itself, so the orchestrator can merge several load generators'. */
+  delaySamples: number[];
+  /** Raw path: sampled packets whose SRTP authentication or decryption failed. */
+  decryptErrors: number;
+  /** Raw path: viewers left on werift's path because it could not be installed. */
+  rawFallbacks: number;
   /** The load generator's own CPU over the window, % of one core, and RSS. */
   cpuPercent: number;
   rssBytes: number;
@@ -60,7 +71,11 @@ export interface OnairReady {
   type: 'ready';
   httpPort: number;
   rtpPort: number;
+  backend: 'werift' | 'mediasoup';
+  /** werift: egress shards; mediasoup: worker processes. */
   shards: number;
+  /** What runs, in words, for the log. */
+  note: string;
 }
 
 export interface SourceStats {
