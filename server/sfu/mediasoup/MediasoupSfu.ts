@@ -162,9 +162,14 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     return this.shows.get(showId)?.originHost?.index;
   }
 
-  /** Each worker's pid and its `dump()`: what it holds, for tests that check nothing is left behind. */
-  async dump(): Promise<{ index: number; pid: number; dump: Awaited<ReturnType<WorkerHost['worker']['dump']>> }[]> {
-    return Promise.all(this.hosts.map(async (host) => ({ index: host.index, pid: host.pid, dump: await host.worker.dump() })));
+  /** What each worker holds (its `dump()` and its WebRtcServer's), for tests that check nothing is left behind. */
+  async dump(): Promise<{ index: number; pid: number; routerIds: string[]; webRtcTransportIds: string[] }[]> {
+    return Promise.all(
+      this.hosts.map(async (host) => {
+        const [worker, server] = await Promise.all([host.worker.dump(), host.webRtcServer.dump()]);
+        return { index: host.index, pid: host.pid, routerIds: worker.routerIds, webRtcTransportIds: server.webRtcTransportIds };
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -63,12 +63,6 @@ export class WorkerHost extends EnhancedEventEmitter<WorkerHostEvents> {
     return this.worker.pid;
   }
 
-  /** The UDP port viewers reach this worker on. */
-  async udpPort(): Promise<number> {
-    const dump = await this.webRtcServer.dump();
-    return dump.udpSockets[0]?.port ?? 0;
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
