@@ -48,8 +48,8 @@ export MEDIASOUP_WORKER_BIN
 
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: installing npm dependencies"
-  # npm ci would refuse: the registry mirror lacks some of @napi-rs/canvas's other-platform optional packages
-  npm install --no-audit --no-fund
+  # npm ci installs exactly the committed lock and never rewrites it (a tracked file).
+  npm ci --no-audit --no-fund
 fi
 
 # The mediasoup worker is compiled once per version and patch set (minutes on 2 cores).
