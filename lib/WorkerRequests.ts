@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import type { Transferable, Worker } from 'node:worker_threads';
 
 /** A reply from a worker thread to a numbered request. */
 export type WorkerReply =
@@ -23,7 +23,8 @@ export class WorkerRequests<Request extends { type: string; id: number }> {
     private readonly timeoutMs = 20_000,
   ) {}
 
-  request<T>(message: RequestBody<Request>): Promise<T> {
+  /** `transfer`: objects moved to the worker with the message (a MessagePort, say). */
+  request<T>(message: RequestBody<Request>, transfer: Transferable[] = []): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -34,7 +35,7 @@ export class WorkerRequests<Request extends { type: string; id: number }> {
         resolve: (v) => (clearTimeout(timer), resolve(v as T)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
-      this.worker.postMessage({ ...message, id });
+      this.worker.postMessage({ ...message, id }, transfer);
     });
   }
 

@@ -5,7 +5,7 @@ import type { IngestEndpoint, IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAns
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { parseViewerOffer } from '../viewerOffer.js';
-import { IngestRelay } from './IngestRelay.js';
+import { IngestRelay } from '../ingest/IngestRelay.js';
 import { chooseViewerCodecs } from './rtpParameters.js';
 import { ShowMedia } from './ShowMedia.js';
 import { ViewerSession } from './ViewerSession.js';

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import type { VideoCodecName } from '../Sfu.js';
-import type { IngestRelay } from './IngestRelay.js';
+import type { IngestRelay } from '../ingest/IngestRelay.js';
 import { INGEST_PROFILE, producerParameters, profileKey, routerMediaCodecs, type PayloadProfile } from './rtpParameters.js';
 import type { WorkerHost } from './WorkerHost.js';
 

@@ -1,11 +1,10 @@
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { startSiblingWorker } from '../../../lib/moduleUrl.js';
 import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
 import type { ViewerState } from '../Sfu.js';
 import { SfuError } from '../errors.js';
 import type { IceOptions } from './iceOptions.js';
-import type { MediaKind } from '../ingest/Ingest.js';
 import type { ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
 
 export type EgressShardEvents = {
@@ -21,13 +20,19 @@ export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
   private readonly viewersByShow = new Map<string, number>();
   private closed = false;
 
+  /** The ingest relay's end of the channel to this shard: RTP reaches the shard without the main thread. */
+  readonly ingestPort: MessagePort;
+
   constructor(
     readonly index: number,
     ice: IceOptions,
   ) {
     super();
+    const channel = new MessageChannel();
+    this.ingestPort = channel.port1;
     this.worker = startSiblingWorker(import.meta.url, 'egressShardWorker', {
-      workerData: { ice },
+      workerData: { ice, ingestPort: channel.port2 },
+      transferList: [channel.port2],
       name: `egress-${index}`,
     });
     this.requests = new WorkerRequests(this.worker, `egress shard ${index}`, (code, message) => new SfuError(code, message));
@@ -50,11 +55,6 @@ export class EgressShard extends EnhancedEventEmitter<EgressShardEvents> {
     const next = (this.viewersByShow.get(showId) ?? 0) + delta;
     if (next > 0) this.viewersByShow.set(showId, next);
     else this.viewersByShow.delete(showId);
-  }
-
-  relay(showId: string, kind: MediaKind, packet: Buffer): void {
-    // A copy of exactly the packet: posting a pooled Buffer would clone its whole backing store.
-    this.worker.postMessage({ type: 'rtp', showId, kind, packet: new Uint8Array(packet) });
   }
 
   request<T>(message: RequestBody<ShardRequest>): Promise<T> {

@@ -15,7 +15,7 @@ import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { EgressShard } from './EgressShard.js';
 import { iceOptionsFor, type IceOptions } from './iceOptions.js';
-import { Ingest } from '../ingest/Ingest.js';
+import { IngestRelay } from '../ingest/IngestRelay.js';
 import { parseViewerOffer } from '../viewerOffer.js';
 
 export interface WeriftSfuOptions {
@@ -30,10 +30,15 @@ interface Session {
   shard: EgressShard;
 }
 
-/** The werift SFU: ingest on the main thread, viewer egress sharded over worker threads. */
+/**
+ * The werift SFU: viewer egress sharded over worker threads, fed straight from the ingest
+ * relay thread; the main thread only signals.
+ */
 export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   readonly backend = 'werift';
-  private readonly ingests = new Map<string, Ingest>();
+  /** The video codec of each show with an ingest. */
+  private readonly codecs = new Map<string, VideoCodecName>();
+  private readonly relay = new IngestRelay();
   private readonly sessions = new Map<string, Session>();
   private readonly keyframeRequests = new KeyframeRequests();
   private readonly shards: EgressShard[] = [];
@@ -45,6 +50,9 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   ) {
     super();
     for (let i = 0; i < shardCount; i++) this.shards.push(this.spawnShard(i));
+    this.relay.on('mediasource', (showId, kind, rtpTimestamp) => this.safeEmit('mediasource', showId, kind, rtpTimestamp));
+    this.relay.on('audioingest', (showId, bytes) => this.safeEmit('audioingest', showId, bytes));
+    this.relay.on('died', (error) => this.safeEmit('failure', `ingest relay died: ${error.message}`));
   }
 
   static async create(options: WeriftSfuOptions = {}): Promise<WeriftSfu> {
@@ -60,43 +68,35 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
 
   async createIngest({ showId, videoCodec }: IngestOptions): Promise<IngestEndpoint> {
     this.assertOpen();
-    if (this.ingests.has(showId)) throw new InvalidStateError(`show ${showId} already has an ingest`);
-    const ingest = await Ingest.open(showId, videoCodec);
-    ingest.on('packet', (kind, packet) => {
-      for (const shard of this.shards) if (shard.hasViewers(showId)) shard.relay(showId, kind, packet);
-      if (kind === 'audio') this.safeEmit('audioingest', showId, packet.length);
-    });
-    ingest.on('mediasource', (kind, rtpTimestamp) => this.safeEmit('mediasource', showId, kind, rtpTimestamp));
-    this.ingests.set(showId, ingest);
-    return ingest.endpoint;
+    if (this.codecs.has(showId)) throw new InvalidStateError(`show ${showId} already has an ingest`);
+    this.codecs.set(showId, videoCodec);
+    try {
+      return (await this.relay.open(showId, videoCodec)).endpoint;
+    } catch (error) {
+      this.codecs.delete(showId);
+      throw error;
+    }
   }
 
   async closeIngest(showId: string): Promise<void> {
-    const ingest = this.ingests.get(showId);
-    if (!ingest) return;
-    this.ingests.delete(showId);
+    if (!this.codecs.delete(showId)) return;
     this.keyframeRequests.forget(showId);
-    ingest.close();
+    await this.relay.close(showId);
     await Promise.all(this.shards.map((shard) => shard.request({ type: 'closeShow', showId }).catch(() => 0)));
   }
 
   async addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer> {
     this.assertOpen();
-    const ingest = this.ingests.get(showId);
-    if (!ingest) throw new UnknownIngestError(showId);
+    const videoCodec = this.codecs.get(showId);
+    if (!videoCodec) throw new UnknownIngestError(showId);
     // Checked here, on the main thread, so bad input fails the same way on both backends.
-    parseViewerOffer(offerSdp, ingest.codec);
+    parseViewerOffer(offerSdp, videoCodec);
     const sessionId = randomBytes(16).toString('hex');
     const shard = this.leastLoadedShard();
     this.sessions.set(sessionId, { showId, shard });
     shard.countViewer(showId, 1);
-    const answerSdp = await shard.request<string>({
-      type: 'addViewer',
-      showId,
-      sessionId,
-      offerSdp,
-      videoCodec: ingest.codec satisfies VideoCodecName,
-    });
+    this.route(showId);
+    const answerSdp = await shard.request<string>({ type: 'addViewer', showId, sessionId, offerSdp, videoCodec });
     return { sessionId, answerSdp };
   }
 
@@ -120,7 +120,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
 
   stats(): SfuStats {
     return {
-      ingests: [...this.ingests.values()].map((ingest) => ingest.stats()),
+      ingests: [...this.codecs.keys()].map((showId) => this.relay.stats(showId)),
       shards: this.shards.map((shard) => ({ index: shard.index, viewers: shard.viewers, packetsOut: 0 })),
       viewers: this.sessions.size,
       pliReceived: this.keyframeRequests.received,
@@ -138,10 +138,9 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   async close(): Promise<void> {
     if (this._closed) return;
     this._closed = true;
-    for (const ingest of this.ingests.values()) ingest.close();
-    this.ingests.clear();
+    this.codecs.clear();
     this.sessions.clear();
-    await Promise.all(this.shards.map((shard) => shard.close()));
+    await Promise.all([this.relay.terminate(), ...this.shards.map((shard) => shard.close())]);
     this.removeAllListeners();
   }
 
@@ -155,7 +154,15 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
       for (const [sessionId, session] of this.sessions) if (session.shard === shard) this.onViewerState(sessionId, 'closed');
       this.shards[index] = this.spawnShard(index);
     });
+    this.relay.attachShard(index, shard.ingestPort).catch((error: Error) => this.safeEmit('failure', `egress shard ${index} is not connected to the ingest: ${error.message}`));
     return shard;
+  }
+
+  /** Tells the ingest relay which shards get a show's packets: the ones with viewers of it. */
+  private route(showId: string): void {
+    if (!this.codecs.has(showId)) return;
+    const indices = this.shards.filter((shard) => shard.hasViewers(showId)).map((shard) => shard.index);
+    this.relay.sendTo(showId, indices).catch(() => undefined);
   }
 
   private onViewerState(sessionId: string, state: ViewerState): void {
@@ -169,6 +176,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     if (!session) return;
     this.sessions.delete(sessionId);
     session.shard.countViewer(session.showId, -1);
+    this.route(session.showId);
   }
 
   private onPictureLoss(showId: string): void {

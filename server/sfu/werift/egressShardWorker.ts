@@ -1,9 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { MediaStreamTrack, RtpPacket } from 'werift';
 import type { VideoCodecName, ViewerState } from '../Sfu.js';
 import type { IceOptions } from './iceOptions.js';
-import type { ShardInbound, ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
+import type { RelayedRtp } from '../ingest/relayProtocol.js';
+import type { ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
 import { ShowMediaClock, stampSender } from './senderClock.js';
 import { ViewerPeer } from './ViewerPeer.js';
 
@@ -16,17 +17,16 @@ interface ShowTracks {
 }
 
 const port = parentPort!;
-const ice = (workerData as { ice: IceOptions }).ice;
+const { ice, ingestPort } = workerData as { ice: IceOptions; ingestPort: MessagePort };
 const shows = new Map<string, ShowTracks>();
 const peers = new Map<string, { peer: ViewerPeer; showId: string }>();
 let packetsOut = 0;
 
 const post = (message: ShardOutbound): void => port.postMessage(message);
 
-port.on('message', (message: ShardInbound) => {
-  if (message.type === 'rtp') return relay(message.showId, message.kind, message.packet);
-  answerRequest(post, message.id, () => handle(message));
-});
+port.on('message', (message: ShardRequest) => answerRequest(post, message.id, () => handle(message)));
+// RTP comes straight from the ingest relay thread.
+ingestPort.on('message', (message: RelayedRtp) => relay(message.showId, message.kind, message.packet));
 
 function relay(showId: string, kind: 'video' | 'audio', bytes: Uint8Array): void {
   const show = shows.get(showId);

@@ -1,6 +1,5 @@
 import type { WorkerReply } from '../../../lib/WorkerRequests.js';
 import type { VideoCodecName, ViewerState } from '../Sfu.js';
-import type { MediaKind } from '../ingest/Ingest.js';
 
 /** Messages between the SFU (main thread) and an egress shard (worker thread). */
 export type ShardRequest =
@@ -8,15 +7,6 @@ export type ShardRequest =
   | { type: 'removeViewer'; id: number; sessionId: string }
   | { type: 'closeShow'; id: number; showId: string }
   | { type: 'stats'; id: number };
-
-export interface RtpMessage {
-  type: 'rtp';
-  showId: string;
-  kind: MediaKind;
-  packet: Uint8Array;
-}
-
-export type ShardInbound = ShardRequest | RtpMessage;
 
 export type ShardOutbound =
   | WorkerReply

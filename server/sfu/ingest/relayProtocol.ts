@@ -1,12 +1,25 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { WorkerReply } from '../../../lib/WorkerRequests.js';
 import type { IngestEndpoint, IngestStats, VideoCodecName } from '../Sfu.js';
 
-/** Messages between the mediasoup SFU (main thread) and the ingest relay thread. */
+/** Messages between an SFU backend (main thread) and the ingest relay thread. */
 export type RelayRequest =
   | { type: 'open'; id: number; showId: string; codec: VideoCodecName }
-  /** Where the show's PlainTransport listens; packets before this are dropped. */
+  /** mediasoup: where the show's PlainTransport listens. */
   | { type: 'target'; id: number; showId: string; port: number }
+  /** werift: a port straight to an egress shard thread (replacing that index's old one). */
+  | { type: 'shard'; id: number; index: number; port: MessagePort }
+  /** werift: the egress shards that have viewers of the show, and so get its packets. */
+  | { type: 'shards'; id: number; showId: string; indices: number[] }
   | { type: 'close'; id: number; showId: string };
+
+/** What the relay posts to an egress shard's port (see RelayRequest 'shard'). */
+export interface RelayedRtp {
+  type: 'rtp';
+  showId: string;
+  kind: 'video' | 'audio';
+  packet: Uint8Array;
+}
 
 export interface RelayOpened {
   endpoint: IngestEndpoint;

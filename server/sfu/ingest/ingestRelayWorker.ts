@@ -1,23 +1,28 @@
 import type dgram from 'node:dgram';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { SfuError } from '../errors.js';
-import { bindLoopback, Ingest } from '../ingest/Ingest.js';
+import { bindLoopback, Ingest } from './Ingest.js';
 import type { VideoCodecName } from '../Sfu.js';
-import type { RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
+import type { RelayedRtp, RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
 
 /**
  * The ingest relay thread: receives each show's RTP from its encoder, keeps SSRC, sequence
  * numbers and timestamps continuous across encoder restarts (a mediasoup Producer has one
  * fixed SSRC, and viewers' decoders drop frames whose timestamps jump back), and forwards
- * every packet to the show's PlainTransport from one socket, so the transport's comedia
- * tuple never changes. Media never waits on the main thread's event loop.
+ * every packet: for mediasoup, to the show's PlainTransport from one socket, so the
+ * transport's comedia tuple never changes; for werift, straight to the egress shard threads
+ * that have viewers of the show. Media never waits on the main thread's event loop.
  */
 interface Relay {
   ingest: Ingest;
   out: dgram.Socket;
   targetPort: number | undefined;
+  shards: MessagePort[];
 }
+
+/** Egress shard threads by index (werift). */
+const shardPorts: MessagePort[] = [];
 
 const STATS_INTERVAL_MS = 1_000;
 const port = parentPort!;
@@ -35,6 +40,19 @@ async function handle(request: RelayRequest): Promise<unknown> {
       return open(request.showId, request.codec);
     case 'target':
       return setTarget(request.showId, request.port);
+    case 'shard': {
+      // A replaced shard lost its viewers with it: no show sends to the old port any more.
+      const old = shardPorts[request.index];
+      old?.close();
+      shardPorts[request.index] = request.port;
+      for (const relay of relays.values()) relay.shards = relay.shards.filter((port) => port !== old);
+      return true;
+    }
+    case 'shards': {
+      const relay = relays.get(request.showId);
+      if (relay) relay.shards = request.indices.flatMap((index) => shardPorts[index] ?? []);
+      return relay !== undefined;
+    }
     case 'close':
       return close(request.showId);
   }
@@ -45,9 +63,11 @@ async function open(showId: string, codec: VideoCodecName): Promise<RelayOpened>
   const [ingest, out] = await Promise.all([Ingest.open(showId, codec), bindLoopback({ sendBufferSize: 1024 * 1024 })]);
   // A send to a transport that has just closed gets ECONNREFUSED on loopback: not worth a crash.
   out.on('error', () => undefined);
-  const relay: Relay = { ingest, out, targetPort: undefined };
+  const relay: Relay = { ingest, out, targetPort: undefined, shards: [] };
   ingest.on('packet', (kind, packet) => {
     if (relay.targetPort !== undefined) out.send(packet, relay.targetPort, '127.0.0.1');
+    // A copy of exactly the packet: posting a pooled Buffer would clone its whole backing store.
+    for (const shard of relay.shards) shard.postMessage({ type: 'rtp', showId, kind, packet: new Uint8Array(packet) } satisfies RelayedRtp);
     if (kind === 'audio') post({ type: 'audio', showId, bytes: packet.length });
   });
   ingest.on('mediasource', (kind, rtpTimestamp) => {

@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { startSiblingWorker } from '../../../lib/moduleUrl.js';
 import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
@@ -12,7 +12,7 @@ export type IngestRelayEvents = {
   died: [error: Error];
 };
 
-/** Main-thread handle of the ingest relay thread (see ingestRelayWorker.ts). */
+/** Main-thread handle of the ingest relay thread (see ingestRelayWorker.ts), for either SFU backend. */
 export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
   private readonly worker: Worker;
   private readonly requests: WorkerRequests<RelayRequest>;
@@ -35,6 +35,17 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
   /** Points a show's relay at its PlainTransport (again, after the transport moved to a new worker). */
   target(showId: string, port: number): Promise<boolean> {
     return this.request({ type: 'target', showId, port });
+  }
+
+  /** Connects an egress shard thread (werift): the relay posts its shows' packets to `port`. */
+  attachShard(index: number, port: MessagePort): Promise<boolean> {
+    if (this.closed) return Promise.reject(new SfuError('SFU_CLOSED', 'ingest relay is closed'));
+    return this.requests.request<boolean>({ type: 'shard', index, port }, [port]);
+  }
+
+  /** The egress shards that get a show's packets: those with viewers of it. */
+  sendTo(showId: string, shardIndices: number[]): Promise<boolean> {
+    return this.request({ type: 'shards', showId, indices: shardIndices });
   }
 
   async close(showId: string): Promise<void> {
