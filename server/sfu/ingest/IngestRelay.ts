@@ -1,4 +1,4 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
+import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { startSiblingWorker } from '../../../lib/moduleUrl.js';
 import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
@@ -39,8 +39,7 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
 
   /** Connects an egress shard thread (werift): the relay posts its shows' packets to `port`. */
   attachShard(index: number, port: MessagePort): Promise<boolean> {
-    if (this.closed) return Promise.reject(new SfuError('SFU_CLOSED', 'ingest relay is closed'));
-    return this.requests.request<boolean>({ type: 'shard', index, port }, [port]);
+    return this.request({ type: 'shard', index, port }, [port]);
   }
 
   /** The egress shards that get a show's packets: those with viewers of it. */
@@ -65,9 +64,9 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
     await this.worker.terminate();
   }
 
-  private request<T>(message: RequestBody<RelayRequest>): Promise<T> {
+  private request<T>(message: RequestBody<RelayRequest>, transfer: Transferable[] = []): Promise<T> {
     if (this.closed) return Promise.reject(new SfuError('SFU_CLOSED', 'ingest relay is closed'));
-    return this.requests.request<T>(message);
+    return this.requests.request<T>(message, transfer);
   }
 
   private onMessage(message: RelayOutbound): void {
