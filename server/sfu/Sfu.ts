@@ -8,6 +8,8 @@ export type SfuBackendName = 'mediasoup' | 'werift';
 
 export type VideoCodecName = 'H264' | 'VP8';
 
+export type MediaKind = 'video' | 'audio';
+
 export const VIDEO_PAYLOAD_TYPE = 96;
 export const AUDIO_PAYLOAD_TYPE = 111;
 
@@ -65,7 +67,7 @@ export type SfuEvents = {
    * A new encoder process's first video or audio packet reached the ingest. Its RTP
    * timestamp, as viewers receive it, pairs with the stream time of that process's first frame.
    */
-  mediasource: [showId: string, kind: 'video' | 'audio', rtpTimestamp: number];
+  mediasource: [showId: string, kind: MediaKind, rtpTimestamp: number];
   /** A part of the SFU (a worker, a shard) failed, and what was done about it; for the log. */
   failure: [message: string];
 };

@@ -1,6 +1,6 @@
 import sdpTransform from 'sdp-transform';
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
-import type { VideoCodecName } from './Sfu.js';
+import type { MediaKind, VideoCodecName } from './Sfu.js';
 import { InvalidSdpError, SfuError } from './errors.js';
 
 /**
@@ -10,8 +10,6 @@ import { InvalidSdpError, SfuError } from './errors.js';
  */
 export const MAX_MEDIA_SECTIONS = 4;
 export const MAX_SDP_LINES = 1_000;
-
-export type MediaKind = 'video' | 'audio';
 
 export interface OfferedCodec {
   payloadType: number;

@@ -5,7 +5,7 @@ import type { VideoEncoderChoice } from '../../pipeline/encode/selectVideoEncode
 import { DegradePolicy } from '../../pipeline/lanes/live/DegradePolicy.js';
 import { LiveLane } from '../../pipeline/lanes/live/LiveLane.js';
 import type { MediaSource } from '../../pipeline/lanes/live/MediaSource.js';
-import type { IngestEndpoint, Sfu } from '../sfu/Sfu.js';
+import type { IngestEndpoint, MediaKind, Sfu } from '../sfu/Sfu.js';
 import type { CueRunner } from './cues/CueRunner.js';
 
 export type ShowState = 'live' | 'ended';
@@ -67,7 +67,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
   private lastWindow = { produced: 0, late: 0 };
   private firstFrameMs: number | undefined;
   private clockSync_: StreamClockSync | undefined;
-  private readonly onMediaSource = (showId: string, kind: 'video' | 'audio', rtpTimestamp: number) => this.mediaSourceStarted(showId, kind, rtpTimestamp);
+  private readonly onMediaSource = (showId: string, kind: MediaKind, rtpTimestamp: number) => this.mediaSourceStarted(showId, kind, rtpTimestamp);
 
   private constructor(
     readonly id: string,
@@ -139,7 +139,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
   }
 
   /** Each encoder process numbers its RTP from its first frame, so its first packets pin the clock. */
-  private mediaSourceStarted(showId: string, kind: 'video' | 'audio', rtpTimestamp: number): void {
+  private mediaSourceStarted(showId: string, kind: MediaKind, rtpTimestamp: number): void {
     if (showId !== this.id || this.firstFrameMs === undefined) return;
     const base = this.clockSync_?.streamTimeMs === this.firstFrameMs ? this.clockSync_ : { streamTimeMs: this.firstFrameMs };
     this.clockSync_ = { ...base, [kind === 'video' ? 'videoRtpTimestamp' : 'audioRtpTimestamp']: rtpTimestamp };

@@ -5,13 +5,12 @@ import {
   VIDEO_PAYLOAD_TYPE,
   type IngestEndpoint,
   type IngestStats,
+  type MediaKind,
   type VideoCodecName,
 } from '../Sfu.js';
 import { startsKeyframe } from './keyframe.js';
 import { RtpContinuity } from './RtpContinuity.js';
 import { isRtpPacket, rtpPayloadType, rtpTimestamp } from './rtpHeader.js';
-
-export type MediaKind = 'video' | 'audio';
 
 export type IngestEvents = {
   packet: [kind: MediaKind, packet: Buffer, keyframe: boolean];

@@ -2,13 +2,11 @@ import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { startSiblingWorker } from '../../../lib/moduleUrl.js';
 import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
-import type { IngestStats, VideoCodecName } from '../Sfu.js';
+import type { IngestStats, SfuEvents, VideoCodecName } from '../Sfu.js';
 import { SfuError } from '../errors.js';
 import type { RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
 
-export type IngestRelayEvents = {
-  mediasource: [showId: string, kind: 'video' | 'audio', rtpTimestamp: number];
-  audioingest: [showId: string, packetBytes: number];
+export type IngestRelayEvents = Pick<SfuEvents, 'mediasource' | 'audioingest'> & {
   died: [error: Error];
 };
 
@@ -26,6 +24,13 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
     this.worker.on('message', (message: RelayOutbound) => this.onMessage(message));
     this.worker.on('error', (error: Error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`ingest relay exited with ${code}`)));
+  }
+
+  /** Passes the relay's media events on to the SFU that owns it, and its death as a `failure`. */
+  forwardTo(sfu: EnhancedEventEmitter<SfuEvents>): void {
+    this.on('mediasource', (showId, kind, rtpTimestamp) => sfu.safeEmit('mediasource', showId, kind, rtpTimestamp));
+    this.on('audioingest', (showId, bytes) => sfu.safeEmit('audioingest', showId, bytes));
+    this.on('died', (error) => sfu.safeEmit('failure', `ingest relay died: ${error.message}`));
   }
 
   open(showId: string, codec: VideoCodecName): Promise<RelayOpened> {

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerReply } from '../../../lib/WorkerRequests.js';
-import type { IngestEndpoint, IngestStats, VideoCodecName } from '../Sfu.js';
+import type { IngestEndpoint, IngestStats, MediaKind, VideoCodecName } from '../Sfu.js';
 
 /** Messages between an SFU backend (main thread) and the ingest relay thread. */
 export type RelayRequest =
@@ -17,7 +17,7 @@ export type RelayRequest =
 export interface RelayedRtp {
   type: 'rtp';
   showId: string;
-  kind: 'video' | 'audio';
+  kind: MediaKind;
   packet: Uint8Array;
 }
 
@@ -29,6 +29,6 @@ export interface RelayOpened {
 
 export type RelayOutbound =
   | WorkerReply
-  | { type: 'mediasource'; showId: string; kind: 'video' | 'audio'; rtpTimestamp: number }
+  | { type: 'mediasource'; showId: string; kind: MediaKind; rtpTimestamp: number }
   | { type: 'audio'; showId: string; bytes: number }
   | { type: 'stats'; ingests: IngestStats[] };

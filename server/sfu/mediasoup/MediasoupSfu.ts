@@ -45,9 +45,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   ) {
     super();
     hosts.forEach((host) => this.watch(host));
-    relay.on('mediasource', (showId, kind, rtpTimestamp) => this.safeEmit('mediasource', showId, kind, rtpTimestamp));
-    relay.on('audioingest', (showId, bytes) => this.safeEmit('audioingest', showId, bytes));
-    relay.on('died', (error) => this.safeEmit('failure', `ingest relay died: ${error.message}`));
+    relay.forwardTo(this);
   }
 
   static async create(options: MediasoupSfuOptions): Promise<MediasoupSfu> {

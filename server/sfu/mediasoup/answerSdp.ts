@@ -35,13 +35,9 @@ export function answerSdp({ offer, transport, setup, consumers, streamId }: Answ
     icelite: 'ice-lite',
     fingerprint: { type: fingerprint.algorithm, hash: fingerprint.value },
     msidSemantic: { semantic: 'WMS', token: streamId },
-    groups: [{ type: 'BUNDLE', mids: [offer.video.mid, offer.audio.mid].sort((a, b) => mediaIndex(offer, a) - mediaIndex(offer, b)).join(' ') }],
+    groups: [{ type: 'BUNDLE', mids: offer.media.filter((m) => served.has(m)).map((m) => m.mid).join(' ') }],
     media,
   });
-}
-
-function mediaIndex(offer: ViewerOffer, mid: string): number {
-  return offer.media.findIndex((m) => m.mid === mid);
 }
 
 interface SectionContext {

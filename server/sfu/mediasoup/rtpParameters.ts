@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE, type VideoCodecName } from '../Sfu.js';
+import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE, type MediaKind, type VideoCodecName } from '../Sfu.js';
 import { SfuError } from '../errors.js';
 import type { OfferedCodec, ViewerOffer } from '../viewerOffer.js';
 
@@ -34,7 +34,7 @@ export function routerMediaCodecs(videoCodec: VideoCodecName, profile: PayloadPr
 }
 
 /** The producers' parameters: exactly the payload types and SSRCs the ingest relay sends. */
-export function producerParameters(kind: 'video' | 'audio', videoCodec: VideoCodecName, ssrc: number, cname: string): types.RtpParameters {
+export function producerParameters(kind: MediaKind, videoCodec: VideoCodecName, ssrc: number, cname: string): types.RtpParameters {
   const codec =
     kind === 'audio'
       ? { mimeType: 'audio/opus', payloadType: AUDIO_PAYLOAD_TYPE, clockRate: 48_000, channels: 2 }

@@ -50,9 +50,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   ) {
     super();
     for (let i = 0; i < shardCount; i++) this.shards.push(this.spawnShard(i));
-    this.relay.on('mediasource', (showId, kind, rtpTimestamp) => this.safeEmit('mediasource', showId, kind, rtpTimestamp));
-    this.relay.on('audioingest', (showId, bytes) => this.safeEmit('audioingest', showId, bytes));
-    this.relay.on('died', (error) => this.safeEmit('failure', `ingest relay died: ${error.message}`));
+    this.relay.forwardTo(this);
   }
 
   static async create(options: WeriftSfuOptions = {}): Promise<WeriftSfu> {

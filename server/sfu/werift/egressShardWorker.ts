@@ -1,7 +1,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { MediaStreamTrack, RtpPacket } from 'werift';
-import type { VideoCodecName, ViewerState } from '../Sfu.js';
+import type { MediaKind, VideoCodecName, ViewerState } from '../Sfu.js';
 import type { IceOptions } from './iceOptions.js';
 import type { RelayedRtp } from '../ingest/relayProtocol.js';
 import type { ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
@@ -28,7 +28,7 @@ port.on('message', (message: ShardRequest) => answerRequest(post, message.id, ()
 // RTP comes straight from the ingest relay thread.
 ingestPort.on('message', (message: RelayedRtp) => relay(message.showId, message.kind, message.packet));
 
-function relay(showId: string, kind: 'video' | 'audio', bytes: Uint8Array): void {
+function relay(showId: string, kind: MediaKind, bytes: Uint8Array): void {
   const show = shows.get(showId);
   if (!show || show.viewers.size === 0) return;
   const packet = RtpPacket.deSerialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
