@@ -5,7 +5,7 @@ import { workerOptionsFromEnv } from '../pipeline/jobs/workerConfig.js';
 import { llmConfigFromEnv, type LlmConfig } from '../pipeline/script/index.js';
 import { parseExperimentConfig, type ExperimentConfig } from './experiments/ExperimentConfig.js';
 import type { SfuSettings } from './sfu/createSfu.js';
-import type { VideoCodecName } from './sfu/Sfu.js';
+import type { VideoCodecName } from '../lib/media/codecs.js';
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

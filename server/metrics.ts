@@ -91,7 +91,7 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     registers: [registry],
     collect() {
       this.reset();
-      for (const show of shows.list()) this.set({ show: show.id }, show.degradeLevel);
+      for (const show of shows.list()) this.set({ show: show.id }, show.session.degradeLevel);
     },
   });
   sourcedCounter(registry, 'onair_ingest_packets_total', 'RTP packets received from encoders', ['show', 'kind'], () =>
@@ -110,7 +110,7 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     [{}, sfu.stats().pliReceived],
   ]);
   sourcedCounter(registry, 'onair_encoder_restarts_total', 'ffmpeg encoder restarts after a crash', ['show'], () =>
-    shows.list().map((s) => [{ show: s.id }, s.encoderRestarts]),
+    shows.list().map((s) => [{ show: s.id }, s.session.encoderRestarts]),
   );
   sourcedCounter(registry, 'onair_frames_total', 'Video frames by outcome', ['show', 'outcome'], () =>
     shows.list().flatMap((s) => {

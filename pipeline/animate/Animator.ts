@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../lib/prng.js';
 import { type RigPose, type Viseme } from '../../renderer/rig/pose.js';
-import { AUDIO_SAMPLE_RATE } from '../encode/EncoderSettings.js';
+import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
 import type { Utterance, VisemeKey } from './Utterance.js';
 import { VISEME_OPENNESS } from './visemeMap.js';
 

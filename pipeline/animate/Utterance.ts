@@ -1,6 +1,6 @@
 import type { Viseme } from '../../renderer/rig/pose.js';
 import { Resampler } from '../audio/Resampler.js';
-import { AUDIO_SAMPLE_RATE } from '../encode/EncoderSettings.js';
+import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
 import type { TtsChunk } from '../tts/TtsEngine.js';
 import { visemesForPhoneme } from './visemeMap.js';
 

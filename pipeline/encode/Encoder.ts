@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
-import type { IngestEndpoint } from '../../server/sfu/Sfu.js';
+import type { EncodedFragment, EncodedInit } from '../../lib/media/EncodedMedia.js';
 import type { EncoderSettings } from './EncoderSettings.js';
-import { buildEncoderArgs } from './ffmpegArgs.js';
+import { buildEncoderArgs, FRAGMENTS_FD, supportsFragments, type EncoderOutputs } from './ffmpegArgs.js';
+import { Fmp4Reader } from './fmp4/Fmp4Reader.js';
 import type { VideoEncoderChoice } from './selectVideoEncoder.js';
 
 export type EncoderEvents = {
@@ -12,8 +13,13 @@ export type EncoderEvents = {
   /** ffmpeg died unexpectedly; a restart follows. */
   crashed: [code: number | null, signal: NodeJS.Signals | null];
   stderr: [line: string];
-  /** The first frame written to a new ffmpeg process: its RTP output starts at this stream time. */
+  /** The first frame written to a new ffmpeg process: its outputs start at this stream time. */
   firstframe: [streamTimeMs: number];
+  /** The fragmented MP4 output of a new process begins (outputs.fragments). */
+  init: [init: EncodedInit];
+  fragment: [fragment: EncodedFragment];
+  /** The fragmented output broke (not the RTP); it comes back with the next process. */
+  fragmenterror: [error: Error];
 };
 
 const RESTART_DELAYS_MS = [50, 200, 500, 900];
@@ -21,7 +27,10 @@ const STABLE_RUN_MS = 5_000;
 /** Frames buffered towards ffmpeg before new ones are dropped rather than queued without bound. */
 const MAX_QUEUED_FRAMES = 8;
 
-/** One ffmpeg child per show: RGBA + PCM in, RTP out. Restarts itself within 1 s if it dies. */
+/**
+ * One ffmpeg child per show: RGBA + PCM in; RTP and fragmented MP4 out (see ffmpegArgs).
+ * Restarts itself within 1 s if it dies; each process is a new generation.
+ */
 export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private child: ChildProcess | undefined;
   private generation = 0;
@@ -32,13 +41,20 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private _restarts = 0;
   private _droppedFrames = 0;
   private framesToChild = 0;
+  /** The current process's first frame on the show clock; each process gets its own object. */
+  private firstFrame: { streamTimeMs: number } = { streamTimeMs: 0 };
 
   constructor(
     readonly settings: EncoderSettings,
     readonly choice: VideoEncoderChoice,
-    private readonly ingest: IngestEndpoint,
+    readonly outputs: EncoderOutputs,
   ) {
     super();
+  }
+
+  /** Whether this encoder writes fragmented MP4 (H.264 only). */
+  get fragments(): boolean {
+    return this.outputs.fragments && supportsFragments(this.settings);
   }
 
   get running(): boolean {
@@ -59,14 +75,17 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
 
   start(): void {
     if (this.closed || this.child) return;
-    const child = spawn('ffmpeg', buildEncoderArgs(this.settings, this.choice, this.ingest), {
-      stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+    const child = spawn('ffmpeg', buildEncoderArgs(this.settings, this.choice, this.outputs), {
+      stdio: ['pipe', 'ignore', 'pipe', 'pipe', this.fragments ? 'pipe' : 'ignore'],
     });
     this.child = child;
     this.framesToChild = 0;
     this.startedAtMs = performance.now();
     const generation = ++this.generation;
+    this.firstFrame = { streamTimeMs: 0 };
     for (const stream of [child.stdin, child.stdio[3]] as Writable[]) stream.on('error', () => undefined);
+    const fragments = child.stdio[FRAGMENTS_FD] as Readable | null;
+    if (fragments) this.readFragments(fragments, generation, this.firstFrame);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       for (const line of text.split('\n')) if (line.trim()) this.safeEmit('stderr', line.trim());
     });
@@ -89,8 +108,28 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     }
     audio.write(pcm);
     video.write(rgba);
-    if (this.framesToChild++ === 0 && streamTimeMs !== undefined) this.safeEmit('firstframe', streamTimeMs);
+    if (this.framesToChild++ === 0 && streamTimeMs !== undefined) {
+      this.firstFrame.streamTimeMs = streamTimeMs;
+      this.safeEmit('firstframe', streamTimeMs);
+    }
     return true;
+  }
+
+  /**
+   * Always drained, sinks or not: a full pipe would stall ffmpeg and with it the RTP.
+   * Fragment times are the process's own (from 0), placed on the show clock by its first frame.
+   */
+  private readFragments(stream: Readable, generation: number, firstFrame: { streamTimeMs: number }): void {
+    const reader = new Fmp4Reader();
+    let index = 0;
+    reader.on('init', ({ data, codecs, width, height }) => this.safeEmit('init', { generation, data, codecs, width, height }));
+    reader.on('fragment', ({ data, startS, durationS, independent }) => {
+      const startStreamTimeMs = firstFrame.streamTimeMs + startS * 1000;
+      this.safeEmit('fragment', { generation, index: index++, data, startStreamTimeMs, durationMs: durationS * 1000, independent });
+    });
+    reader.on('error', (error) => this.safeEmit('fragmenterror', error));
+    stream.on('data', (chunk: Buffer) => reader.push(chunk));
+    stream.on('error', () => undefined);
   }
 
   /** Kills the current ffmpeg as a crash would (tests and chaos drills). */

@@ -1,4 +1,4 @@
-import type { VideoCodecName } from '../../server/sfu/Sfu.js';
+import type { VideoCodecName } from '../../lib/media/codecs.js';
 
 export interface EncoderSettings {
   width: number;
@@ -11,8 +11,6 @@ export interface EncoderSettings {
   audioBitrateKbps: number;
 }
 
-export const AUDIO_SAMPLE_RATE = 48_000;
-
 export const DEFAULT_ENCODER_SETTINGS: EncoderSettings = {
   width: 640,
   height: 360,
@@ -22,7 +20,3 @@ export const DEFAULT_ENCODER_SETTINGS: EncoderSettings = {
   videoBitrateKbps: 900,
   audioBitrateKbps: 64,
 };
-
-export function samplesPerFrame(fps: number): number {
-  return AUDIO_SAMPLE_RATE / fps;
-}

@@ -2,7 +2,7 @@ import ffmpeg from 'fluent-ffmpeg';
 import { writeFile } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
-import { AUDIO_SAMPLE_RATE } from './EncoderSettings.js';
+import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
 
 export interface Mp4ClipOptions {
   width: number;

@@ -1,33 +1,60 @@
-import type { IngestEndpoint } from '../../server/sfu/Sfu.js';
-import { AUDIO_SAMPLE_RATE, type EncoderSettings } from './EncoderSettings.js';
+import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
+import type { IngestEndpoint } from '../../lib/media/IngestEndpoint.js';
+import type { EncoderSettings } from './EncoderSettings.js';
 import type { VideoEncoderChoice } from './selectVideoEncoder.js';
+
+/** Where one encoder process sends what it encodes. */
+export interface EncoderOutputs {
+  /** RTP destinations (the SFU ingest): video and Opus audio each. */
+  rtp: IngestEndpoint[];
+  /** Fragmented MP4 (H.264 + AAC) on fd 4, for recording and HLS. */
+  fragments: boolean;
+}
+
+/** The fd the fragmented MP4 output is written to. */
+export const FRAGMENTS_FD = 4;
+/** A fragment closes at each keyframe and after this long, so HLS parts stay near 200 ms. */
+const FRAGMENT_US = 200_000;
 
 /**
  * ffmpeg arguments for the live encoder. Only numbers from validated settings go in;
  * no user text ever reaches ffmpeg's command line. Video comes as RGBA on stdin,
- * mono s16le PCM on fd 3; both leave as RTP to the SFU ingest.
+ * mono s16le PCM on fd 3. Everything is encoded once and fanned out by the tee muxer:
+ * RTP to the SFU ingest and, for H.264, fragmented MP4 whose slave may fail (its reader
+ * went away) without stopping the RTP ones.
  */
 // Inputs are fully described by their flags, so skip probing: it would wait seconds for data.
 const LOW_LATENCY_INPUT = ['-fflags', 'nobuffer', '-probesize', '32', '-analyzeduration', '0', '-thread_queue_size', '64'];
 
-export function buildEncoderArgs(
-  settings: EncoderSettings,
-  encoder: VideoEncoderChoice,
-  ingest: IngestEndpoint,
-): string[] {
+export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncoderChoice, outputs: EncoderOutputs): string[] {
+  const fragments = outputs.fragments && supportsFragments(settings);
+  if (outputs.rtp.length === 0 && !fragments) throw new RangeError('the encoder needs at least one output');
   const gop = Math.max(1, Math.round((settings.keyframeIntervalMs * settings.fps) / 1000));
-  const rtpUrl = `rtp://${ingest.host}:${ingest.rtpPort}?rtcpport=${ingest.rtcpPort}&pkt_size=1200`;
+  // Stream 0 is video, 1 Opus (RTP), 2 AAC (fragments: MP4 players and HLS want AAC).
+  const slaves = outputs.rtp.flatMap((ingest) => {
+    const url = `rtp://${ingest.host}:${ingest.rtpPort}?rtcpport=${ingest.rtcpPort}&pkt_size=1200`;
+    return [`[select=0:f=rtp:payload_type=${ingest.videoPayloadType}]${url}`, `[select=1:f=rtp:payload_type=${ingest.audioPayloadType}]${url}`];
+  });
+  if (fragments) {
+    slaves.push(`[select=\\'0,2\\':f=mp4:movflags=+empty_moov+default_base_moof+frag_keyframe:frag_duration=${FRAGMENT_US}:flush_packets=1:onfail=ignore]pipe:${FRAGMENTS_FD}`);
+  }
   return [
     '-hide_banner', '-loglevel', 'warning', '-nostdin',
     ...LOW_LATENCY_INPUT, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${settings.width}x${settings.height}`,
     '-framerate', String(settings.fps), '-i', 'pipe:0',
     ...LOW_LATENCY_INPUT, '-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '1', '-i', 'pipe:3',
-    '-map', '0:v:0', ...videoCodecArgs(encoder, gop, settings.videoBitrateKbps),
-    '-f', 'rtp', '-payload_type', String(ingest.videoPayloadType), rtpUrl,
-    '-map', '1:a:0', '-c:a', 'libopus', '-application', 'lowdelay', '-frame_duration', '20',
-    '-b:a', `${settings.audioBitrateKbps}k`,
-    '-f', 'rtp', '-payload_type', String(ingest.audioPayloadType), rtpUrl,
+    '-map', '0:v:0', '-map', '1:a:0', ...(fragments ? ['-map', '1:a:0'] : []),
+    // The MP4 muxer needs the parameter sets up front; RTP keeps them in-band too.
+    ...videoCodecArgs(encoder, gop, settings.videoBitrateKbps), ...(fragments ? ['-flags:v', '+global_header'] : []),
+    '-c:a:0', 'libopus', '-application', 'lowdelay', '-frame_duration', '20', '-b:a:0', `${settings.audioBitrateKbps}k`,
+    ...(fragments ? ['-c:a:1', 'aac', '-b:a:1', `${Math.max(settings.audioBitrateKbps, 96)}k`] : []),
+    '-f', 'tee', slaves.join('|'),
   ];
+}
+
+/** MP4 and HLS carry H.264 here; VP8 shows stream over WebRTC only. */
+export function supportsFragments(settings: EncoderSettings): boolean {
+  return settings.videoCodec === 'H264';
 }
 
 function videoCodecArgs(encoder: VideoEncoderChoice, gop: number, kbps: number): string[] {

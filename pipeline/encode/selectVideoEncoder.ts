@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { VideoCodecName } from '../../server/sfu/Sfu.js';
+import type { VideoCodecName } from '../../lib/media/codecs.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,9 @@ import { UnrecoverableError } from 'bullmq';
 
 /**
  * A job that can never succeed (bad payload, unknown persona, text the TTS refuses). It is
- * BullMQ's `UnrecoverableError`, so the job fails at once instead of wasting retries.
+ * BullMQ's `UnrecoverableError`, so the job fails at once instead of wasting retries; with one
+ * base class only it cannot also be a `CodedError`, so the HTTP error handler maps its code
+ * through the same catalogue in a branch of its own.
  */
 export class InvalidJobError extends UnrecoverableError {
   constructor(

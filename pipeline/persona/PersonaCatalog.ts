@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ASSETS_DIR } from '../../lib/paths.js';
 import { PersonaNotFoundError, PersonaValidationError } from './errors.js';
-import type { Persona } from './Persona.js';
+import type { Persona } from '../../lib/media/Persona.js';
 import { parsePersona } from './parsePersona.js';
 
 export const DEFAULT_PERSONAS_DIR = join(ASSETS_DIR, 'personas');

@@ -1,22 +1,20 @@
-export class PersonaValidationError extends Error {
-  readonly code = 'PERSONA_INVALID';
+import { CodedError } from '../../lib/errors/CodedError.js';
 
+export class PersonaValidationError extends CodedError {
   /** `path` is the dotted field path, e.g. `look.skin`; empty for the document itself. */
   constructor(
     readonly source: string,
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`${source}: ${path || '(root)'}: ${reason}`);
+    super('PERSONA_INVALID', `${source}: ${path || '(root)'}: ${reason}`);
     this.name = 'PersonaValidationError';
   }
 }
 
-export class PersonaNotFoundError extends Error {
-  readonly code = 'PERSONA_UNKNOWN';
-
+export class PersonaNotFoundError extends CodedError {
   constructor(readonly personaId: string) {
-    super(`unknown persona "${personaId}"`);
+    super('PERSONA_UNKNOWN', `unknown persona "${personaId}"`);
     this.name = 'PersonaNotFoundError';
   }
 }

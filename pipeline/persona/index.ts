@@ -1,4 +1,4 @@
-export * from './Persona.js';
+export * from '../../lib/media/Persona.js';
 export * from './errors.js';
 export { parsePersona, type ParsePersonaOptions } from './parsePersona.js';
 export {

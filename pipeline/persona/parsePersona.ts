@@ -1,16 +1,6 @@
 import { existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ACCESSORIES,
-  HAIR_STYLES,
-  LOWER_THIRD_STYLES,
-  OUTFITS,
-  TONES,
-  type Persona,
-  type PersonaBranding,
-  type PersonaLook,
-  type PersonaVoice,
-} from './Persona.js';
+import { ACCESSORIES, HAIR_STYLES, LOWER_THIRD_STYLES, OUTFITS, TONES, type Persona, type PersonaBranding, type PersonaLook, type PersonaVoice } from '../../lib/media/Persona.js';
 import { ObjectReader } from './ObjectReader.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;

@@ -1,11 +1,11 @@
 import type { Intent } from '../intent/intents.js';
 import type { Persona } from '../persona/index.js';
+import { SentenceSplitter } from '../text/sentences.js';
 import { parseChatChunk } from './chatChunk.js';
 import { chatMessages } from './chatMessages.js';
 import { LlmUnavailableError, ScriptAbortedError, type LlmFailureReason } from './errors.js';
 import { scriptLanguageOf } from './language.js';
 import { chatCompletionsUrl, type LlmConfig } from './LlmConfig.js';
-import { SentenceSplitter } from './SentenceSplitter.js';
 import { sseData } from './sseData.js';
 import type { ShowContext } from './ShowContext.js';
 

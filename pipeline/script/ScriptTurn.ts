@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Intent } from '../intent/intents.js';
+import { splitSentences } from '../text/sentences.js';
 import {
   LlmUnavailableError,
   ScriptAbortedError,
@@ -13,7 +14,6 @@ import type { PolicyContext } from './PolicyDecision.js';
 import { buildScriptAudit, type ScriptAudit, type ScriptSource } from './ScriptAudit.js';
 import type { ScriptFallback, ScriptOutcome, ScriptPath } from './ScriptOutcome.js';
 import type { ScriptRequest, ScriptStageOptions } from './ScriptRequest.js';
-import { splitSentences } from './SentenceSplitter.js';
 
 /** The state of one run: what was spoken, by which path, and the audit trail. */
 export class ScriptTurn {
@@ -127,7 +127,7 @@ export class ScriptTurn {
       yield* this.holdPath([]);
       return;
     }
-    yield* this.say(splitSentences(checked.text));
+    yield* this.say(splitSentences(checked.text).map((s) => s.text));
   }
 
   private async *llmPath(intent: Exclude<Intent, 'off_policy'>, llm: LlmScripter) {
@@ -173,7 +173,7 @@ export class ScriptTurn {
     if (failure || blockedText !== undefined)
       this.fellBack('truncated', failure?.reason ?? 'policy-block');
     const tail = policy.finish();
-    if (tail.text !== '') yield* this.say(splitSentences(tail.text));
+    if (tail.text !== '') yield* this.say(splitSentences(tail.text).map((s) => s.text));
     this.audit({
       source: 'llm',
       llmModel: llm.model,
@@ -196,7 +196,7 @@ export class ScriptTurn {
       text: checked.text,
       rulesFired: [...extraRules, ...checked.rulesFired],
     });
-    yield* this.say(splitSentences(checked.text));
+    yield* this.say(splitSentences(checked.text).map((s) => s.text));
   }
 
   private async *say(sentences: readonly string[]) {

@@ -1,10 +1,9 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Script-stage errors; `code` is stable and reaches logs and API clients. */
-export class ScriptError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class ScriptError extends CodedError {
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = new.target.name;
   }
 }

@@ -6,7 +6,6 @@ export { SLOTS, type Slot, type SlotValues } from './slots.js';
 export { TemplateSet, type TemplateVariant, type TemplateTone } from './TemplateSet.js';
 export { parseTemplates, loadTemplates, DEFAULT_TEMPLATES_FILE } from './parseTemplates.js';
 export { TemplateScripter, type TemplateLine } from './TemplateScripter.js';
-export { SentenceSplitter, splitSentences } from './SentenceSplitter.js';
 export {
   llmConfigFromEnv,
   chatCompletionsUrl,

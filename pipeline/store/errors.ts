@@ -1,10 +1,9 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Asset store errors; `code` is stable and reaches API clients and failed jobs. */
-export class AssetStoreError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class AssetStoreError extends CodedError {
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = new.target.name;
   }
 }

@@ -1,5 +1,5 @@
 import { buildUtterance, type Utterance } from '../animate/Utterance.js';
-import { AUDIO_SAMPLE_RATE } from '../encode/EncoderSettings.js';
+import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
 import { decodeUtterance, encodeUtterance } from '../animate/utteranceCodec.js';
 import type { Persona } from '../persona/index.js';
 import type { TtsEngine } from '../tts/TtsEngine.js';

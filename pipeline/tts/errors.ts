@@ -1,10 +1,9 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** TTS errors; `code` is stable and reaches API clients. */
-export class TtsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class TtsError extends CodedError {
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = new.target.name;
   }
 }

@@ -1,5 +1,5 @@
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
-import type { Persona } from '../../pipeline/persona/index.js';
+import type { Persona } from '../../lib/media/Persona.js';
 import { RIG } from './geometry.js';
 import { buildLiveBadge } from './overlays/liveBadge.js';
 import { buildLowerThird, type LowerThirdText } from './overlays/lowerThird.js';

@@ -1,6 +1,7 @@
 import { loadImage, type Image } from '@napi-rs/canvas';
 import { join } from 'node:path';
-import { DEFAULT_PERSONAS_DIR, type Persona } from '../../pipeline/persona/index.js';
+import type { Persona } from '../../lib/media/Persona.js';
+import { ASSETS_DIR } from '../../lib/paths.js';
 import { drawBackground } from './draw/background.js';
 import { drawBody } from './draw/body.js';
 import { drawBrows, drawEyes } from './draw/eyes.js';
@@ -63,7 +64,7 @@ export class RigAtlas {
     let logo: Image | undefined;
     if (persona.branding.logo !== undefined) {
       const file = join(
-        options.logosDir ?? join(DEFAULT_PERSONAS_DIR, 'logos'),
+        options.logosDir ?? join(ASSETS_DIR, 'personas', 'logos'),
         persona.branding.logo,
       );
       try {

@@ -1,5 +1,5 @@
 import { createCanvas } from '@napi-rs/canvas';
-import type { Persona } from '../../pipeline/persona/index.js';
+import type { Persona } from '../../lib/media/Persona.js';
 import type { Viseme } from './pose.js';
 import { RigAtlas, type RigSprites } from './RigAtlas.js';
 import type { Sprite } from './Sprite.js';

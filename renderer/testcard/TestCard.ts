@@ -1,5 +1,5 @@
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
-import type { FrameTime, MediaSource } from '../../pipeline/lanes/live/MediaSource.js';
+import type { FrameTime, MediaSource } from '../../lib/media/MediaSource.js';
 import { frameCodeBits, frameCodeBlockSize } from '../frameCode.js';
 
 const BARS = ['#c0c0c0', '#c0c000', '#00c0c0', '#00c000', '#c000c0', '#c00000', '#0000c0'];

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { CodedError } from '../../lib/errors/CodedError.js';
+import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import { AuditLog } from '../audit/AuditLog.js';
 import { DecisionEngine } from '../decisions/DecisionEngine.js';
 import type { OverlayTemplate } from '../decisions/types.js';
@@ -8,9 +10,7 @@ import { ArmMetrics } from '../experiments/ArmMetrics.js';
 import type { ExperimentConfig } from '../experiments/ExperimentConfig.js';
 import { Rollout } from '../experiments/Rollout.js';
 import { RolloutStore } from '../experiments/RolloutStore.js';
-import { ApiError } from '../http/ApiError.js';
 import { OverlayCatalog } from '../overlays/OverlayCatalog.js';
-import type { CueRunner } from '../shows/cues/CueRunner.js';
 import type { PollRequest, PollView } from '../shows/polls/Poll.js';
 import { PollVotes } from '../shows/polls/PollVotes.js';
 import { ShowPolls } from '../shows/polls/ShowPolls.js';
@@ -84,7 +84,7 @@ export class Audience {
   }
 
   /** Opens a show's audience; presenter shows also get word-timed offers and poll steering. */
-  async open(showId: string, stage: AudienceStage | undefined, cues: CueRunner | undefined): Promise<ShowAudience> {
+  async open(showId: string, stage: AudienceStage | undefined, cues: ShowCues | undefined): Promise<ShowAudience> {
     const rollout = await Rollout.open(this.rollouts, showId, this.options.experiment);
     const { engine, catalog, sessions, metrics, audit } = this;
     const show = new ShowAudience(showId, { engine, catalog, sessions, metrics, audit, plannedDurationMs: this.options.plannedShowMs }, rollout, new ShowPolls(this.votes), stage);
@@ -117,7 +117,7 @@ export class Audience {
     const { burnIn, ...fields } = body;
     const template = this.sharedTemplate(fields);
     if (burnIn) {
-      if (!show.cues) throw new ApiError(409, 'SHOW_HAS_NO_PRESENTER', 'the test card cannot burn in overlays');
+      if (!show.cues) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'the test card cannot burn in overlays');
       show.cues.caption(template.headline);
     }
     return show.setShared(template);
@@ -134,7 +134,7 @@ export class Audience {
         ...fields,
       });
     } catch (error) {
-      throw new ApiError(400, (error as { code?: string }).code ?? 'INVALID_OVERLAY', (error as Error).message);
+      throw new CodedError((error as { code?: string }).code ?? 'INVALID_OVERLAY', (error as Error).message);
     }
   }
 
@@ -145,8 +145,8 @@ export class Audience {
       return await this.eraser.erase(viewerId);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'INVALID_VIEWER_DATA') throw new ApiError(400, 'INVALID_REQUEST', (error as Error).message);
-      throw new ApiError(503, 'VIEWER_STORE_UNAVAILABLE', 'viewer data cannot be deleted right now; nothing was deleted, try again');
+      if (code === 'INVALID_VIEWER_DATA') throw new CodedError('INVALID_REQUEST', (error as Error).message);
+      throw new CodedError('VIEWER_STORE_UNAVAILABLE', 'viewer data cannot be deleted right now; nothing was deleted, try again');
     }
   }
 

@@ -1,14 +1,14 @@
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
+import { CodedError } from '../../lib/errors/CodedError.js';
+import type { CueOffer } from '../../pipeline/cues/Cue.js';
+import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { DecisionEngine } from '../decisions/DecisionEngine.js';
 import type { Decision, DecisionContext, DecisionTrigger, OverlayTemplate, SessionFeatures } from '../decisions/types.js';
 import type { ArmMetrics } from '../experiments/ArmMetrics.js';
 import type { ArmMetricsSnapshot } from '../experiments/armSnapshot.js';
 import type { Rollout } from '../experiments/Rollout.js';
-import { ApiError } from '../http/ApiError.js';
 import type { OverlayCatalog } from '../overlays/OverlayCatalog.js';
-import type { CueOffer } from '../shows/cues/Cue.js';
-import type { CueRunner } from '../shows/cues/CueRunner.js';
 import type { PollRequest, PollView } from '../shows/polls/Poll.js';
 import type { ShowPolls } from '../shows/polls/ShowPolls.js';
 import type { SessionStore } from '../viewers/SessionStore.js';
@@ -70,7 +70,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   private topic_: string | undefined;
   private readonly ticker: NodeJS.Timeout;
   /** The presenter's cues: poll announcements and burned-in overlays go through them. */
-  cues: CueRunner | undefined;
+  cues: ShowCues | undefined;
 
   constructor(
     readonly showId: string,
@@ -141,7 +141,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   /** Any other viewer event; the reply names the decision it led to, if any. */
   async event(viewerId: string, name: EventName, payload: unknown): Promise<{ decision?: DecisionSummary; poll?: PollView }> {
     const viewer = this.viewer(viewerId);
-    if (!viewer.joined) throw new ApiError(409, 'NOT_JOINED', 'send "join" first');
+    if (!viewer.joined) throw new CodedError('NOT_JOINED', 'send "join" first');
     const now = Date.now();
     switch (name) {
       case 'heartbeat': {
@@ -215,7 +215,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   /** An advertiser's postback: the decision's CTA led to a conversion. */
   conversion(viewerId: string, decisionId: string): void {
     const decision = this.viewers.get(viewerId)?.decision(decisionId);
-    if (!decision?.templateId) throw new ApiError(404, 'DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
+    if (!decision?.templateId) throw new CodedError('DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
     this.deps.metrics.recordConversion(this.showId, decision.arm);
     this.deps.audit.recordOutcome(this.showId, viewerId, decisionId, 'conversion');
   }
@@ -264,13 +264,13 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
 
   private viewer(viewerId: string): AudienceViewer {
     const viewer = this.viewers.get(viewerId);
-    if (!viewer) throw new ApiError(409, 'NOT_CONNECTED', 'this viewer is not connected to the show');
+    if (!viewer) throw new CodedError('NOT_CONNECTED', 'this viewer is not connected to the show');
     return viewer;
   }
 
   private async outcome(viewer: AudienceViewer, name: 'cta_impression' | 'cta_click' | 'cta_dismiss', decisionId: string) {
     const decision = viewer.decision(decisionId);
-    if (!decision?.templateId) throw new ApiError(404, 'DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
+    if (!decision?.templateId) throw new CodedError('DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
     const kind = name === 'cta_impression' ? 'impression' : name === 'cta_click' ? 'click' : 'dismiss';
     const { metrics, audit } = this.deps;
     if (!viewer.firstOutcome(decisionId, kind)) return {};

@@ -1,4 +1,4 @@
-import type { CueRunner } from '../shows/cues/CueRunner.js';
+import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import type { PollRequest, PollResult, PollView } from '../shows/polls/Poll.js';
 import type { ShowAudience } from './ShowAudience.js';
 
@@ -6,7 +6,7 @@ import type { ShowAudience } from './ShowAudience.js';
  * Polls steer the show: the presenter announces a launched poll, and on close the result
  * enters the pipeline as a `poll_result` cue, then the next segment follows the winner.
  */
-export function steerByPolls(audience: ShowAudience, cues: CueRunner): void {
+export function steerByPolls(audience: ShowAudience, cues: ShowCues): void {
   audience.polls.on('closed', (poll, result, request) => {
     audience.topic = result.label;
     if (result.total === 0) return;
@@ -15,18 +15,18 @@ export function steerByPolls(audience: ShowAudience, cues: CueRunner): void {
   });
 }
 
-export function announcePoll(cues: CueRunner, poll: PollView): void {
+export function announcePoll(cues: ShowCues, poll: PollView): void {
   if (cues.thinks) cues.prompt(`Announce the poll: ${poll.question}`, undefined, { topic: poll.question }, 'announce_poll');
   else cues.submit(`Quick poll: ${poll.question} Vote now!`);
 }
 
-function announceResult(cues: CueRunner, poll: PollView, result: PollResult): void {
+function announceResult(cues: ShowCues, poll: PollView, result: PollResult): void {
   const pollResult = { question: poll.question, winner: result.label, percent: result.percent };
   if (cues.thinks) cues.prompt(`Announce the poll result: ${result.label}`, undefined, { pollResult, topic: result.label }, 'poll_result');
   else cues.submit(`The results are in: ${result.label} wins with ${result.percent} percent of the vote.`);
 }
 
-function nextSegment(cues: CueRunner, request: PollRequest, result: PollResult): void {
+function nextSegment(cues: ShowCues, request: PollRequest, result: PollResult): void {
   const segment = request.options[result.winner]?.segment ?? `Talk about ${result.label}`;
   if (cues.thinks) cues.prompt(segment, undefined, { topic: result.label });
 }

@@ -1,10 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import { InvalidJobError } from '../../pipeline/jobs/errors.js';
-import { PersonaNotFoundError } from '../../pipeline/persona/index.js';
-import { AssetNameError, AssetNotFoundError } from '../../pipeline/store/errors.js';
-import { TtsError } from '../../pipeline/tts/errors.js';
-import { SfuError } from '../sfu/errors.js';
 import { ApiError } from './ApiError.js';
+import { statusOf } from './errorStatus.js';
 
 const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BODY_TOO_LARGE'],
@@ -13,14 +11,6 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_REQUEST'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON'],
   FST_ERR_VALIDATION: [400, 'INVALID_REQUEST'],
-};
-
-const SFU_STATUS: Record<string, number> = {
-  INVALID_SDP: 400,
-  NO_COMMON_CODEC: 400,
-  TOO_MANY_MEDIA: 400,
-  SHOW_NOT_STREAMING: 409,
-  INVALID_STATE: 409,
 };
 
 /** Every failure leaves as `{ error: { code, message } }` with a stable code. */
@@ -42,14 +32,17 @@ export function installErrorHandler(app: FastifyInstance): void {
 
 function classify(error: FastifyError): [number, string, Record<string, string>] {
   if (error instanceof ApiError) return [error.statusCode, error.code, error.headers];
-  if (error instanceof SfuError) return [SFU_STATUS[error.code] ?? 503, error.code, {}];
-  // Bad text, unknown voices and personas are the caller's input, hence 400.
-  if (error instanceof TtsError || error instanceof PersonaNotFoundError) return [400, error.code, {}];
-  if (error instanceof InvalidJobError || error instanceof AssetNameError) return [400, error.code, {}];
-  if (error instanceof AssetNotFoundError) return [404, error.code, {}];
+  if (error instanceof CodedError) return [statusOf(error.code), error.code, retryAfter(error)];
+  // InvalidJobError has to stay BullMQ's UnrecoverableError (see there); its codes are catalogued too.
+  if (error instanceof InvalidJobError) return [statusOf(error.code), error.code, {}];
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return [known[0], known[1], {}];
   if (error.validation) return [400, 'INVALID_REQUEST', {}];
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return [error.statusCode, 'INVALID_REQUEST', {}];
   return [500, 'INTERNAL', {}];
+}
+
+// Apart because FastifyError already fits CodedError's shape: `instanceof` leaves it a FastifyError, without retryAfterS.
+function retryAfter(error: CodedError): Record<string, string> {
+  return error.retryAfterS === undefined ? {} : { 'retry-after': String(error.retryAfterS) };
 }

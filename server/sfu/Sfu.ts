@@ -1,4 +1,6 @@
 import type { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
+import type { MediaKind, VideoCodecName } from '../../lib/media/codecs.js';
+import type { IngestEndpoint } from '../../lib/media/IngestEndpoint.js';
 
 /**
  * The SFU seen by the rest of OnAir, whichever backend runs it: mediasoup (server/sfu/mediasoup)
@@ -6,26 +8,12 @@ import type { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
  */
 export type SfuBackendName = 'mediasoup' | 'werift';
 
-export type VideoCodecName = 'H264' | 'VP8';
-
-export type MediaKind = 'video' | 'audio';
-
 export const VIDEO_PAYLOAD_TYPE = 96;
 export const AUDIO_PAYLOAD_TYPE = 111;
 
 export interface IngestOptions {
   showId: string;
   videoCodec: VideoCodecName;
-}
-
-/** Where an encoder sends RTP: video (PT 96) and Opus audio (PT 111) share one UDP port. */
-export interface IngestEndpoint {
-  showId: string;
-  host: '127.0.0.1';
-  rtpPort: number;
-  rtcpPort: number;
-  videoPayloadType: number;
-  audioPayloadType: number;
 }
 
 export interface ViewerAnswer {

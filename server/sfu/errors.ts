@@ -1,10 +1,9 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** SFU errors; `code` is stable and reaches API clients. */
-export class SfuError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class SfuError extends CodedError {
+  constructor(code: string, message: string) {
+    super(code, message);
     this.name = new.target.name;
   }
 }

@@ -1,6 +1,6 @@
 import sdpTransform from 'sdp-transform';
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
-import type { MediaKind, VideoCodecName } from './Sfu.js';
+import type { MediaKind, VideoCodecName } from '../../lib/media/codecs.js';
 import { InvalidSdpError, SfuError } from './errors.js';
 
 /**

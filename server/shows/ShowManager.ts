@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EncoderSettings } from '../../pipeline/encode/EncoderSettings.js';
 import type { VideoEncoderChoice } from '../../pipeline/encode/selectVideoEncoder.js';
+import type { MediaSource } from '../../lib/media/MediaSource.js';
 import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
+import { ShowSession } from '../../pipeline/show/ShowSession.js';
 import type { RigProvider } from '../../pipeline/lanes/live/RigProvider.js';
 import type { SpeechCache } from '../../pipeline/lanes/live/SpeechCache.js';
 import type { Brain } from '../../pipeline/brain/Brain.js';
@@ -12,11 +15,11 @@ import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
 import { TestCard } from '../../renderer/testcard/TestCard.js';
 import type { Audience } from '../audience/Audience.js';
 import type { ShowAudience } from '../audience/ShowAudience.js';
-import { ApiError } from '../http/ApiError.js';
+import { SfuIngestSink } from '../sfu/SfuIngestSink.js';
 import type { Sfu } from '../sfu/Sfu.js';
 import { ViewerChat } from './chat/ViewerChat.js';
-import { CueRunner } from './cues/CueRunner.js';
-import { Show, type ShowDeps, type ShowRecord } from './Show.js';
+import { ShowCues } from '../../pipeline/cues/ShowCues.js';
+import { Show, type ShowRecord } from './Show.js';
 import type { ShowStore } from './ShowStore.js';
 
 export const SHOW_ID_PATTERN = /^[a-z0-9]{6,32}$/;
@@ -56,12 +59,14 @@ export class ShowManager {
 
   async create({ title, persona, testCard }: CreateShowOptions): Promise<Show> {
     if (this.shows.size >= this.options.maxShows) {
-      throw new ApiError(429, 'SHOW_LIMIT', `at most ${this.options.maxShows} shows can run at once`);
+      throw new CodedError('SHOW_LIMIT', `at most ${this.options.maxShows} shows can run at once`);
     }
     const id = randomBytes(6).toString('hex');
     const { sfu, settings, encoderChoice, logger } = this.options;
-    const media = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
-    const show = await Show.start(id, title, { sfu, settings, encoderChoice, ...media });
+    const media: { source: MediaSource; cues?: ShowCues } = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
+    const ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec);
+    const session = new ShowSession({ id, settings, encoderChoice, source: media.source, sinks: [ingest] });
+    const show = new Show(id, title, { sfu, session, ingest, ...(media.cues && { cues: media.cues }) });
     try {
       await this.options.audience?.open(id, stageOf(show), show.cues);
     } catch (error) {
@@ -72,14 +77,13 @@ export class ShowManager {
     const { brain } = this.options;
     if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text)));
     const log = logger.child({ showId: id });
-    show.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
-    show.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));
-    show.on('degraded', (level) => log.warn({ level, video: show.info().video }, 'overload: degradation level changed'));
+    session.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
+    session.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));
+    session.on('degraded', (level) => log.warn({ level, video: show.info().video }, 'overload: degradation level changed'));
+    session.on('sinkfailed', (sink, error) => log.warn({ output: sink.kind, err: error }, 'show output failed; detached'));
     const cues = show.cues;
     if (cues) {
-      const onAudio = (showId: string, bytes: number) => showId === id && cues.audioReachedSfu(bytes);
-      sfu.on('audioingest', onAudio);
-      show.once('ended', () => sfu.off('audioingest', onAudio));
+      ingest.on('audio', (bytes) => cues.audioReachedSfu(bytes));
       cues.on('status', (cue) => {
         // Refusals are policy decisions: keep them, with the script stage's audit, in the log.
         if (cue.state === 'refused') log.warn({ cueId: cue.id, traceId: cue.traceId, prompt: cue.prompt, intent: cue.intent, reason: cue.reason, audits: cue.script?.audits }, 'cue refused');
@@ -90,7 +94,7 @@ export class ShowManager {
     return show;
   }
 
-  private async presenter(showId: string, personaId = this.options.defaultPersona): Promise<Pick<ShowDeps, 'source' | 'cues'>> {
+  private async presenter(showId: string, personaId = this.options.defaultPersona): Promise<{ source: PresenterSource; cues: ShowCues }> {
     const { personas, settings, tts, rigs, speechCache, brain } = this.options;
     const persona = personas.get(personaId);
     const sizes = [settings, { width: settings.width / 2, height: settings.height / 2 }];
@@ -98,7 +102,7 @@ export class ShowManager {
     const traceObserver = this.traceObserver;
     return {
       source,
-      cues: new CueRunner({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }), ...(brain && { brain }), ...(traceObserver && { traceObserver }) }),
+      cues: new ShowCues({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }), ...(brain && { brain }), ...(traceObserver && { traceObserver }) }),
     };
   }
 
@@ -116,7 +120,7 @@ export class ShowManager {
   requireOverlay(offer: unknown): void {
     const overlay = (offer as { overlay?: unknown } | null)?.overlay;
     if (typeof overlay === 'string' && this.options.audience && !this.options.audience.catalog.has(overlay)) {
-      throw new ApiError(400, 'UNKNOWN_OVERLAY', `no overlay template ${JSON.stringify(overlay.slice(0, 40))}`);
+      throw new CodedError('UNKNOWN_OVERLAY', `no overlay template ${JSON.stringify(overlay.slice(0, 40))}`);
     }
   }
 
@@ -130,8 +134,8 @@ export class ShowManager {
     const show = this.shows.get(id);
     if (show) return show;
     const record = SHOW_ID_PATTERN.test(id) ? await this.options.store.load(id) : undefined;
-    if (record?.state === 'ended') throw new ApiError(409, 'SHOW_ENDED', `show ${id} has ended`);
-    throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${id} not found`);
+    if (record?.state === 'ended') throw new CodedError('SHOW_ENDED', `show ${id} has ended`);
+    throw new CodedError('SHOW_NOT_FOUND', `show ${id} not found`);
   }
 
   async record(id: string): Promise<ShowRecord | undefined> {

@@ -1,4 +1,5 @@
 import type { Namespace, Server } from 'socket.io';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import type { ShowManager } from '../shows/ShowManager.js';
 import { requireToken } from './requireToken.js';
 import { handle } from './socketActions.js';
@@ -32,14 +33,14 @@ export function registerHostNamespace(io: Server, shows: ShowManager, hostToken:
     });
     handle(socket, 'cue', async ({ showId, text, persona }) => {
       const show = await shows.requireLive(checkShowId(showId));
-      if (!show.cues) throw Object.assign(new Error('this show takes no cues'), { code: 'SHOW_HAS_NO_PRESENTER' });
-      if (persona !== undefined && typeof persona !== 'string') throw Object.assign(new Error('persona must be a string'), { code: 'INVALID_REQUEST' });
+      if (!show.cues) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'this show takes no cues');
+      if (persona !== undefined && typeof persona !== 'string') throw new CodedError('INVALID_REQUEST', 'persona must be a string');
       return show.cues.submit(text, persona as string | undefined);
     });
     handle(socket, 'interrupt', async ({ showId }) => ({ interrupted: (await shows.requireLive(checkShowId(showId))).cues?.interrupt() ?? [] }));
     handle(socket, 'persona', async ({ showId, persona }) => {
       const show = await shows.requireLive(checkShowId(showId));
-      if (typeof persona !== 'string' || !show.cues) throw Object.assign(new Error('persona must be a string'), { code: 'INVALID_REQUEST' });
+      if (typeof persona !== 'string' || !show.cues) throw new CodedError('INVALID_REQUEST', 'persona must be a string');
       return { persona: show.cues.setPersona(persona).id };
     });
   });
@@ -48,7 +49,7 @@ export function registerHostNamespace(io: Server, shows: ShowManager, hostToken:
 
 export function checkShowId(showId: unknown): string {
   if (typeof showId !== 'string' || !SHOW_ID.test(showId)) {
-    throw Object.assign(new Error('showId must be a show id'), { code: 'INVALID_REQUEST' });
+    throw new CodedError('INVALID_REQUEST', 'showId must be a show id');
   }
   return showId;
 }

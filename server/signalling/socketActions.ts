@@ -4,7 +4,8 @@ type Ack = (reply: { ok: true; result: unknown } | { ok: false; error: { code: s
 
 /**
  * Binds a socket event to an action. Every event is acknowledged with `{ok, result}` or
- * `{ok: false, error: {code, message}}`; a payload that is not an object never reaches the action.
+ * `{ok: false, error: {code, message}}`, the code being the thrown `CodedError`'s as it is (a
+ * socket has no status to map it to); a payload that is not an object never reaches the action.
  */
 export function handle(socket: Socket, event: string, action: (payload: Record<string, unknown>) => Promise<unknown>): void {
   socket.on(event, (payload: unknown, ack: unknown) => {

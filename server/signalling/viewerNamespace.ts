@@ -1,4 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import type { EventName, ShowAudience } from '../audience/ShowAudience.js';
 import type { ViewerClaims, ViewerTokens } from '../auth/tokens.js';
 import { TokenBucket } from '../shows/chat/TokenBucket.js';
@@ -40,13 +41,13 @@ export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: 
     socket.on('disconnect', () => audience.disconnect(viewerId));
     refuseUnknownEvents(socket, VIEWER_EVENTS);
     const limited = (action: (payload: Record<string, unknown>) => Promise<unknown>) => (payload: Record<string, unknown>) => {
-      if (!limiter.take(socket.id)) return Promise.reject(Object.assign(new Error('too many events; slow down'), { code: 'RATE_LIMITED' }));
+      if (!limiter.take(socket.id)) return Promise.reject(new CodedError('RATE_LIMITED', 'too many events; slow down'));
       return action(payload);
     };
     handle(socket, 'join', limited(async (payload) => ({ ...(await audience.join(viewerId, payload, userAgentOf(socket))), clock: show.clockSync ?? null })));
     handle(socket, 'chat', limited(async ({ text }) => {
       const chat = shows.chat(showId);
-      if (!chat) throw Object.assign(new Error('this show has no chat'), { code: 'SHOW_NOT_FOUND' });
+      if (!chat) throw new CodedError('SHOW_NOT_FOUND', 'this show has no chat');
       const line = await chat.post({ viewerId, ...audience.profileOf(viewerId) }, text);
       void audience.chatted(viewerId);
       return { id: line.id, intent: line.intent, question: line.question };

@@ -28,13 +28,21 @@ test('on this machine (no NVIDIA encoder) the real ffmpeg probe falls back to li
   assert.equal(choice.hardware, false);
 });
 
-test('encoder args are low latency and carry no free text', () => {
-  const args = buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, { name: 'libx264', codec: 'H264', hardware: false, reason: '' }, ingest);
+test('encoder args are low latency, encode once for every output, and carry no free text', () => {
+  const choice = { name: 'libx264', codec: 'H264', hardware: false, reason: '' } as const;
+  const args = buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [ingest], fragments: true });
   const joined = args.join(' ');
   assert.match(joined, /-tune zerolatency/);
   assert.match(joined, /-bf 0/);
   assert.match(joined, /-g 15 /, '500 ms keyframe interval at 30 fps');
   assert.match(joined, /-profile:v baseline/);
-  assert.equal(args.filter((a) => a.startsWith('rtp://127.0.0.1:5004?rtcpport=5005')).length, 2);
-  for (const arg of args) assert.match(arg, /^[\w:./?=&,+-]+$/, `unexpected characters in ${arg}`);
+  assert.equal(args.filter((a) => a === '-c:v').length, 1, 'one video encoding, fanned out by the tee muxer');
+  const slaves = args.at(-1)!.split('|');
+  assert.equal(slaves.filter((s) => s.endsWith(']rtp://127.0.0.1:5004?rtcpport=5005&pkt_size=1200')).length, 2, 'video and audio RTP to the ingest');
+  assert.match(slaves[2]!, /^\[select=\\'0,2\\':f=mp4:.*onfail=ignore\]pipe:4$/, 'fragmented MP4 that may fail alone');
+  for (const arg of args) assert.match(arg, /^[\w:./?=&,+|[\]\\'-]+$/, `unexpected characters in ${arg}`);
+
+  const vp8 = buildEncoderArgs({ ...DEFAULT_ENCODER_SETTINGS, videoCodec: 'VP8' }, { name: 'libvpx', codec: 'VP8', hardware: false, reason: '' }, { rtp: [ingest], fragments: true });
+  assert.equal(vp8.at(-1)!.split('|').length, 2, 'VP8 goes out over RTP only');
+  assert.throws(() => buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [], fragments: false }), RangeError);
 });

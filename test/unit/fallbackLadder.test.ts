@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Brain } from '../../pipeline/brain/Brain.js';
+import { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
-import type { FrameTime } from '../../pipeline/lanes/live/MediaSource.js';
+import type { FrameTime } from '../../lib/media/MediaSource.js';
 import { loadPersonas } from '../../pipeline/persona/index.js';
 import { EspeakEngine } from '../../pipeline/tts/espeak/EspeakEngine.js';
 import { TtsAbortedError } from '../../pipeline/tts/errors.js';
 import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
-import { CueRunner } from '../../server/shows/cues/CueRunner.js';
 import { waitUntil } from '../helpers/batch.js';
 
 const frame = (index: number): FrameTime => ({ index, startSample: index * 1600, streamTimeMs: (index * 1000) / 30 });
@@ -32,15 +32,15 @@ test('a line the TTS stage cannot speak in time goes out as a text overlay, and 
   const personas = loadPersonas();
   const persona = personas.get('ava');
   const presenter = await PresenterSource.create([persona], persona, [{ width: 640, height: 360 }], 1);
-  const runner = new CueRunner({ showId: 'fallback', tts: stuckTts, presenter, personas, persona });
+  const cues = new ShowCues({ showId: 'fallback', tts: stuckTts, presenter, personas, persona });
   // The same seed animates the same way: the reference shows what the frame looks like uncaptioned.
   const reference = await PresenterSource.create([persona], persona, [{ width: 640, height: 360 }], 1);
   const plain = (f: FrameTime) => (reference.advance(f), Buffer.from(lowerThird(reference.renderVideo(f))));
 
-  const cue = runner.submit('The engine is stuck, so read this instead.');
-  await waitUntil(() => runner.get(cue.id)?.state === 'done', 5_000, 'the cue to fall back');
-  assert.equal(runner.get(cue.id)?.reason, 'shown as a text overlay');
-  assert.deepEqual(runner.trace(cue.id)!.fallbacks.map((f) => [f.stage, f.to, f.reason]), [['tts', 'text-overlay', 'TTS_ABORTED']]);
+  const cue = cues.submit('The engine is stuck, so read this instead.');
+  await waitUntil(() => cues.get(cue.id)?.state === 'done', 5_000, 'the cue to fall back');
+  assert.equal(cues.get(cue.id)?.reason, 'shown as a text overlay');
+  assert.deepEqual(cues.trace(cue.id)!.fallbacks.map((f) => [f.stage, f.to, f.reason]), [['tts', 'text-overlay', 'TTS_ABORTED']]);
 
   presenter.advance(frame(1));
   const captioned = Buffer.from(lowerThird(presenter.renderVideo(frame(1))));
@@ -60,19 +60,19 @@ test('an interrupt between two sentences of a prompt ends the cue, though nothin
   // The first sentence is spoken; the second one's synthesis hangs until aborted.
   const tts: TtsEngine = { name: 'half', synthesize: (text, voice, signal) => (calls++ === 0 ? espeak.synthesize(text, voice, signal) : stuckTts.synthesize(text, voice, signal)), close: async () => undefined };
   try {
-    const runner = new CueRunner({ showId: 'between', tts, presenter, personas, persona, brain });
-    const cue = runner.prompt('welcome everyone to the show');
+    const cues = new ShowCues({ showId: 'between', tts, presenter, personas, persona, brain });
+    const cue = cues.prompt('welcome everyone to the show');
     let index = 0;
     // A second of stream per poll, so the first sentence ends well inside the TTS hard limit.
     const play = () => {
       for (let i = 0; i < 30; i++) presenter.advance(frame(index++));
     };
-    await waitUntil(() => (play(), runner.get(cue.id)?.state === 'speaking'), 5_000, 'the first sentence on air');
+    await waitUntil(() => (play(), cues.get(cue.id)?.state === 'speaking'), 5_000, 'the first sentence on air');
     await waitUntil(() => (play(), presenter.speaking === undefined), 1_500, 'the first sentence to end', 20);
     assert.equal(calls, 2, 'the second sentence is being synthesized');
-    assert.equal(runner.get(cue.id)?.state, 'speaking');
-    runner.interrupt();
-    assert.equal(runner.get(cue.id)?.state, 'interrupted');
+    assert.equal(cues.get(cue.id)?.state, 'speaking');
+    cues.interrupt();
+    assert.equal(cues.get(cue.id)?.state, 'interrupted');
   } finally {
     await brain.close();
     await espeak.close();

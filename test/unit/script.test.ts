@@ -17,13 +17,12 @@ import {
   ScriptAbortedError,
   ScriptConfigError,
   ScriptStage,
-  SentenceSplitter,
-  splitSentences,
   TemplateNotFoundError,
   TemplateScripter,
   TemplateSlotMissingError,
   type ShowContext,
 } from '../../pipeline/script/index.js';
+import { SentenceSplitter, splitSentences } from '../../pipeline/text/sentences.js';
 
 const personas = loadPersonas();
 const ava = personas.get('ava'); // en-US, warm
@@ -298,7 +297,7 @@ test('sentences split on . ! ? … and Spanish marks, not on abbreviations, init
     'La Sra. García llegó.',
     'Fin',
   ];
-  assert.deepEqual(splitSentences(text), expected);
+  assert.deepEqual(splitSentences(text).map((s) => s.text), expected);
   const splitter = new SentenceSplitter();
   const byChar = [...text].flatMap((ch) => splitter.push(ch));
   assert.deepEqual([...byChar, splitter.flush()], expected, 'chunking does not change the split');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Utterance } from '../../pipeline/animate/Utterance.js';
 import { concatUtterances, decodeUtterance, encodeUtterance } from '../../pipeline/animate/utteranceCodec.js';
-import { splitSentences } from '../../pipeline/lanes/live/SpeechCache.js';
 import { loadPersonas } from '../../pipeline/persona/index.js';
+import { splitSentences } from '../../pipeline/text/sentences.js';
 import { Compositor, decodeAtlas, encodeAtlas, RigAtlas } from '../../renderer/rig/index.js';
 
 const utterance = (samples: number, offset: number): Utterance => ({
@@ -44,6 +44,11 @@ test('cue text splits into sentences with their offsets', () => {
     { text: 'And more', offset: 29 },
   ]);
   assert.deepEqual(splitSentences('¿Listos? ¡Vamos!'), [{ text: '¿Listos?', offset: 0 }, { text: '¡Vamos!', offset: 9 }]);
+  // The script stage's split: abbreviations and decimals do not end a sentence.
+  assert.deepEqual(splitSentences('Dr. Smith paid 3.5 euros.  Wow!'), [
+    { text: 'Dr. Smith paid 3.5 euros.', offset: 0 },
+    { text: 'Wow!', offset: 27 },
+  ]);
 });
 
 test('a prewarmed rig loads back into the same frames as a freshly built one', async () => {

@@ -1,6 +1,6 @@
 import { Animator } from '../../animate/Animator.js';
 import { encodeUtterance } from '../../animate/utteranceCodec.js';
-import { samplesPerFrame } from '../../encode/EncoderSettings.js';
+import { samplesPerFrame } from '../../../lib/media/codecs.js';
 import { Mp4ClipWriter } from '../../encode/Mp4ClipWriter.js';
 import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
 import { clipAssetKey } from '../../store/assetKeys.js';

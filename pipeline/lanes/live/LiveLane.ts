@@ -1,7 +1,7 @@
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import type { Encoder } from '../../encode/Encoder.js';
-import { AUDIO_SAMPLE_RATE, samplesPerFrame } from '../../encode/EncoderSettings.js';
-import type { FrameTime, MediaSource } from './MediaSource.js';
+import { AUDIO_SAMPLE_RATE, samplesPerFrame } from '../../../lib/media/codecs.js';
+import type { FrameTime, MediaSource } from '../../../lib/media/MediaSource.js';
 
 export type LiveLaneEvents = {
   /** A frame went to the encoder; epochMs is the wall time it was produced. */
@@ -47,6 +47,14 @@ export class LiveLane extends EnhancedEventEmitter<LiveLaneEvents> {
 
   get stats(): Readonly<LiveLaneStats> {
     return this.stats_;
+  }
+
+  /**
+   * Wall-clock time (ms since the Unix epoch) of stream time 0: frame n is due at this plus
+   * its stream time. HLS program date times and glass-to-glass measurements start here.
+   */
+  get startedAtEpochMs(): number {
+    return performance.timeOrigin + this.startedAtMs;
   }
 
   /** Stream time of the frame being produced now. */

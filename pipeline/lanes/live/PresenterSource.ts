@@ -2,20 +2,21 @@ import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
 import { Animator } from '../../animate/Animator.js';
 import type { Utterance } from '../../animate/Utterance.js';
-import { AUDIO_SAMPLE_RATE } from '../../encode/EncoderSettings.js';
+import { AUDIO_SAMPLE_RATE } from '../../../lib/media/codecs.js';
 import type { Persona } from '../../persona/index.js';
-import type { FrameTime, MediaSource } from './MediaSource.js';
+import type { FrameTime, MediaSource } from '../../../lib/media/MediaSource.js';
 
 export interface SpeechItem {
-  id: string;
+  /** The caller's handle on the item (a cue's part): handed back as it is in the speech events. */
+  part: object;
   utterance: Utterance;
   persona: Persona;
 }
 
 export type PresenterEvents = {
   /** The first frame (and audio sample) of an item went out at this stream time. */
-  speechstart: [id: string, frame: FrameTime];
-  speechend: [id: string, frame: FrameTime, interrupted: boolean];
+  speechstart: [part: object, frame: FrameTime];
+  speechend: [part: object, frame: FrameTime, interrupted: boolean];
 };
 
 interface OnAir {
@@ -33,7 +34,7 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   private readonly animator: Animator;
   private readonly queue: SpeechItem[] = [];
   private current: OnAir | undefined;
-  private readonly interrupted: string[] = [];
+  private readonly interrupted: object[] = [];
   private pendingCaption: { text: string; durationMs: number } | undefined;
   private captionUntilSample: number | undefined;
   private compositor: Compositor;
@@ -91,12 +92,9 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
     return this.compositor.atlas.height;
   }
 
-  get speaking(): string | undefined {
-    return this.current?.item.id;
-  }
-
-  get queuedIds(): string[] {
-    return this.queue.map((item) => item.id);
+  /** The part on air, if any. */
+  get speaking(): object | undefined {
+    return this.current?.item.part;
   }
 
   /** The rig's face area in frame pixels; overlays must not cover it. */
@@ -118,8 +116,8 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   }
 
   /** Drops the current and queued speech; returns what was dropped, current first. */
-  interrupt(): string[] {
-    const dropped = [...(this.current ? [this.current.item.id] : []), ...this.queue.splice(0).map((i) => i.id)];
+  interrupt(): object[] {
+    const dropped = [...(this.current ? [this.current.item.part] : []), ...this.queue.splice(0).map((i) => i.part)];
     this.current = undefined;
     this.interrupted.push(...dropped);
     return dropped;
@@ -127,16 +125,16 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
 
   advance(frame: FrameTime): void {
     this.advanceCaption(frame);
-    for (const id of this.interrupted.splice(0)) this.safeEmit('speechend', id, frame, true);
+    for (const part of this.interrupted.splice(0)) this.safeEmit('speechend', part, frame, true);
     if (this.current && frame.startSample - this.current.startSample >= this.current.item.utterance.pcm.length) {
-      this.safeEmit('speechend', this.current.item.id, frame, false);
+      this.safeEmit('speechend', this.current.item.part, frame, false);
       this.current = undefined;
     }
     if (!this.current && this.queue.length) {
       const item = this.queue.shift()!;
       this.current = { item, startSample: frame.startSample };
       this.compositor = this.compositors.get(rigKey(item.persona.id, this.height_)) ?? this.compositor;
-      this.safeEmit('speechstart', item.id, frame);
+      this.safeEmit('speechstart', item.part, frame);
     }
   }
 

@@ -4,6 +4,7 @@ import { concatUtterances } from '../../animate/utteranceCodec.js';
 import type { Persona } from '../../persona/index.js';
 import type { AssetStore } from '../../store/AssetStore.js';
 import { loadPhrase } from '../../store/voiceAssets.js';
+import { splitSentences } from '../../text/sentences.js';
 
 export type SpeechSource = 'cache' | 'partial-cache' | 'tts';
 
@@ -57,15 +58,4 @@ export class SpeechCache {
     if (!found) this.stats.lookupFailed++;
     return found?.value;
   }
-}
-
-/** Sentences with their offsets in the text (the split a producer's phrase list also uses). */
-export function splitSentences(text: string): Array<{ text: string; offset: number }> {
-  const out: Array<{ text: string; offset: number }> = [];
-  for (const match of text.matchAll(/[^.!?…]+(?:[.!?…]+|$)/g)) {
-    const raw = match[0];
-    const trimmed = raw.trim();
-    if (trimmed) out.push({ text: trimmed, offset: match.index + raw.indexOf(trimmed) });
-  }
-  return out;
 }

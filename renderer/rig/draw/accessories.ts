@@ -1,5 +1,5 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import type { PersonaLook } from '../../../pipeline/persona/index.js';
+import type { PersonaLook } from '../../../lib/media/Persona.js';
 import { shade } from '../colour.js';
 import { RIG } from '../geometry.js';
 

@@ -1,5 +1,5 @@
 import type { Image, SKRSContext2D } from '@napi-rs/canvas';
-import type { PersonaLook } from '../../../pipeline/persona/index.js';
+import type { PersonaLook } from '../../../lib/media/Persona.js';
 import { shade, withAlpha } from '../colour.js';
 import { REFERENCE_HEIGHT, REFERENCE_WIDTH, RIG } from '../geometry.js';
 

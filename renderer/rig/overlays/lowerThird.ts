@@ -1,4 +1,4 @@
-import type { PersonaLowerThird } from '../../../pipeline/persona/index.js';
+import type { PersonaLowerThird } from '../../../lib/media/Persona.js';
 import { luminance, shade, withAlpha } from '../colour.js';
 import { paintSprite, type Sprite } from '../Sprite.js';
 import { drawText, fitText, measure } from './text.js';

@@ -1,13 +1,8 @@
 import dgram from 'node:dgram';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import {
-  AUDIO_PAYLOAD_TYPE,
-  VIDEO_PAYLOAD_TYPE,
-  type IngestEndpoint,
-  type IngestStats,
-  type MediaKind,
-  type VideoCodecName,
-} from '../Sfu.js';
+import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE, type IngestStats } from '../Sfu.js';
+import { type IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import { type MediaKind, type VideoCodecName } from '../../../lib/media/codecs.js';
 import { startsKeyframe } from './keyframe.js';
 import { RtpContinuity } from './RtpContinuity.js';
 import { isRtpPacket, rtpPayloadType, rtpTimestamp } from './rtpHeader.js';

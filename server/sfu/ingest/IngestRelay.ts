@@ -2,7 +2,8 @@ import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { startSiblingWorker } from '../../../lib/moduleUrl.js';
 import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
-import type { IngestStats, SfuEvents, VideoCodecName } from '../Sfu.js';
+import type { IngestStats, SfuEvents } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import { SfuError } from '../errors.js';
 import type { RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
 

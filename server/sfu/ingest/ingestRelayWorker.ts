@@ -3,7 +3,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { SfuError } from '../errors.js';
 import { bindLoopback, Ingest } from './Ingest.js';
-import type { VideoCodecName } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import type { RelayedRtp, RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
 
 /**

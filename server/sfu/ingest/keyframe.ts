@@ -1,4 +1,4 @@
-import type { VideoCodecName } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import { rtpPayloadOffset } from './rtpHeader.js';
 
 const H264_IDR = 5;

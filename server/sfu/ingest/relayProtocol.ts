@@ -1,6 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerReply } from '../../../lib/WorkerRequests.js';
-import type { IngestEndpoint, IngestStats, MediaKind, VideoCodecName } from '../Sfu.js';
+import type { IngestStats } from '../Sfu.js';
+import type { IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import type { MediaKind, VideoCodecName } from '../../../lib/media/codecs.js';
 
 /** Messages between an SFU backend (main thread) and the ingest relay thread. */
 export type RelayRequest =

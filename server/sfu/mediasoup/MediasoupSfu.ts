@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import type { IngestEndpoint, IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer } from '../Sfu.js';
+import type { IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer } from '../Sfu.js';
+import type { IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { parseViewerOffer } from '../viewerOffer.js';

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import type { VideoCodecName } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import type { IngestRelay } from '../ingest/IngestRelay.js';
 import { INGEST_PROFILE, producerParameters, profileKey, routerMediaCodecs, type PayloadProfile } from './rtpParameters.js';
 import type { WorkerHost } from './WorkerHost.js';

@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
-import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE, type MediaKind, type VideoCodecName } from '../Sfu.js';
+import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE } from '../Sfu.js';
+import { type MediaKind, type VideoCodecName } from '../../../lib/media/codecs.js';
 import { SfuError } from '../errors.js';
 import type { OfferedCodec, ViewerOffer } from '../viewerOffer.js';
 

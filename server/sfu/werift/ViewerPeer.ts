@@ -3,7 +3,7 @@ import type { ViewerState } from '../Sfu.js';
 import { InvalidSdpError } from '../errors.js';
 import { opusCodecParameters, videoCodecParameters } from './codecs.js';
 import type { IceOptions } from './iceOptions.js';
-import type { VideoCodecName } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 
 const GATHER_TIMEOUT_MS = 3_000;
 const CONNECT_TIMEOUT_MS = 15_000;

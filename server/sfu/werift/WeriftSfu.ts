@@ -1,16 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import type {
-  IngestEndpoint,
-  IngestOptions,
-  Sfu,
-  SfuEvents,
-  SfuStats,
-  VideoCodecName,
-  ViewerAnswer,
-  ViewerState,
-} from '../Sfu.js';
+import type { IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer, ViewerState } from '../Sfu.js';
+import type { IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { EgressShard } from './EgressShard.js';

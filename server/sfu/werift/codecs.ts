@@ -1,5 +1,5 @@
 import { RTCRtpCodecParameters } from 'werift';
-import type { VideoCodecName } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE } from '../Sfu.js';
 
 const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];

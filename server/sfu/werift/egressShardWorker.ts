@@ -1,7 +1,8 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { MediaStreamTrack, RtpPacket } from 'werift';
-import type { MediaKind, VideoCodecName, ViewerState } from '../Sfu.js';
+import type { ViewerState } from '../Sfu.js';
+import type { MediaKind, VideoCodecName } from '../../../lib/media/codecs.js';
 import type { IceOptions } from './iceOptions.js';
 import type { RelayedRtp } from '../ingest/relayProtocol.js';
 import type { ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';

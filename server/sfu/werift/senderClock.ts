@@ -1,6 +1,6 @@
 import type { RTCRtpSender } from 'werift';
 
-import type { MediaKind } from '../Sfu.js';
+import type { MediaKind } from '../../../lib/media/codecs.js';
 
 const CLOCK_RATE: Record<MediaKind, number> = { video: 90_000, audio: 48_000 };
 const NTP_EPOCH_OFFSET_MS = Date.UTC(1900, 0, 1);

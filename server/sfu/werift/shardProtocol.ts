@@ -1,5 +1,6 @@
 import type { WorkerReply } from '../../../lib/WorkerRequests.js';
-import type { VideoCodecName, ViewerState } from '../Sfu.js';
+import type { ViewerState } from '../Sfu.js';
+import type { VideoCodecName } from '../../../lib/media/codecs.js';
 
 /** Messages between the SFU (main thread) and an egress shard (worker thread). */
 export type ShardRequest =

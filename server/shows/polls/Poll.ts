@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../http/ApiError.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 
 export interface PollOption {
   label: string;
@@ -98,4 +98,4 @@ function text(field: string, value: unknown, max: number): void {
   }
 }
 
-const invalid = (message: string) => new ApiError(400, 'INVALID_POLL', message);
+const invalid = (message: string) => new CodedError('INVALID_POLL', message);

@@ -1,5 +1,5 @@
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import { ApiError } from '../../http/ApiError.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 import { Poll, type PollRequest, type PollResult, type PollView } from './Poll.js';
 import type { PollVotes } from './PollVotes.js';
 
@@ -27,7 +27,7 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
   }
 
   launch(request: PollRequest): PollView {
-    if (this.current) throw new ApiError(409, 'POLL_ALREADY_OPEN', `poll ${this.current.poll.id} is still open`);
+    if (this.current) throw new CodedError('POLL_ALREADY_OPEN', `poll ${this.current.poll.id} is still open`);
     const poll = new Poll(request);
     this.polls.set(poll.id, poll);
     for (const id of [...this.polls.keys()].slice(0, Math.max(0, this.polls.size - HISTORY))) this.polls.delete(id);
@@ -39,13 +39,13 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
   /** Counts a viewer's vote once; a second vote is refused with `ALREADY_VOTED`. */
   async vote(pollId: string, viewerId: string, option: number): Promise<PollView> {
     const poll = this.polls.get(pollId);
-    if (!poll) throw new ApiError(404, 'POLL_NOT_FOUND', `poll ${pollId} not found`);
-    if (!poll.open) throw new ApiError(409, 'POLL_CLOSED', `poll ${pollId} is closed`);
-    if (!Number.isInteger(option) || option < 0 || option >= poll.tallies.length) throw new ApiError(400, 'INVALID_EVENT', `option must be 0-${poll.tallies.length - 1}`);
+    if (!poll) throw new CodedError('POLL_NOT_FOUND', `poll ${pollId} not found`);
+    if (!poll.open) throw new CodedError('POLL_CLOSED', `poll ${pollId} is closed`);
+    if (!Number.isInteger(option) || option < 0 || option >= poll.tallies.length) throw new CodedError('INVALID_EVENT', `option must be 0-${poll.tallies.length - 1}`);
     const counted = await this.votes.cast(pollId, viewerId, option).catch(() => {
-      throw new ApiError(503, 'POLL_UNAVAILABLE', 'votes cannot be counted right now; try again');
+      throw new CodedError('POLL_UNAVAILABLE', 'votes cannot be counted right now; try again');
     });
-    if (!counted) throw new ApiError(409, 'ALREADY_VOTED', 'this viewer has already voted in this poll');
+    if (!counted) throw new CodedError('ALREADY_VOTED', 'this viewer has already voted in this poll');
     poll.tallies[option]!++;
     this.scheduleTally();
     return poll.view();
@@ -54,7 +54,7 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
   /** Closes the open poll with the tallies as Redis counted them (memory if Redis is away). */
   async close(pollId: string): Promise<PollView> {
     const poll = this.polls.get(pollId);
-    if (!poll) throw new ApiError(404, 'POLL_NOT_FOUND', `poll ${pollId} not found`);
+    if (!poll) throw new CodedError('POLL_NOT_FOUND', `poll ${pollId} not found`);
     if (!poll.open) return poll.view();
     if (this.current?.poll === poll) {
       clearTimeout(this.current.timer);

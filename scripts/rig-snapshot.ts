@@ -1,15 +1,15 @@
 /**
  * Writes review images for every shipped persona: `rig-<id>.png` (a 360p frame with lower
  * third and LIVE badge) and `rig-<id>-sheet.png` (each viseme and blink step, magnified).
- * Usage: npx tsx renderer/rig/snapshot.ts [outDir=/tmp] [height=360]
+ * Usage: npx tsx scripts/rig-snapshot.ts [outDir=/tmp] [height=360]
  */
 import { createCanvas, ImageData } from '@napi-rs/canvas';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPersonas } from '../../pipeline/persona/index.js';
-import { Compositor, presenterLowerThird } from './Compositor.js';
-import { REST_POSE, VISEMES, type RigPose } from './pose.js';
-import { RigAtlas } from './RigAtlas.js';
+import { loadPersonas } from '../pipeline/persona/index.js';
+import { Compositor, presenterLowerThird } from '../renderer/rig/Compositor.js';
+import { REST_POSE, VISEMES, type RigPose } from '../renderer/rig/pose.js';
+import { RigAtlas } from '../renderer/rig/RigAtlas.js';
 
 const outDir = process.argv[2] ?? '/tmp';
 const height = Number(process.argv[3] ?? 360);

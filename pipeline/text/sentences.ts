@@ -92,10 +92,26 @@ export class SentenceSplitter {
   }
 }
 
-/** All sentences of a complete text. */
-export function splitSentences(text: string): string[] {
+/** A sentence of a text and where it starts in it (word events carry positions in the text). */
+export interface Sentence {
+  text: string;
+  offset: number;
+}
+
+/**
+ * All sentences of a complete text: the split the streaming splitter makes, so the live lane
+ * looks up in the voice cache exactly the sentences the script stage speaks.
+ */
+export function splitSentences(text: string): Sentence[] {
   const splitter = new SentenceSplitter();
   const sentences = splitter.push(text);
   const rest = splitter.flush();
-  return rest === undefined ? sentences : [...sentences, rest];
+  if (rest !== undefined) sentences.push(rest);
+  // Each sentence is a trimmed slice of the text, in order: the first match past the previous one is it.
+  let cursor = 0;
+  return sentences.map((sentence) => {
+    const offset = text.indexOf(sentence, cursor);
+    cursor = offset + sentence.length;
+    return { text: sentence, offset };
+  });
 }

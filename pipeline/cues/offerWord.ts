@@ -1,5 +1,5 @@
-import type { Utterance } from '../../../pipeline/animate/Utterance.js';
-import { ApiError } from '../../http/ApiError.js';
+import { CodedError } from '../../lib/errors/CodedError.js';
+import type { Utterance } from '../animate/Utterance.js';
 import type { CueOffer } from './Cue.js';
 
 const WORD = /^[\p{L}\p{N}'-]{1,40}$/u;
@@ -12,7 +12,7 @@ export function validateOffer(value: unknown, text?: string): CueOffer {
   if (Object.keys(rest).length > 0) throw invalid(`offer has unknown fields: ${Object.keys(rest).join(', ').slice(0, 80)}`);
   if (typeof word !== 'string' || !WORD.test(word)) throw invalid('offer.word must be one word of 1-40 letters or digits');
   if (typeof overlay !== 'string' || !OVERLAY_ID.test(overlay)) throw invalid('offer.overlay must be an overlay template id');
-  if (text !== undefined && wordIndex(word, text) === undefined) throw new ApiError(400, 'OFFER_WORD_NOT_IN_TEXT', `"${word}" is not a word of the cue's text`);
+  if (text !== undefined && wordIndex(word, text) === undefined) throw new CodedError('OFFER_WORD_NOT_IN_TEXT', `"${word}" is not a word of the cue's text`);
   return { word, overlay };
 }
 
@@ -37,4 +37,4 @@ function wordIndex(word: string, text: string): number | undefined {
   return match?.index;
 }
 
-const invalid = (message: string) => new ApiError(400, 'INVALID_OFFER', message);
+const invalid = (message: string) => new CodedError('INVALID_OFFER', message);

@@ -50,3 +50,6 @@ export interface Cue {
 }
 
 export const FINAL_STATES: readonly CueState[] = ['done', 'interrupted', 'failed', 'refused'];
+
+/** How a cue ends when the host interrupts it, on the presenter or before it got there. */
+export const INTERRUPTED: Readonly<Pick<Cue, 'state' | 'reason'>> = { state: 'interrupted', reason: 'interrupted by the host' };

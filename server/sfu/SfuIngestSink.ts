@@ -1,0 +1,70 @@
+import type { MediaKind, VideoCodecName } from '../../lib/media/codecs.js';
+import type { IngestEndpoint } from '../../lib/media/IngestEndpoint.js';
+import { MediaSink, type MediaSinkEvents } from '../../lib/media/MediaSink.js';
+import type { Sfu } from './Sfu.js';
+
+/**
+ * Maps the RTP timestamps viewers receive to the show's stream time: `streamTimeMs` is when
+ * the video (90 kHz) and audio (48 kHz) timestamps given here were captured.
+ */
+export interface StreamClockSync {
+  streamTimeMs: number;
+  videoRtpTimestamp?: number;
+  audioRtpTimestamp?: number;
+}
+
+export type SfuIngestSinkEvents = MediaSinkEvents & {
+  clocksync: [sync: StreamClockSync];
+  /** An audio RTP packet reached the ingest (its size tells speech from silence). */
+  audio: [packetBytes: number];
+};
+
+/** The show's WebRTC output: the encoder sends RTP straight to the SFU ingest. */
+export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
+  readonly kind = 'sfu';
+  private firstFrameMs: number | undefined;
+  private clockSync_: StreamClockSync | undefined;
+  private closed = false;
+  private readonly onMediaSource = (showId: string, kind: MediaKind, rtpTimestamp: number) => showId === this.showId && this.mediaSourceStarted(kind, rtpTimestamp);
+  private readonly onAudio = (showId: string, bytes: number) => showId === this.showId && this.safeEmit('audio', bytes);
+
+  private constructor(
+    private readonly sfu: Sfu,
+    readonly showId: string,
+    override readonly rtp: IngestEndpoint,
+  ) {
+    super();
+    sfu.on('mediasource', this.onMediaSource);
+    sfu.on('audioingest', this.onAudio);
+  }
+
+  static async open(sfu: Sfu, showId: string, videoCodec: VideoCodecName): Promise<SfuIngestSink> {
+    return new SfuIngestSink(sfu, showId, await sfu.createIngest({ showId, videoCodec }));
+  }
+
+  /** Undefined until the first packet of the show reached the ingest. */
+  get clockSync(): StreamClockSync | undefined {
+    return this.clockSync_;
+  }
+
+  override encoderStarted(streamTimeMs: number): void {
+    this.firstFrameMs = streamTimeMs;
+  }
+
+  /** Each encoder process numbers its RTP from its first frame, so its first packets pin the clock. */
+  private mediaSourceStarted(kind: MediaKind, rtpTimestamp: number): void {
+    if (this.firstFrameMs === undefined) return;
+    const base = this.clockSync_?.streamTimeMs === this.firstFrameMs ? this.clockSync_ : { streamTimeMs: this.firstFrameMs };
+    this.clockSync_ = { ...base, [kind === 'video' ? 'videoRtpTimestamp' : 'audioRtpTimestamp']: rtpTimestamp };
+    this.safeEmit('clocksync', this.clockSync_);
+  }
+
+  /** Closes the ingest and with it every viewer of the show. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sfu.off('mediasource', this.onMediaSource);
+    this.sfu.off('audioingest', this.onAudio);
+    await this.sfu.closeIngest(this.showId);
+  }
+}
