@@ -12,6 +12,6 @@ export class CodedError extends Error {
     readonly retryAfterS?: number,
   ) {
     super(message);
-    this.name = 'CodedError';
+    this.name = new.target.name;
   }
 }

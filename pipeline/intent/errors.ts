@@ -1,12 +1,7 @@
 import { CodedError } from '../../lib/errors/CodedError.js';
 
 /** Intent model errors; `code` is stable and reaches API clients. */
-export class IntentError extends CodedError {
-  constructor(code: string, message: string) {
-    super(code, message);
-    this.name = new.target.name;
-  }
-}
+export class IntentError extends CodedError {}
 
 export class InvalidIntentTextError extends IntentError {}
 

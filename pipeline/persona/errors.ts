@@ -8,13 +8,11 @@ export class PersonaValidationError extends CodedError {
     readonly reason: string,
   ) {
     super('PERSONA_INVALID', `${source}: ${path || '(root)'}: ${reason}`);
-    this.name = 'PersonaValidationError';
   }
 }
 
 export class PersonaNotFoundError extends CodedError {
   constructor(readonly personaId: string) {
     super('PERSONA_UNKNOWN', `unknown persona "${personaId}"`);
-    this.name = 'PersonaNotFoundError';
   }
 }

@@ -1,12 +1,7 @@
 import { CodedError } from '../../lib/errors/CodedError.js';
 
 /** Script-stage errors; `code` is stable and reaches logs and API clients. */
-export class ScriptError extends CodedError {
-  constructor(code: string, message: string) {
-    super(code, message);
-    this.name = new.target.name;
-  }
-}
+export class ScriptError extends CodedError {}
 
 /** A templates or policy document is invalid; `path` is the dotted place, e.g. `greet.warm.en.a`. */
 export class ScriptConfigError extends ScriptError {

@@ -1,12 +1,7 @@
 import { CodedError } from '../../lib/errors/CodedError.js';
 
 /** Asset store errors; `code` is stable and reaches API clients and failed jobs. */
-export class AssetStoreError extends CodedError {
-  constructor(code: string, message: string) {
-    super(code, message);
-    this.name = new.target.name;
-  }
-}
+export class AssetStoreError extends CodedError {}
 
 export class AssetNameError extends AssetStoreError {
   constructor(what: string, value: string) {

@@ -1,12 +1,7 @@
 import { CodedError } from '../../lib/errors/CodedError.js';
 
 /** TTS errors; `code` is stable and reaches API clients. */
-export class TtsError extends CodedError {
-  constructor(code: string, message: string) {
-    super(code, message);
-    this.name = new.target.name;
-  }
-}
+export class TtsError extends CodedError {}
 
 export class InvalidTextError extends TtsError {}
 

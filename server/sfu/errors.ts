@@ -1,12 +1,7 @@
 import { CodedError } from '../../lib/errors/CodedError.js';
 
 /** SFU errors; `code` is stable and reaches API clients. */
-export class SfuError extends CodedError {
-  constructor(code: string, message: string) {
-    super(code, message);
-    this.name = new.target.name;
-  }
-}
+export class SfuError extends CodedError {}
 
 export class InvalidSdpError extends SfuError {
   constructor(message: string) {
