@@ -5,10 +5,10 @@
  * server side (render + encode + SFU) and browser side (jitter buffer + decode + display).
  */
 import { formatSummary, summarize } from '../lib/percentiles.js';
-import { FRAME_CODE_BITS, frameCodeBlockSize } from '../renderer/frameCode.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { createShow, startOnAir, whepPost } from '../test/helpers/startOnAir.js';
 import { WeriftViewer } from '../test/helpers/weriftViewer.js';
+import { readShownFrames } from './frameCodeProbe.js';
 
 const SECONDS = Number(process.env.GLASS_SECONDS ?? 20);
 const RESOLUTION = process.env.RESOLUTION ?? '360p';
@@ -43,30 +43,7 @@ const browser = await launchChromium();
 const page = await browser.newPage();
 await page.goto(`${onair.url}/watch/${showId}`);
 await page.waitForSelector('#state[data-state="connected"]', { timeout: 20_000 });
-const { width, height } = onair.config.resolution;
-// Sent as source text: tsx would wrap named functions with a helper the page does not have.
-const readFrames = `new Promise((resolve) => {
-  const [seconds, bits, block, width, height] = ARGS;
-  const video = document.querySelector('video');
-  const ctx = new OffscreenCanvas(width, block).getContext('2d', { willReadFrequently: true });
-  const out = [];
-  const end = performance.now() + seconds * 1000;
-  const onFrame = (now, meta) => {
-    ctx.drawImage(video, 0, 0, width, height, 0, 0, width, height);
-    const row = ctx.getImageData(0, Math.floor(block / 2), bits * block, 1).data;
-    let value = 0;
-    for (let i = 0; i < bits; i++) {
-      const o = (i * block + Math.floor(block / 2)) * 4;
-      value = (value << 1) | ((row[o] + row[o + 1] + row[o + 2]) / 3 > 127 ? 1 : 0);
-    }
-    out.push([value, performance.timeOrigin + meta.expectedDisplayTime]);
-    if (performance.now() < end) video.requestVideoFrameCallback(onFrame);
-    else resolve(out);
-  };
-  video.requestVideoFrameCallback(onFrame);
-})`;
-const args = JSON.stringify([SECONDS, FRAME_CODE_BITS, frameCodeBlockSize(height), width, height]);
-const shown = (await page.evaluate(readFrames.replace('ARGS', args))) as Array<[number, number]>;
+const shown = await readShownFrames(page, SECONDS, onair.config.resolution);
 
 const glass: number[] = [];
 for (const [index, displayEpoch] of shown) {

@@ -1,3 +1,4 @@
+import { CodedError } from './errors/CodedError.js';
 import type { Transferable, Worker } from 'node:worker_threads';
 
 /** A reply from a worker thread to a numbered request. */
@@ -54,13 +55,17 @@ export class WorkerRequests<Request extends { type: string; id: number }> {
   }
 }
 
-/** Worker side: runs a request handler and posts its result or error as a `reply`. */
+/**
+ * Worker side: runs a request handler and posts its result or error as a `reply`. Only a
+ * `CodedError` keeps its code across the thread: any other error (a bug, a Node system error
+ * with a code of its own) is `WORKER_FAILED`, so callers see only catalogued codes.
+ */
 export function answerRequest(post: (reply: WorkerReply) => void, id: number, work: () => unknown): void {
   void Promise.resolve()
     .then(work)
     .then(
       (result) => post({ type: 'reply', id, ok: true, result }),
-      (error: Error & { code?: string }) =>
-        post({ type: 'reply', id, ok: false, error: { name: error.name, code: error.code ?? 'INTERNAL', message: error.message } }),
+      (error: Error) =>
+        post({ type: 'reply', id, ok: false, error: { name: error.name, code: error instanceof CodedError ? error.code : 'WORKER_FAILED', message: error.message } }),
     );
 }

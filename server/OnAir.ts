@@ -12,6 +12,7 @@ import { Brain } from '../pipeline/brain/Brain.js';
 import { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
 import { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
 import { loadPersonas, type PersonaCatalog } from '../pipeline/persona/index.js';
+import { RecordingStore } from '../pipeline/recording/RecordingStore.js';
 import type { AssetStore } from '../pipeline/store/AssetStore.js';
 import { EspeakEngine } from '../pipeline/tts/espeak/EspeakEngine.js';
 import type { TtsEngine } from '../pipeline/tts/TtsEngine.js';
@@ -19,15 +20,19 @@ import { Audience } from './audience/Audience.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { ViewerTokens } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { installErrorHandler } from './http/errorHandler.js';
+import { installBodyDepthLimit } from './http/bodyDepth.js';
+import { installErrorHandler, replyWithError } from './http/errorHandler.js';
 import { registerAdminRoutes } from './http/routes/adminRoutes.js';
 import { registerAudienceRoutes } from './http/routes/audienceRoutes.js';
 import { registerCueRoutes } from './http/routes/cueRoutes.js';
 import { registerJobRoutes } from './http/routes/jobRoutes.js';
 import { registerHealthRoutes } from './http/routes/healthRoutes.js';
+import { registerHlsRoutes } from './http/routes/hlsRoutes.js';
 import { registerPageRoutes } from './http/routes/pageRoutes.js';
+import { registerRecordingRoutes } from './http/routes/recordingRoutes.js';
 import { registerShowRoutes } from './http/routes/showRoutes.js';
 import { createMetrics } from './metrics.js';
+import { ShowRecordings } from './recording/ShowRecordings.js';
 import { connectRedis, type RedisHandle } from './redis/connectRedis.js';
 import { ShowManager } from './shows/ShowManager.js';
 import { ShowPrepIndex } from './shows/ShowPrepIndex.js';
@@ -57,6 +62,7 @@ interface Parts {
   rigs: RigProvider;
   brain: Brain;
   audience: Audience;
+  recordings: ShowRecordings;
 }
 
 /** The composition root: one OnAir server with its Redis, SFU, TTS, shows, HTTP API and sockets. */
@@ -72,6 +78,8 @@ export class OnAir {
       trustProxy: false,
       // Refuse what the schema does not allow instead of silently coercing or stripping it.
       ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+      // Errors before routing (a broken %-escape) get the same `{error: {code, message}}` as the rest.
+      frameworkErrors: (error, request, reply) => void replyWithError(request, reply, error),
     });
     const personas = loadPersonas();
     personas.get(config.defaultPersona);
@@ -117,9 +125,18 @@ export class OnAir {
       speechCache,
       brain,
       audience,
+      hls: config.hls,
+    });
+    const recordings = new ShowRecordings({
+      shows,
+      // Recordings live in the asset store's blob store; their index sits beside the asset index.
+      store: new RecordingStore(store.blobs, redis.client, batch.store.assetPrefix),
+      allShows: config.recording.allShows,
+      retentionMs: config.recording.retentionMs,
+      logger: app.log,
     });
     const io = new SocketServer(app.server, { maxHttpBufferSize: 16 * 1024, serveClient: true });
-    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience });
+    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
     return onair;
@@ -152,6 +169,9 @@ export class OnAir {
   get audience(): Audience {
     return this.parts.audience;
   }
+  get recordings(): ShowRecordings {
+    return this.parts.recordings;
+  }
 
   get url(): string {
     const address = this.parts.app.server.address();
@@ -160,9 +180,10 @@ export class OnAir {
   }
 
   close(): Promise<void> {
-    const { shows, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience } = this.parts;
+    const { shows, recordings, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience } = this.parts;
     this.closing ??= (async () => {
       await shows.endAll();
+      await recordings.close();
       io.disconnectSockets(true);
       await app.close();
       await sfu.close();
@@ -183,11 +204,13 @@ export class OnAir {
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);
+    installBodyDepthLimit(app);
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics });
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
     registerAudienceRoutes(app, audience, auth);
-    const viewers = registerViewerNamespace(io, shows, auth.viewerTokens);
+    registerRecordingRoutes(app, this.parts.recordings, auth);
+    const viewers = registerViewerNamespace(io, shows, auth.viewerTokens, app.log);
     await registerWhepRoutes(app, {
       sfu,
       shows,
@@ -196,10 +219,11 @@ export class OnAir {
       maxViewersPerShow: config.maxViewersPerShow,
       onSessionLost: ({ viewerId, sessionId }) => notifySessionClosed(viewers, viewerId, sessionId),
     });
+    registerHlsRoutes(app, shows);
     const resolutions = [resolutionOf(config.resolution)!];
     registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });
     await registerAdminRoutes(app, queues.all, auth, config.producerToken);
-    registerHostNamespace(io, shows, config.hostToken);
+    registerHostNamespace(io, shows, config.hostToken, app.log);
     registerProducerNamespace(io, queues, config.producerToken);
     await registerPageRoutes(app, CLIENT_DIR);
   }

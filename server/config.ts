@@ -6,15 +6,14 @@ import { llmConfigFromEnv, type LlmConfig } from '../pipeline/script/index.js';
 import { parseExperimentConfig, type ExperimentConfig } from './experiments/ExperimentConfig.js';
 import type { SfuSettings } from './sfu/createSfu.js';
 import type { VideoCodecName } from '../lib/media/codecs.js';
+import { CodedError } from '../lib/errors/CodedError.js';
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends CodedError {
   constructor(
     readonly variable: string,
     message: string,
   ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', `${variable}: ${message}`);
   }
 }
 
@@ -37,6 +36,8 @@ export interface Config {
   /** New viewer tokens per client address: a burst, then a steady rate (poll stuffing). */
   viewerJoinsPerIp: { burst: number; perSecond: number };
   maxShows: number;
+  /** Every H.264 show also streams Low-Latency HLS at /hls/:showId/index.m3u8 (docs/hls.md). */
+  hls: boolean;
   sfu: SfuSettings;
   demoShow: boolean;
   defaultPersona: string;
@@ -45,6 +46,12 @@ export interface Config {
   llm: LlmConfig | undefined;
   /** Where the intent stage runs: this thread or a worker thread of its own. */
   intentPlacement: 'inline' | 'worker';
+  recording: {
+    /** Record every show from its creation (RECORD_SHOWS). */
+    allShows: boolean;
+    /** Recordings older than this are deleted; 0 keeps them forever. */
+    retentionMs: number;
+  };
   batch: {
     queuePrefix: string;
     /** Run one batch worker inside the server process. */
@@ -99,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxViewersPerShow: int(env, 'MAX_VIEWERS_PER_SHOW', 500, 1, 100_000),
     viewerJoinsPerIp: { burst: int(env, 'VIEWER_JOIN_BURST', 100, 1, 1_000_000), perSecond: int(env, 'VIEWER_JOINS_PER_SECOND', 2, 1, 1_000_000) },
     maxShows: int(env, 'MAX_SHOWS', 8, 1, 1_000),
+    hls: bool(env, 'HLS', true),
     sfu: {
       backend: env.SFU_BACKEND ? oneOf(env, 'SFU_BACKEND', ['mediasoup', 'werift'] as const, 'mediasoup') : undefined,
       workers: int(env, 'SFU_WORKERS', os.availableParallelism(), 1, 64),
@@ -111,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     llm: llmSettings(env),
     intentPlacement: oneOf(env, 'INTENT_PLACEMENT', ['inline', 'worker'] as const, 'inline'),
+    recording: { allShows: bool(env, 'RECORD_SHOWS', false), retentionMs: int(env, 'RECORDING_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000 },
     batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
     audience: audienceSettings(env),
   };

@@ -1,4 +1,5 @@
 import { ApiClient, el, takeToken } from '/client/common/api.js';
+import { initRecordings } from '/client/producer/recordings.js';
 
 const token = takeToken('producer');
 const api = new ApiClient(token);
@@ -162,6 +163,6 @@ socket.on('job', (event) => {
 
 await attempt(async () => {
   await loadPickers();
-  await Promise.all([loadJobs(), refreshAssets(), refreshCounts()]);
+  await Promise.all([loadJobs(), refreshAssets(), refreshCounts(), initRecordings({ api, token, attempt })]);
 });
 setInterval(() => void refreshCounts().catch(() => undefined), 3000);

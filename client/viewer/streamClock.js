@@ -1,12 +1,16 @@
 // Where this viewer's playout is on the show's stream clock. The server sends sync points
 // {streamTimeMs, audioRtpTimestamp, videoRtpTimestamp}; the page reads the RTP timestamp of
 // the audio it is playing (RTCRtpReceiver.getSynchronizationSources) and of each presented
-// video frame (requestVideoFrameCallback). Word-timed overlays wait for what is heard.
+// video frame (requestVideoFrameCallback). Over HLS the playhead's program date time is the
+// server's wall clock at that stream time: stream time = program date time - the stream's
+// epoch (sent on join). Word-timed overlays wait for what is heard.
 export class StreamClock {
   constructor(video, audioReceiver) {
     this.video = video;
     this.audioReceiver = audioReceiver;
     this.sync = null;
+    this.playingDateMs = null;
+    this.streamEpochMs = null;
     this.frameStreamTimeMs = null;
     this.waiting = [];
     this.timer = null;
@@ -15,6 +19,16 @@ export class StreamClock {
 
   setSync(sync) {
     this.sync = sync;
+  }
+
+  /** Wall clock (server's, ms since the epoch) of stream time 0. */
+  setStreamEpoch(streamEpochMs) {
+    this.streamEpochMs = streamEpochMs;
+  }
+
+  /** HLS: `playingDateMs()` gives the playhead's program date time, or null; it replaces RTP timestamps. */
+  followProgramDateTime(playingDateMs) {
+    this.playingDateMs = playingDateMs;
   }
 
   /** Stream time of the audio being played now, or of the frame on screen; null before a sync point. */
@@ -35,6 +49,7 @@ export class StreamClock {
   }
 
   heardStreamTimeMs() {
+    if (this.playingDateMs) return this.playheadStreamTimeMs();
     const receiver = this.audioReceiver();
     const base = this.sync?.audioRtpTimestamp;
     const [source] = receiver?.getSynchronizationSources?.() ?? [];
@@ -45,6 +60,11 @@ export class StreamClock {
     // The source's timestamp is when that audio was played; time has gone on since.
     const playedAgoMs = Math.max(0, nowLike(source.timestamp) - source.timestamp);
     return this.sync.streamTimeMs + ticks / 48 + playedAgoMs;
+  }
+
+  playheadStreamTimeMs() {
+    const dateMs = this.playingDateMs();
+    return dateMs === null || this.streamEpochMs === null ? null : dateMs - this.streamEpochMs;
   }
 
   onFrame(meta) {

@@ -1,5 +1,6 @@
 import { RETURNING_KEY, WhepClient } from '/client/common/whep.js';
 import { joinContext, trackPlayback } from '/client/viewer/engagement.js';
+import { HlsClient } from '/client/viewer/hlsClient.js';
 import { OverlayLayer } from '/client/viewer/overlays.js';
 import { StreamClock } from '/client/viewer/streamClock.js';
 
@@ -9,19 +10,29 @@ const stateLabel = document.getElementById('state');
 const unmuteButton = document.getElementById('unmute');
 
 const LABELS = { connecting: 'connecting…', connected: 'live', reconnecting: 'reconnecting…', ended: 'show has ended', stopped: 'stopped' };
+/** WebRTC that has not connected by then (UDP blocked on the viewer's network) gives way to HLS. */
+const WEBRTC_GIVE_UP_MS = 8000;
 
-const client = new WhepClient(`/whep/${encodeURIComponent(showId)}`, {
+function showState(state, detail) {
+  stateLabel.dataset.state = state;
+  stateLabel.textContent = LABELS[state] ?? state;
+  stateLabel.title = detail ?? '';
+}
+
+let webrtcConnected = false;
+const whep = new WhepClient(`/whep/${encodeURIComponent(showId)}`, {
   returning: true,
   onState(state, detail) {
-    stateLabel.dataset.state = state;
-    stateLabel.textContent = LABELS[state] ?? state;
-    stateLabel.title = detail ?? '';
+    if (state === 'connected') webrtcConnected = true;
+    if (client === whep) showState(state, detail);
   },
   onStream(stream) {
     if (video.srcObject !== stream) video.srcObject = stream;
     play();
   },
 });
+/** The transport playing the show: WHEP, or HLS after a fallback. */
+let client = whep;
 
 async function play() {
   video.muted = false;
@@ -104,9 +115,10 @@ async function sendJoin() {
   const displayName = document.getElementById('chat-name').value.trim();
   const reply = await emit('join', { ...joinContext(consentBox.checked), ...(displayName && { displayName }) });
   if (!reply.ok) return;
-  const { stage, clock: sync, overlays: current, poll } = reply.result;
+  const { stage, clock: sync, streamEpochMs, overlays: current, poll } = reply.result;
   if (stage) overlays.setSafeArea(stage.faceSafeArea, stage.frame);
   if (sync) clock.setSync(sync);
+  if (streamEpochMs !== undefined) clock.setStreamEpoch(streamEpochMs);
   for (const overlay of current ?? []) onOverlay(overlay);
   if (poll) showPoll(poll);
 }
@@ -134,5 +146,21 @@ chatForm.addEventListener('submit', async (event) => {
 
 new MutationObserver(() => stateLabel.dataset.state === 'connected' && connectSocket()).observe(stateLabel, { attributes: true });
 
-window.onair = { client, video, clock, overlays, get socket() { return socket; } };
-void client.start();
+/** Plays over LL-HLS from now on: the WHEP attempt (if any) stops, the clock follows the HLS playhead. */
+function useHls() {
+  if (client !== whep) return;
+  void whep.stop();
+  video.srcObject = null;
+  const hls = new HlsClient(showId, video, { tokenKey: whep.tokenKey, onState: showState, onReady: play });
+  client = hls;
+  clock.followProgramDateTime(() => hls.playingDateMs());
+  void hls.start();
+}
+
+window.onair = { get client() { return client; }, video, clock, overlays, get socket() { return socket; } };
+if (new URLSearchParams(location.search).get('transport') === 'hls' || !('RTCPeerConnection' in window)) {
+  useHls();
+} else {
+  void whep.start();
+  setTimeout(() => !webrtcConnected && whep.state !== 'ended' && useHls(), WEBRTC_GIVE_UP_MS);
+}

@@ -1,3 +1,4 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Utterance } from './Utterance.js';
 
 const MAGIC = 'OAU1';
@@ -17,8 +18,10 @@ export function encodeUtterance(utterance: Utterance): Buffer {
   return out;
 }
 
-export class UtteranceFormatError extends Error {
-  readonly code = 'UTTERANCE_CORRUPT';
+export class UtteranceFormatError extends CodedError {
+  constructor(message: string) {
+    super('UTTERANCE_CORRUPT', message);
+  }
 }
 
 export function decodeUtterance(bytes: Buffer): Utterance {

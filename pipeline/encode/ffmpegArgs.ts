@@ -13,8 +13,22 @@ export interface EncoderOutputs {
 
 /** The fd the fragmented MP4 output is written to. */
 export const FRAGMENTS_FD = 4;
-/** A fragment closes at each keyframe and after this long, so HLS parts stay near 200 ms. */
-const FRAGMENT_US = 200_000;
+/** Fragments (LL-HLS parts) are at most about this long. */
+const MAX_FRAGMENT_MS = 200;
+
+/** Frames from one keyframe to the next. */
+export function gopFrames({ fps, keyframeIntervalMs }: Pick<EncoderSettings, 'fps' | 'keyframeIntervalMs'>): number {
+  return Math.max(1, Math.round((keyframeIntervalMs * fps) / 1000));
+}
+
+/**
+ * Frames per fragment: the GOP split into equal parts of at most MAX_FRAGMENT_MS (500 ms at
+ * 30 fps → three parts of five frames), so every HLS part but a segment's last is a full one.
+ */
+export function fragmentFrames(settings: Pick<EncoderSettings, 'fps' | 'keyframeIntervalMs'>): number {
+  const gop = gopFrames(settings);
+  return Math.ceil(gop / Math.ceil((gop * 1000) / settings.fps / MAX_FRAGMENT_MS));
+}
 
 /**
  * ffmpeg arguments for the live encoder. Only numbers from validated settings go in;
@@ -29,14 +43,17 @@ const LOW_LATENCY_INPUT = ['-fflags', 'nobuffer', '-probesize', '32', '-analyzed
 export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncoderChoice, outputs: EncoderOutputs): string[] {
   const fragments = outputs.fragments && supportsFragments(settings);
   if (outputs.rtp.length === 0 && !fragments) throw new RangeError('the encoder needs at least one output');
-  const gop = Math.max(1, Math.round((settings.keyframeIntervalMs * settings.fps) / 1000));
+  const gop = gopFrames(settings);
   // Stream 0 is video, 1 Opus (RTP), 2 AAC (fragments: MP4 players and HLS want AAC).
   const slaves = outputs.rtp.flatMap((ingest) => {
     const url = `rtp://${ingest.host}:${ingest.rtpPort}?rtcpport=${ingest.rtcpPort}&pkt_size=1200`;
     return [`[select=0:f=rtp:payload_type=${ingest.videoPayloadType}]${url}`, `[select=1:f=rtp:payload_type=${ingest.audioPayloadType}]${url}`];
   });
   if (fragments) {
-    slaves.push(`[select=\\'0,2\\':f=mp4:movflags=+empty_moov+default_base_moof+frag_keyframe:frag_duration=${FRAGMENT_US}:flush_packets=1:onfail=ignore]pipe:${FRAGMENTS_FD}`);
+    // ffmpeg cuts a fragment at each keyframe and at the first frame at or past frag_duration:
+    // a millisecond under the part's length makes that the frame that starts the next part.
+    const fragmentUs = Math.round((fragmentFrames(settings) * 1e6) / settings.fps) - 1_000;
+    slaves.push(`[select=\\'0,2\\':f=mp4:movflags=+empty_moov+default_base_moof+frag_keyframe:frag_duration=${fragmentUs}:flush_packets=1:onfail=ignore]pipe:${FRAGMENTS_FD}`);
   }
   return [
     '-hide_banner', '-loglevel', 'warning', '-nostdin',

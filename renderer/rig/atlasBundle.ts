@@ -1,4 +1,5 @@
 import { createCanvas } from '@napi-rs/canvas';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Persona } from '../../lib/media/Persona.js';
 import type { Viseme } from './pose.js';
 import { RigAtlas, type RigSprites } from './RigAtlas.js';
@@ -17,8 +18,10 @@ interface SpriteHeader {
   height: number;
 }
 
-export class AtlasBundleError extends Error {
-  readonly code = 'RIG_BUNDLE_CORRUPT';
+export class AtlasBundleError extends CodedError {
+  constructor(message: string) {
+    super('RIG_BUNDLE_CORRUPT', message);
+  }
 }
 
 /**

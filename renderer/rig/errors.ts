@@ -1,23 +1,20 @@
-export class RigResolutionError extends Error {
-  readonly code = 'RIG_RESOLUTION_UNSUPPORTED';
+import { CodedError } from '../../lib/errors/CodedError.js';
 
+export class RigResolutionError extends CodedError {
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
-    super(`unsupported rig resolution ${width}x${height}: need 16:9, even sizes, height 180..1080`);
-    this.name = 'RigResolutionError';
+    super('RIG_RESOLUTION_UNSUPPORTED', `unsupported rig resolution ${width}x${height}: need 16:9, even sizes, height 180..1080`);
   }
 }
 
-export class RigLogoError extends Error {
-  readonly code = 'RIG_LOGO_UNREADABLE';
-
+export class RigLogoError extends CodedError {
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
-    super(`cannot decode logo ${file}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    this.name = 'RigLogoError';
+    super('RIG_LOGO_UNREADABLE', `cannot decode logo ${file}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.cause = cause;
   }
 }

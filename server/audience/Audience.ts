@@ -123,19 +123,16 @@ export class Audience {
     return show.setShared(template);
   }
 
+  /** Validated like a catalog template, so a bad field fails with the template validator's code. */
   private sharedTemplate(fields: object): OverlayTemplate {
-    try {
-      return this.catalog.validate({
-        id: 'shared',
-        colours: { background: '#0b1f3a', text: '#ffffff', accent: '#e9c46a' },
-        topics: [],
-        requiresConsent: false,
-        frequencyCap: { maxPerSession: 1, minGapMs: 0 },
-        ...fields,
-      });
-    } catch (error) {
-      throw new CodedError((error as { code?: string }).code ?? 'INVALID_OVERLAY', (error as Error).message);
-    }
+    return this.catalog.validate({
+      id: 'shared',
+      colours: { background: '#0b1f3a', text: '#ffffff', accent: '#e9c46a' },
+      topics: [],
+      requiresConsent: false,
+      frequencyCap: { maxPerSession: 1, minGapMs: 0 },
+      ...fields,
+    });
   }
 
   /** Everything kept about a viewer, in one Redis call. */

@@ -57,6 +57,8 @@ type DecisionSummary = Pick<Decision, 'id' | 'placement' | 'tier'> & { templateI
 const SNAPSHOT_EVERY_MS = 1_000;
 /** Word-timed overlays sent without a playout clock wait this long past the word's stream time. */
 const NO_CLOCK_PLAYOUT_DELAY_MS = 150;
+/** Controls (C0, C1) and format characters, which include the bidirectional overrides and isolates. */
+const NOT_PLAIN_TEXT = /[\p{Cc}\p{Cf}]/u;
 
 /**
  * One show's audience: each viewer's events update its session in Redis (one round trip),
@@ -89,7 +91,11 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     return this.topic_;
   }
 
+  /** The topic reaches every viewer's session and the ranker: plain text only, so nothing can hide in it. */
   set topic(topic: string | undefined) {
+    if (topic !== undefined && (topic.trim() === '' || NOT_PLAIN_TEXT.test(topic))) {
+      throw new CodedError('INVALID_TOPIC', 'a topic is non-empty plain text, without control, format or bidirectional-override characters');
+    }
     this.topic_ = topic?.slice(0, 64);
   }
 

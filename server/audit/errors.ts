@@ -1,13 +1,7 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Audit log errors; `code` is stable and reaches API clients. */
-export class AuditError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class AuditError extends CodedError {}
 
 export class InvalidAuditRowError extends AuditError {
   constructor(message: string) {

@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../http/ApiError.js';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import { TokenBucket } from '../shows/chat/TokenBucket.js';
 import { safeEqual, type Role, type ViewerClaims, type ViewerTokens } from './tokens.js';
 
@@ -11,6 +11,8 @@ export interface Principal {
 /** Resolves bearer tokens to roles: hosts and producers by shared token, viewers by signed token. */
 export class Authenticator {
   private readonly joins: TokenBucket;
+  /** What each request's `only` hook let in, for its handler. */
+  private readonly admitted = new WeakMap<FastifyRequest, Principal>();
 
   constructor(
     private readonly hostToken: string,
@@ -26,7 +28,7 @@ export class Authenticator {
    * viewer that may vote, so unlimited minting would let one client stuff a poll.
    */
   issueViewerToken(request: FastifyRequest, showId: string, viewerId?: string): string {
-    if (!this.joins.take(request.ip)) throw new ApiError(429, 'RATE_LIMITED', 'too many joins from this address; try again shortly', { 'retry-after': '5' });
+    if (!this.joins.take(request.ip)) throw new CodedError('RATE_LIMITED', 'too many joins from this address; try again shortly', 5);
     return this.viewerTokens.issue(showId, viewerId);
   }
 
@@ -35,22 +37,39 @@ export class Authenticator {
     const header = request.headers.authorization;
     if (header === undefined) return undefined;
     const match = /^Bearer ([^\s]{1,512})$/.exec(header);
-    if (!match) throw new ApiError(401, 'AUTH_INVALID', 'Authorization must be "Bearer <token>"');
+    if (!match) throw new CodedError('AUTH_INVALID', 'Authorization must be "Bearer <token>"');
     const token = match[1]!;
     if (safeEqual(token, this.hostToken)) return { role: 'host' };
     if (safeEqual(token, this.producerToken)) return { role: 'producer' };
     const viewer = this.viewerTokens.verify(token);
     if (viewer) return { role: 'viewer', viewer };
-    throw new ApiError(401, 'AUTH_INVALID', 'the bearer token is not valid');
+    throw new CodedError('AUTH_INVALID', 'the bearer token is not valid');
   }
 
   /** Requires one of the roles; 401 without credentials, 403 with the wrong role. */
   require(request: FastifyRequest, ...roles: Role[]): Principal {
     const principal = this.identify(request);
-    if (!principal) throw new ApiError(401, 'AUTH_REQUIRED', `this action needs a ${roles.join(' or ')} token`);
+    if (!principal) throw new CodedError('AUTH_REQUIRED', `this action needs a ${roles.join(' or ')} token`);
     if (!roles.includes(principal.role)) {
-      throw new ApiError(403, 'FORBIDDEN_ROLE', `a ${principal.role} may not do this; it needs ${roles.join(' or ')}`);
+      throw new CodedError('FORBIDDEN_ROLE', `a ${principal.role} may not do this; it needs ${roles.join(' or ')}`);
     }
+    return principal;
+  }
+
+  /**
+   * A route's `onRequest` hook that admits only these roles. It runs before the body is
+   * parsed and validated, so a caller without the right token gets 401 or 403 whatever it sent.
+   */
+  only(...roles: Role[]): onRequestHookHandler {
+    return async (request) => {
+      this.admitted.set(request, this.require(request, ...roles));
+    };
+  }
+
+  /** The principal the route's `only` hook admitted. */
+  principal(request: FastifyRequest): Principal {
+    const principal = this.admitted.get(request);
+    if (!principal) throw new Error(`${request.routeOptions.url ?? request.url} has no auth hook`);
     return principal;
   }
 }

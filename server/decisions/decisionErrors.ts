@@ -1,13 +1,7 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Decision engine errors; `code` is stable. The engine itself never rejects: it falls back. */
-export class DecisionError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class DecisionError extends CodedError {}
 
 /** A ranker model could not be loaded or did not answer. */
 export class RankerModelError extends DecisionError {}

@@ -1,13 +1,7 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Experiment errors; `code` is stable and reaches API clients. */
-export class ExperimentError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class ExperimentError extends CodedError {}
 
 /** The experiment config failed validation; `path` names the offending field. */
 export class InvalidExperimentConfigError extends ExperimentError {

@@ -1,7 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import { InvalidJobError } from '../../pipeline/jobs/errors.js';
-import { ApiError } from './ApiError.js';
 import { statusOf } from './errorStatus.js';
 
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -11,27 +10,31 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_REQUEST'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON'],
   FST_ERR_VALIDATION: [400, 'INVALID_REQUEST'],
+  // A path with a broken %-escape; it reaches replyWithError through Fastify's `frameworkErrors`.
+  FST_ERR_BAD_URL: [400, 'INVALID_REQUEST'],
 };
 
-/** Every failure leaves as `{ error: { code, message } }` with a stable code. */
+/** Every failure leaves as `{ error: { code, message } }` with a code of the catalogue (errorStatus.ts). */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const [status, code, headers] = classify(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code, message: error.message }, 'request rejected');
-    void reply
-      .code(status)
-      .headers(headers)
-      .type('application/json')
-      .send({ error: { code, message: status >= 500 ? 'internal error' : error.message } });
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) => replyWithError(request, reply, error));
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route for ${request.method} ${request.url}` } });
   });
 }
 
+/** Sends `error` as the error handler does; for plugins that install an error handler of their own (bull-board). */
+export function replyWithError(request: FastifyRequest, reply: FastifyReply, error: Error): FastifyReply {
+  const [status, code, headers] = classify(error as FastifyError);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code, message: error.message }, 'request rejected');
+  return reply
+    .code(status)
+    .headers(headers)
+    .type('application/json')
+    .send({ error: { code, message: status >= 500 ? 'internal error' : error.message } });
+}
+
 function classify(error: FastifyError): [number, string, Record<string, string>] {
-  if (error instanceof ApiError) return [error.statusCode, error.code, error.headers];
   if (error instanceof CodedError) return [statusOf(error.code), error.code, retryAfter(error)];
   // InvalidJobError has to stay BullMQ's UnrecoverableError (see there); its codes are catalogued too.
   if (error instanceof InvalidJobError) return [statusOf(error.code), error.code, {}];

@@ -1,13 +1,7 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Overlay template errors; `code` is stable and reaches API clients. */
-export class OverlayError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class OverlayError extends CodedError {}
 
 /** A template (or the catalog file) breaks the overlay grammar; `field` names where. */
 export class InvalidOverlayTemplateError extends OverlayError {

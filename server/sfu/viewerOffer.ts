@@ -5,11 +5,12 @@ import { InvalidSdpError, SfuError } from './errors.js';
 
 /**
  * A viewer's WHEP offer, parsed and checked once for every SFU backend. The limits keep
- * parsing cheap and bounded: a browser's offer for one show has two m-lines and a few
- * hundred lines, so anything far beyond that is refused before any backend sees it.
+ * parsing cheap and bounded: a browser's offer for one show has two m-lines, a few hundred
+ * lines and a few KiB, so anything far beyond that is refused before any backend sees it.
  */
 export const MAX_MEDIA_SECTIONS = 4;
 export const MAX_SDP_LINES = 1_000;
+export const MAX_SDP_BYTES = 64 * 1024;
 
 export interface OfferedCodec {
   payloadType: number;
@@ -46,11 +47,7 @@ export interface ViewerOffer {
 
 /** Parses and checks an offer: structure, limits, and that it accepts the show's codecs. */
 export function parseViewerOffer(sdp: string, videoCodec: VideoCodecName): ViewerOffer {
-  if (!sdp.startsWith('v=0')) throw new InvalidSdpError('an SDP offer must start with "v=0"');
-  const lines = countLines(sdp, MAX_SDP_LINES);
-  if (lines > MAX_SDP_LINES) throw new InvalidSdpError(`the offer has more than ${MAX_SDP_LINES} lines`);
-  const mLines = (sdp.match(/^m=/gm) ?? []).length;
-  if (mLines > MAX_MEDIA_SECTIONS) throw new SfuError('TOO_MANY_MEDIA', `the offer has ${mLines} m-lines; at most ${MAX_MEDIA_SECTIONS} are accepted`);
+  checkOfferLimits(sdp);
   let session: SessionDescription;
   try {
     session = sdpTransform.parse(sdp);
@@ -81,6 +78,19 @@ export function parseViewerOffer(sdp: string, videoCodec: VideoCodecName): Viewe
     setup,
     rtcpReducedSize: video.raw.rtcpRsize !== undefined,
   };
+}
+
+/**
+ * The limits alone, in time linear in at most MAX_SDP_LINES lines: WHEP calls this before it
+ * mints a viewer token or asks the SFU anything, so a hostile offer costs next to nothing.
+ */
+export function checkOfferLimits(sdp: string): void {
+  if (sdp.length > MAX_SDP_BYTES) throw new InvalidSdpError(`the offer is larger than ${MAX_SDP_BYTES / 1024} KiB`);
+  if (!sdp.startsWith('v=0')) throw new InvalidSdpError('an SDP offer must start with "v=0"');
+  const lines = countLines(sdp, MAX_SDP_LINES);
+  if (lines > MAX_SDP_LINES) throw new InvalidSdpError(`the offer has more than ${MAX_SDP_LINES} lines`);
+  const mLines = (sdp.match(/^m=/gm) ?? []).length;
+  if (mLines > MAX_MEDIA_SECTIONS) throw new SfuError('TOO_MANY_MEDIA', `the offer has ${mLines} m-lines; at most ${MAX_MEDIA_SECTIONS} are accepted`);
 }
 
 /** H264 must be packetization-mode 1, as the encoder sends it; VP8 has no parameters to match. */

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../../lib/errors/CodedError.js';
+import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EncoderSettings } from '../../pipeline/encode/EncoderSettings.js';
 import type { VideoEncoderChoice } from '../../pipeline/encode/selectVideoEncoder.js';
 import type { MediaSource } from '../../lib/media/MediaSource.js';
 import { PresenterSource } from '../../pipeline/lanes/live/PresenterSource.js';
 import { ShowSession } from '../../pipeline/show/ShowSession.js';
+import { supportsFragments } from '../../pipeline/encode/ffmpegArgs.js';
+import { LlHlsSink } from '../../pipeline/hls/LlHlsSink.js';
 import type { RigProvider } from '../../pipeline/lanes/live/RigProvider.js';
 import type { SpeechCache } from '../../pipeline/lanes/live/SpeechCache.js';
 import type { Brain } from '../../pipeline/brain/Brain.js';
@@ -39,6 +42,8 @@ export interface ShowManagerOptions {
   brain?: Brain;
   /** Live personalization: per-viewer overlays, polls, experiments. */
   audience?: Audience;
+  /** Each H.264 show gets an LL-HLS output (VP8 cannot go into its fMP4). */
+  hls?: boolean;
 }
 
 export interface CreateShowOptions {
@@ -48,14 +53,21 @@ export interface CreateShowOptions {
   testCard?: boolean;
 }
 
+export type ShowManagerEvents = {
+  /** A new show is live (RECORD_SHOWS starts its recording here). */
+  created: [show: Show];
+};
+
 /** The shows running in this process; several run at once, each with its own stream. */
-export class ShowManager {
+export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
   private readonly shows = new Map<string, Show>();
   private readonly chats = new Map<string, ViewerChat>();
   /** Where cue traces report their stage timings and fallbacks (the metrics). */
   traceObserver: TraceObserver | undefined;
 
-  constructor(private readonly options: ShowManagerOptions) {}
+  constructor(private readonly options: ShowManagerOptions) {
+    super();
+  }
 
   async create({ title, persona, testCard }: CreateShowOptions): Promise<Show> {
     if (this.shows.size >= this.options.maxShows) {
@@ -66,6 +78,7 @@ export class ShowManager {
     const media: { source: MediaSource; cues?: ShowCues } = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
     const ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec);
     const session = new ShowSession({ id, settings, encoderChoice, source: media.source, sinks: [ingest] });
+    if (this.options.hls && supportsFragments(settings)) session.attach(new LlHlsSink({ streamEpochMs: session.lane.startedAtEpochMs, settings }));
     const show = new Show(id, title, { sfu, session, ingest, ...(media.cues && { cues: media.cues }) });
     try {
       await this.options.audience?.open(id, stageOf(show), show.cues);
@@ -91,6 +104,7 @@ export class ShowManager {
     }
     await this.options.store.save(show.record());
     log.info({ title, encoder: encoderChoice.name }, 'show is live');
+    this.safeEmit('created', show);
     return show;
   }
 

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import type { EventName, ShowAudience } from '../audience/ShowAudience.js';
@@ -19,7 +20,7 @@ const AUDIENCE_EVENTS = VIEWER_EVENTS.filter((e): e is EventName => e !== 'join'
  * pausing, muting, voting, CTA impressions, clicks and dismissals, chat — drive the overlays
  * chosen for it alone. Everything is schema-checked and rate-limited per viewer.
  */
-export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: ViewerTokens): Namespace {
+export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: ViewerTokens, log: FastifyBaseLogger): Namespace {
   const viewers = io.of('/viewer');
   const wired = new WeakSet<object>();
   viewers.use((socket, next) => {
@@ -41,18 +42,20 @@ export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: 
     socket.on('disconnect', () => audience.disconnect(viewerId));
     refuseUnknownEvents(socket, VIEWER_EVENTS);
     const limited = (action: (payload: Record<string, unknown>) => Promise<unknown>) => (payload: Record<string, unknown>) => {
-      if (!limiter.take(socket.id)) return Promise.reject(new CodedError('RATE_LIMITED', 'too many events; slow down'));
+      // Keyed by viewer, not socket: a viewer's sockets (tabs, reconnects) share one budget.
+      if (!limiter.take(viewerId)) return Promise.reject(new CodedError('RATE_LIMITED', 'too many events; slow down'));
       return action(payload);
     };
-    handle(socket, 'join', limited(async (payload) => ({ ...(await audience.join(viewerId, payload, userAgentOf(socket))), clock: show.clockSync ?? null })));
+    // streamEpochMs: the wall clock of stream time 0, which HLS program date times count from.
+    handle(socket, 'join', limited(async (payload) => ({ ...(await audience.join(viewerId, payload, userAgentOf(socket))), clock: show.clockSync ?? null, streamEpochMs: show.lane.startedAtEpochMs })), log);
     handle(socket, 'chat', limited(async ({ text }) => {
       const chat = shows.chat(showId);
       if (!chat) throw new CodedError('SHOW_NOT_FOUND', 'this show has no chat');
       const line = await chat.post({ viewerId, ...audience.profileOf(viewerId) }, text);
       void audience.chatted(viewerId);
       return { id: line.id, intent: line.intent, question: line.question };
-    }));
-    for (const event of AUDIENCE_EVENTS) handle(socket, event, limited((payload) => audience.event(viewerId, event, payload)));
+    }), log);
+    for (const event of AUDIENCE_EVENTS) handle(socket, event, limited((payload) => audience.event(viewerId, event, payload)), log);
   });
   return viewers;
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Authenticator } from '../auth/Authenticator.js';
-import { ApiError } from '../http/ApiError.js';
 import type { Metrics } from '../metrics.js';
 import type { ShowManager } from '../shows/ShowManager.js';
 import type { Sfu } from '../sfu/Sfu.js';
+import { checkOfferLimits, MAX_SDP_BYTES } from '../sfu/viewerOffer.js';
 import { WhepSessions, type WhepSession } from './WhepSessions.js';
 
 export interface WhepDeps {
@@ -16,7 +17,6 @@ export interface WhepDeps {
   onSessionLost?: (session: WhepSession) => void;
 }
 
-export const MAX_SDP_BYTES = 64 * 1024;
 const SESSION_ID = /^[0-9a-f]{32}$/;
 const CORS = {
   'access-control-allow-origin': '*',
@@ -67,11 +67,11 @@ function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): v
     void reply.headers(CORS);
     const { showId, sessionId } = request.params;
     const session = SESSION_ID.test(sessionId) ? sessions.get(sessionId) : undefined;
-    if (!session || session.showId !== showId) throw new ApiError(404, 'SESSION_NOT_FOUND', 'no such WHEP session');
+    if (!session || session.showId !== showId) throw new CodedError('SESSION_NOT_FOUND', 'no such WHEP session');
     const principal = deps.auth.identify(request);
     // The unguessable Location is itself the capability; a token, when sent, must be the owner's.
     if (principal && principal.role !== 'host' && principal.viewer?.viewerId !== session.viewerId) {
-      throw new ApiError(403, 'SESSION_NOT_OWNED', 'this session belongs to another viewer');
+      throw new CodedError('SESSION_NOT_OWNED', 'this session belongs to another viewer');
     }
     sessions.delete(sessionId);
     await deps.sfu.removeViewer(sessionId);
@@ -96,19 +96,21 @@ async function createSession(
   sessions: WhepSessions,
 ) {
   const { showId } = request.params;
-  const contentType = request.headers['content-type'] ?? '';
-  if (!contentType.toLowerCase().startsWith('application/sdp')) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'WHEP offers must be sent as application/sdp');
-  }
-  const offer = typeof request.body === 'string' ? request.body : '';
-  if (offer.trim() === '') throw new ApiError(400, 'INVALID_SDP', 'the SDP offer is empty');
-  await shows.requireLive(showId);
   const principal = auth.identify(request);
   if (principal && principal.role === 'viewer' && principal.viewer!.showId !== showId) {
-    throw new ApiError(403, 'TOKEN_WRONG_SHOW', 'this viewer token is for another show');
+    throw new CodedError('TOKEN_WRONG_SHOW', 'this viewer token is for another show');
   }
+  const contentType = request.headers['content-type'] ?? '';
+  if (!contentType.toLowerCase().startsWith('application/sdp')) {
+    throw new CodedError('UNSUPPORTED_MEDIA_TYPE', 'WHEP offers must be sent as application/sdp');
+  }
+  const offer = typeof request.body === 'string' ? request.body : '';
+  if (offer.trim() === '') throw new CodedError('INVALID_SDP', 'the SDP offer is empty');
+  await shows.requireLive(showId);
+  // Before a token is minted (it spends the address's join budget) or the SFU parses anything.
+  checkOfferLimits(offer);
   if (sfu.viewerCount(showId) >= maxViewersPerShow) {
-    throw new ApiError(429, 'VIEWER_LIMIT', `show ${showId} has reached its cap of ${maxViewersPerShow} viewers`, { 'retry-after': '10' });
+    throw new CodedError('VIEWER_LIMIT', `show ${showId} has reached its cap of ${maxViewersPerShow} viewers`, 10);
   }
   const viewerToken = principal?.viewer ? undefined : auth.issueViewerToken(request, showId, returningViewer(request, auth));
   const viewerId = principal?.viewer?.viewerId ?? auth.viewerTokens.verify(viewerToken!)!.viewerId;

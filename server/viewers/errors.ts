@@ -1,13 +1,7 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+
 /** Viewer data errors; `code` is stable and reaches socket acknowledgements. */
-export class ViewerDataError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class ViewerDataError extends CodedError {}
 
 /** An untrusted `/viewer` event payload with a bad shape, type or range. */
 export class InvalidEventError extends ViewerDataError {

@@ -47,6 +47,8 @@ export async function waitForPage<T>(read: () => Promise<T>, ok: (v: T) => boole
 /**
  * A WebAudio meter on what the page's <video> plays: the RMS level every 4 ms, stamped with
  * performance.now(), in `window.levels`. (getStats' audio energy lags and jumps by seconds.)
+ * A WebRTC page's video has a MediaStream; an HLS page's plays from MediaSource, so its
+ * element's output is routed through the meter to the speakers.
  */
 export function installLevelMeter(page: Page): Promise<void> {
   return page.evaluate(`(() => {
@@ -54,7 +56,8 @@ export function installLevelMeter(page: Page): Promise<void> {
     const audio = new AudioContext();
     const analyser = audio.createAnalyser();
     analyser.fftSize = 256;
-    audio.createMediaStreamSource(video.srcObject).connect(analyser);
+    if (video.srcObject) audio.createMediaStreamSource(video.srcObject).connect(analyser);
+    else audio.createMediaElementSource(video).connect(analyser).connect(audio.destination);
     const buffer = new Float32Array(analyser.fftSize);
     window.levels = [];
     setInterval(() => {

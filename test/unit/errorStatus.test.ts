@@ -6,10 +6,12 @@ import Fastify from 'fastify';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import { ROOT_DIR } from '../../lib/paths.js';
 import { InvalidJobError } from '../../pipeline/jobs/errors.js';
+import { ERRORS_DOC, renderErrorsDoc } from '../../scripts/errorsDoc.js';
 import { installErrorHandler } from '../../server/http/errorHandler.js';
-import { ERROR_STATUS } from '../../server/http/errorStatus.js';
+import { ERROR_CODES, ERROR_SECTIONS } from '../../server/http/errorStatus.js';
 import { InvalidSdpError } from '../../server/sfu/errors.js';
 
+const CATALOGUE_FILE = path.join('server', 'http', 'errorStatus.ts');
 const sources = ['server', 'pipeline', 'lib', 'renderer'].flatMap((dir) =>
   (readdirSync(path.join(ROOT_DIR, dir), { recursive: true }) as string[])
     .filter((file) => file.endsWith('.ts'))
@@ -32,9 +34,10 @@ const classes = new Map<string, ClassDecl>(
   ),
 );
 
-/** CodedError's subclasses, and InvalidJobError: it has to stay BullMQ's, and is mapped through the catalogue all the same. */
+/** CodedError's subclasses, and the job errors: they have to stay BullMQ's, and are mapped through the catalogue all the same. */
+const UNRECOVERABLE = new Set(['InvalidJobError', 'JobCancelledError']);
 function isCoded(name: string): boolean {
-  if (name === 'CodedError' || name === 'InvalidJobError') return true;
+  if (name === 'CodedError' || UNRECOVERABLE.has(name)) return true;
   const decl = classes.get(name);
   return decl !== undefined && isCoded(decl.parent);
 }
@@ -48,33 +51,60 @@ function takesCodeFirst(name: string): boolean {
   return first === undefined ? takesCodeFirst(decl.parent) : first === 'code';
 }
 
-/** Every literal code a coded class is built with (`new X('CODE'`) or passes up (`super('CODE'`), with where. */
-function thrownCodes(): Map<string, string> {
+/**
+ * Every literal code a client or log can see, with where: what a coded class is built with
+ * (`new X('CODE'`) or passes up (`super('CODE'`), a job error's `code = 'CODE'`, and the
+ * codes the HTTP edge and sockets write themselves (`code: 'CODE'`, Fastify's `[415, 'CODE']`).
+ */
+function usedCodes(): Map<string, string> {
   const coded = [...classes.keys()].filter(isCoded);
   const built = new RegExp(`new (?:${coded.filter(takesCodeFirst).join('|')})\\(\\s*'([A-Z0-9_]+)'`, 'g');
   const codes = new Map<string, string>();
-  for (const { file, text } of sources) for (const [, code] of text.matchAll(built)) codes.set(code!, file);
+  for (const { file, text } of sources) {
+    for (const [, code] of text.matchAll(built)) codes.set(code!, file);
+    if (file.startsWith('server')) for (const [, code] of text.matchAll(/(?:\bcode: |\[\d{3}, )'([A-Z0-9_]+)'/g)) codes.set(code!, file);
+  }
   for (const name of coded) {
     const decl = classes.get(name);
-    if (decl) for (const [, code] of decl.body.matchAll(/super\(\s*'([A-Z0-9_]+)'/g)) codes.set(code!, decl.file);
+    if (decl) for (const [, code] of decl.body.matchAll(/(?:super\(\s*|code = )'([A-Z0-9_]+)'/g)) codes.set(code!, decl.file);
   }
   return codes;
 }
 
-test('every code a CodedError is thrown with has an HTTP status in the catalogue', () => {
-  const codes = thrownCodes();
+test('every code thrown or sent has an entry in the catalogue', () => {
+  const codes = usedCodes();
   // The scan has to see the tree, or this test would pass on nothing.
-  for (const code of ['INVALID_POLL', 'INVALID_SDP', 'TTS_ABORTED', 'PERSONA_UNKNOWN', 'PAYLOAD_INVALID', 'SCRIPT_CONFIG_INVALID']) assert.ok(codes.has(code), `the scan finds ${code}`);
-  const missing = [...codes].filter(([code]) => !(code in ERROR_STATUS)).map(([code, file]) => `${code} (${file})`);
-  assert.deepEqual(missing, [], 'codes thrown but not in server/http/errorStatus.ts');
+  for (const code of ['INVALID_POLL', 'INVALID_SDP', 'TTS_ABORTED', 'CHAT_EMPTY', 'ROLLOUT_NOT_PAUSED', 'PAYLOAD_INVALID', 'JOB_CANCELLED', 'UNKNOWN_EVENT', 'INVALID_JSON', 'RANKER_LOG_EMPTY']) {
+    assert.ok(codes.has(code), `the scan finds ${code}`);
+  }
+  const missing = [...codes].filter(([code]) => !(code in ERROR_CODES)).map(([code, file]) => `${code} (${file})`);
+  assert.deepEqual(missing, [], `codes used but not in ${CATALOGUE_FILE}`);
 });
 
-test("overlay template codes are in the catalogue: Audience.pushShared passes a template's code on", () => {
-  // Only a catalog file (a list, JSON, a file) can break these; no client sends one.
-  const catalogFileOnly = new Set(['OVERLAY_NOT_ARRAY', 'OVERLAY_DUPLICATE_ID', 'OVERLAY_BAD_JSON', 'OVERLAY_CATALOG_UNREADABLE']);
-  const codes = sources.filter(({ file }) => file.startsWith(path.join('server', 'overlays'))).flatMap(({ text }) => [...text.matchAll(/'(OVERLAY_[A-Z_]+)'/g)].map(([, code]) => code!));
-  assert.ok(codes.length > 10, 'the scan finds the overlay codes');
-  assert.deepEqual([...new Set(codes)].filter((code) => !catalogFileOnly.has(code) && !(code in ERROR_STATUS)), []);
+test('every code in the catalogue is used somewhere, so none is stale', () => {
+  const text = sources.filter(({ file }) => file !== CATALOGUE_FILE).map(({ text }) => text).join('\n');
+  assert.deepEqual(Object.keys(ERROR_CODES).filter((code) => !text.includes(`'${code}'`)), []);
+});
+
+test('every error class with a code is a CodedError (or one of the BullMQ job errors)', () => {
+  const uncoded = [...classes].filter(([name, { parent, body }]) => parent === 'Error' && /\bcode\b/.test(body) && !isCoded(name)).map(([name, { file }]) => `${name} (${file})`);
+  assert.deepEqual(uncoded, []);
+});
+
+test('each code is in one section, with a 4xx or 5xx status and a one-line meaning', () => {
+  const listed = Object.values(ERROR_SECTIONS).flatMap((codes) => Object.keys(codes));
+  assert.equal(listed.length, new Set(listed).size, 'no code in two sections');
+  for (const [code, { status, meaning }] of Object.entries(ERROR_CODES)) {
+    assert.match(code, /^[A-Z][A-Z0-9_]+$/);
+    assert.ok(status >= 400 && status < 600, `${code}: ${status}`);
+    assert.match(meaning, /^[A-Z"_].{10,200}\.$/, `${code}: a sentence`);
+    assert.doesNotMatch(meaning, /\n/);
+  }
+});
+
+test('docs/errors.md is the catalogue as scripts/errorsDoc.ts writes it', () => {
+  assert.equal(readFileSync(ERRORS_DOC, 'utf8'), renderErrorsDoc(), 'run: npx tsx scripts/errorsDoc.ts');
+  for (const code of Object.keys(ERROR_CODES)) assert.match(renderErrorsDoc(), new RegExp(`\\| \`${code}\` \\|`));
 });
 
 test('the error handler maps coded errors through the catalogue, with retryAfterS as retry-after', async (t) => {
@@ -82,7 +112,7 @@ test('the error handler maps coded errors through the catalogue, with retryAfter
   t.after(() => app.close());
   installErrorHandler(app);
   app.get('/full', async () => {
-    throw new CodedError('CUE_QUEUE_FULL', 'at most 8 cues may wait', 5);
+    throw new CodedError('CUE_QUEUE_FULL', 'at most 50 cues may wait', 5);
   });
   app.get('/sdp', async () => {
     throw new InvalidSdpError('no m-lines');
@@ -93,11 +123,14 @@ test('the error handler maps coded errors through the catalogue, with retryAfter
   app.get('/uncatalogued', async () => {
     throw new CodedError('NOT_IN_THE_CATALOGUE', 'a bug');
   });
+  app.get('/bug', async () => {
+    throw Object.assign(new TypeError('x is undefined'), { code: 'ERR_SOMETHING' });
+  });
 
   const full = await app.inject('/full');
   assert.equal(full.statusCode, 429);
   assert.equal(full.headers['retry-after'], '5');
-  assert.deepEqual(full.json(), { error: { code: 'CUE_QUEUE_FULL', message: 'at most 8 cues may wait' } });
+  assert.deepEqual(full.json(), { error: { code: 'CUE_QUEUE_FULL', message: 'at most 50 cues may wait' } });
 
   const sdp = await app.inject('/sdp');
   assert.equal(sdp.statusCode, 400);
@@ -108,7 +141,12 @@ test('the error handler maps coded errors through the catalogue, with retryAfter
   assert.equal(job.statusCode, 400);
   assert.equal(job.json().error.code, 'PAYLOAD_INVALID');
 
-  const bug = await app.inject('/uncatalogued');
+  const uncatalogued = await app.inject('/uncatalogued');
+  assert.equal(uncatalogued.statusCode, 500);
+  assert.deepEqual(uncatalogued.json(), { error: { code: 'NOT_IN_THE_CATALOGUE', message: 'internal error' } });
+
+  // An uncoded error's own `code` (a Node system error's, say) never leaves: it is INTERNAL.
+  const bug = await app.inject('/bug');
   assert.equal(bug.statusCode, 500);
-  assert.deepEqual(bug.json(), { error: { code: 'NOT_IN_THE_CATALOGUE', message: 'internal error' } });
+  assert.deepEqual(bug.json(), { error: { code: 'INTERNAL', message: 'internal error' } });
 });

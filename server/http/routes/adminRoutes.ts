@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import { safeEqual } from '../../auth/tokens.js';
+import { replyWithError } from '../errorHandler.js';
 
 export const BOARD_PATH = '/admin/queues';
 const COOKIE = 'onair_board';
@@ -18,8 +19,7 @@ const COOKIE = 'onair_board';
 export async function registerAdminRoutes(app: FastifyInstance, queues: Queue[], auth: Authenticator, producerToken: string): Promise<void> {
   const cookieValue = createHash('sha256').update(`bull-board:${producerToken}`).digest('base64url');
 
-  app.post('/api/producer/board-session', async (request, reply) => {
-    auth.require(request, 'producer');
+  app.post('/api/producer/board-session', { onRequest: auth.only('producer') }, async (request, reply) => {
     return reply
       .header('set-cookie', `${COOKIE}=${cookieValue}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=43200`)
       .send({ board: BOARD_PATH });
@@ -30,9 +30,14 @@ export async function registerAdminRoutes(app: FastifyInstance, queues: Queue[],
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });
   await app.register(
     async (board) => {
-      board.addHook('onRequest', async (request) => {
+      // bull-board's own error handler would answer a thrown 401 as its 500, so the hook replies itself.
+      board.addHook('onRequest', async (request, reply) => {
         if (hasBoardCookie(request, cookieValue)) return;
-        auth.require(request, 'producer');
+        try {
+          auth.require(request, 'producer');
+        } catch (error) {
+          return replyWithError(request, reply, error as Error);
+        }
       });
       await board.register(serverAdapter.registerPlugin());
     },

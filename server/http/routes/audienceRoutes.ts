@@ -4,7 +4,7 @@ import type { ShowAudience } from '../../audience/ShowAudience.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { PollRequest } from '../../shows/polls/Poll.js';
 import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
-import { ApiError } from '../ApiError.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 
 const POLL_ID = { type: 'string', pattern: '^[a-z0-9]{6,32}$' } as const;
 const DECISION_ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' } as const;
@@ -48,6 +48,13 @@ const sharedOverlaySchema = {
 
 const topicSchema = { body: { type: 'object', additionalProperties: false, required: ['topic'], properties: { topic: { type: 'string', minLength: 1, maxLength: 64 } } } } as const;
 const conversionSchema = { body: { type: 'object', additionalProperties: false, required: ['decisionId'], properties: { decisionId: DECISION_ID } } } as const;
+/** Strings, as a query's values are: a repeated parameter arrives as a list and is refused here. */
+const auditSchema = {
+  querystring: {
+    type: 'object',
+    properties: { viewer: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, before: { type: 'string', maxLength: 48 } },
+  },
+} as const;
 const reasonSchema = { body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 200 } } } } as const;
 
 type SharedBody = { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean };
@@ -59,65 +66,55 @@ type SharedBody = { placement: string; headline: string; body?: string; action?:
 export function registerAudienceRoutes(app: FastifyInstance, audience: Audience, auth: Authenticator): void {
   const live = (id: string): ShowAudience => {
     const show = SHOW_ID_PATTERN.test(id) ? audience.get(id) : undefined;
-    if (!show) throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${id} is not live`);
+    if (!show) throw new CodedError('SHOW_NOT_FOUND', `show ${id} is not live`);
     return show;
   };
 
-  app.post<{ Params: { id: string }; Body: PollRequest & { announce?: boolean } }>('/api/shows/:id/polls', { schema: pollSchema }, async (request, reply) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string }; Body: PollRequest & { announce?: boolean } }>('/api/shows/:id/polls', { onRequest: auth.only('host'), schema: pollSchema }, async (request, reply) => {
     const { announce = true, ...poll } = request.body;
     return reply.code(201).send(audience.launchPoll(live(request.params.id), poll, announce));
   });
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id/polls', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string } }>('/api/shows/:id/polls', { onRequest: auth.only('host', 'producer') }, async (request) => {
     return { polls: live(request.params.id).polls.list() };
   });
 
-  app.get<{ Params: { id: string; pollId: string } }>('/api/shows/:id/polls/:pollId', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, pollId: POLL_ID } } } }, async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string; pollId: string } }>('/api/shows/:id/polls/:pollId', { onRequest: auth.only('host', 'producer'), schema: { params: { type: 'object', properties: { id: { type: 'string' }, pollId: POLL_ID } } } }, async (request) => {
     const poll = live(request.params.id).polls.get(request.params.pollId);
-    if (!poll) throw new ApiError(404, 'POLL_NOT_FOUND', `poll ${request.params.pollId} not found`);
+    if (!poll) throw new CodedError('POLL_NOT_FOUND', `poll ${request.params.pollId} not found`);
     return poll;
   });
 
-  app.post<{ Params: { id: string; pollId: string } }>('/api/shows/:id/polls/:pollId/close', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, pollId: POLL_ID } } } }, async (request) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string; pollId: string } }>('/api/shows/:id/polls/:pollId/close', { onRequest: auth.only('host'), schema: { params: { type: 'object', properties: { id: { type: 'string' }, pollId: POLL_ID } } } }, async (request) => {
     return live(request.params.id).polls.close(request.params.pollId);
   });
 
-  app.put<{ Params: { id: string }; Body: SharedBody }>('/api/shows/:id/overlays/shared', { schema: sharedOverlaySchema }, async (request) => {
-    auth.require(request, 'host');
+  app.put<{ Params: { id: string }; Body: SharedBody }>('/api/shows/:id/overlays/shared', { onRequest: auth.only('host'), schema: sharedOverlaySchema }, async (request) => {
     return audience.pushShared(live(request.params.id), request.body);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/shows/:id/overlays/shared', async (request, reply) => {
-    auth.require(request, 'host');
+  app.delete<{ Params: { id: string } }>('/api/shows/:id/overlays/shared', { onRequest: auth.only('host') }, async (request, reply) => {
     live(request.params.id).clearShared();
     return reply.code(204).send();
   });
 
-  app.put<{ Params: { id: string }; Body: { topic: string } }>('/api/shows/:id/topic', { schema: topicSchema }, async (request) => {
-    auth.require(request, 'host');
+  app.put<{ Params: { id: string }; Body: { topic: string } }>('/api/shows/:id/topic', { onRequest: auth.only('host'), schema: topicSchema }, async (request) => {
     const show = live(request.params.id);
     show.topic = request.body.topic;
     return { topic: show.topic };
   });
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id/audience', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string } }>('/api/shows/:id/audience', { onRequest: auth.only('host', 'producer') }, async (request) => {
     return live(request.params.id).snapshot();
   });
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id/experiment', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string } }>('/api/shows/:id/experiment', { onRequest: auth.only('host', 'producer') }, async (request) => {
     const { config, state, percent } = live(request.params.id).rollout;
     return { config, state, percent };
   });
 
   for (const step of ['advance', 'pause', 'resume'] as const) {
-    app.post<{ Params: { id: string }; Body: { reason?: string } }>(`/api/shows/:id/experiment/${step}`, { schema: reasonSchema }, async (request) => {
-      auth.require(request, 'host');
+    app.post<{ Params: { id: string }; Body: { reason?: string } }>(`/api/shows/:id/experiment/${step}`, { onRequest: auth.only('host'), schema: reasonSchema }, async (request) => {
       const rollout = live(request.params.id).rollout;
       const why = `host: ${request.body?.reason ?? step}`;
       const state = step === 'advance' ? await rollout.advance(why) : step === 'pause' ? await rollout.pause(why) : await rollout.resume(why);
@@ -125,37 +122,39 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     });
   }
 
-  app.get<{ Params: { id: string }; Querystring: { viewer?: string; limit?: string; before?: string } }>('/api/shows/:id/audit', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string }; Querystring: { viewer?: string; limit?: string; before?: string } }>('/api/shows/:id/audit', { onRequest: auth.only('host', 'producer'), schema: auditSchema }, async (request) => {
     const { viewer, limit, before } = request.query;
     const showId = request.params.id;
-    if (!SHOW_ID_PATTERN.test(showId)) throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${showId} not found`);
-    const count = limit === undefined ? 100 : Number(limit);
-    if (viewer !== undefined && !VIEWER_ID.test(viewer)) throw new ApiError(400, 'INVALID_REQUEST', 'viewer must be a viewer id');
+    if (!SHOW_ID_PATTERN.test(showId)) throw new CodedError('SHOW_NOT_FOUND', `show ${showId} not found`);
+    const count = limit === undefined ? undefined : Number(limit);
     const rows = viewer ? await audience.audit.byViewer(showId, viewer, { limit: count }) : await audience.audit.byShow(showId, { limit: count, ...(before && { before }) });
     return { rows };
   });
 
   /** An advertiser's postback, made with the viewer's own token. */
-  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { schema: conversionSchema }, async (request, reply) => {
-    const { viewer } = auth.require(request, 'viewer');
-    if (viewer!.showId !== request.params.id) throw new ApiError(403, 'FORBIDDEN_SHOW', 'this viewer token is for another show');
+  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { onRequest: auth.only('viewer'), schema: conversionSchema }, async (request, reply) => {
+    const { viewer } = auth.principal(request);
+    if (viewer!.showId !== request.params.id) throw new CodedError('FORBIDDEN_SHOW', 'this viewer token is for another show');
     live(request.params.id).conversion(viewer!.viewerId, request.body.decisionId);
     return reply.code(202).send({ recorded: true });
   });
 
-  /** Deletes everything kept about a viewer, in one call: the host for anyone, a viewer for itself. */
-  app.delete<{ Params: { viewerId: string } }>('/api/viewers/:viewerId', async (request) => {
-    const principal = auth.require(request, 'host', 'viewer');
-    const viewerId = request.params.viewerId === 'me' && principal.viewer ? principal.viewer.viewerId : request.params.viewerId;
-    if (principal.role === 'viewer' && viewerId !== principal.viewer!.viewerId) throw new ApiError(403, 'FORBIDDEN_VIEWER', 'a viewer may delete only its own data');
-    if (!VIEWER_ID.test(viewerId)) throw new ApiError(400, 'INVALID_REQUEST', 'viewerId must be a viewer id');
+  /**
+   * Deletes everything kept about a viewer, in one call: the host for anyone, a viewer for
+   * itself. "me" names the caller, never a viewer of that id: a host has no "me" to delete.
+   */
+  app.delete<{ Params: { viewerId: string } }>('/api/viewers/:viewerId', { onRequest: auth.only('host', 'viewer') }, async (request) => {
+    const principal = auth.principal(request);
+    if (request.params.viewerId === 'me' && !principal.viewer) throw new CodedError('INVALID_REQUEST', '"me" is the calling viewer; a host names the viewer to delete');
+    const viewerId = request.params.viewerId === 'me' ? principal.viewer!.viewerId : request.params.viewerId;
+    if (principal.role === 'viewer' && viewerId !== principal.viewer!.viewerId) throw new CodedError('FORBIDDEN_VIEWER', 'a viewer may delete only its own data');
+    if (!VIEWER_ID.test(viewerId)) throw new CodedError('INVALID_REQUEST', 'viewerId must be a viewer id');
     return { viewerId, ...(await audience.erase(viewerId)) };
   });
 
   app.get<{ Params: { name: string } }>('/overlays/images/:name', async (request, reply) => {
     const file = audience.imageFile(request.params.name);
-    if (!file) throw new ApiError(404, 'IMAGE_NOT_FOUND', 'no such overlay image');
+    if (!file) throw new CodedError('IMAGE_NOT_FOUND', 'no such overlay image');
     return reply.header('cache-control', 'public, max-age=3600').sendFile(file.name, file.dir);
   });
 }

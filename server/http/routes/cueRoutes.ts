@@ -4,7 +4,7 @@ import type { ShowContext } from '../../../pipeline/script/index.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { Show } from '../../shows/Show.js';
 import type { ShowManager } from '../../shows/ShowManager.js';
-import { ApiError } from '../ApiError.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 
 const shortText = { type: 'string', maxLength: 200 } as const;
 
@@ -58,91 +58,79 @@ const personaSchema = {
 export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, personas: PersonaCatalog, auth: Authenticator): void {
   const presenterShow = async (id: string): Promise<Show & { cues: NonNullable<Show['cues']> }> => {
     const show = await shows.requireLive(id);
-    if (!show.cues) throw new ApiError(409, 'SHOW_HAS_NO_PRESENTER', 'this show streams the test card and takes no cues');
+    if (!show.cues) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'this show streams the test card and takes no cues');
     return show as Show & { cues: NonNullable<Show['cues']> };
   };
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id/chat', async (request) => {
-    auth.require(request, 'host');
+  app.get<{ Params: { id: string } }>('/api/shows/:id/chat', { onRequest: auth.only('host') }, async (request) => {
     await presenterShow(request.params.id);
     return { lines: shows.chat(request.params.id)?.list() ?? [] };
   });
 
   /** The host picks a viewer's question; the presenter answers it. */
-  app.post<{ Params: { id: string; lineId: string } }>('/api/shows/:id/chat/:lineId/answer', async (request, reply) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string; lineId: string } }>('/api/shows/:id/chat/:lineId/answer', { onRequest: auth.only('host') }, async (request, reply) => {
     const show = await presenterShow(request.params.id);
     const line = shows.chat(show.id)?.get(request.params.lineId);
-    if (!line) throw new ApiError(404, 'CHAT_LINE_NOT_FOUND', `chat line ${request.params.lineId} not found`);
+    if (!line) throw new CodedError('CHAT_LINE_NOT_FOUND', `chat line ${request.params.lineId} not found`);
     const question = { text: line.text, viewerConsented: line.consented, ...(line.displayName && { viewerName: line.displayName }) };
     return reply.code(202).send(show.cues.prompt(line.text, undefined, { question }, 'answer_question'));
   });
 
-  app.get('/api/personas', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get('/api/personas', { onRequest: auth.only('host', 'producer') }, async (request) => {
     return { personas: personas.list().map(({ id, name, language, tone }) => ({ id, name, language, tone })) };
   });
 
-  app.post<{ Params: { id: string }; Body: CueBody }>('/api/shows/:id/cues', { schema: cueSchema, bodyLimit: 16 * 1024 }, async (request, reply) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string }; Body: CueBody }>('/api/shows/:id/cues', { onRequest: auth.only('host'), schema: cueSchema, bodyLimit: 16 * 1024 }, async (request, reply) => {
     const show = await presenterShow(request.params.id);
     const { text, prompt, persona, context, offer } = request.body;
-    if ((text === undefined) === (prompt === undefined)) throw new ApiError(400, 'INVALID_REQUEST', 'send either "text" (said as it is) or "prompt" (the presenter decides)');
-    if (text !== undefined && context !== undefined) throw new ApiError(400, 'INVALID_REQUEST', '"context" goes with "prompt"');
+    if ((text === undefined) === (prompt === undefined)) throw new CodedError('INVALID_REQUEST', 'send either "text" (said as it is) or "prompt" (the presenter decides)');
+    if (text !== undefined && context !== undefined) throw new CodedError('INVALID_REQUEST', '"context" goes with "prompt"');
     if (offer !== undefined) shows.requireOverlay(offer);
     const audience = shows.audience(show.id);
     if (audience && context?.topic) audience.topic = context.topic;
     return reply.code(202).send(text !== undefined ? show.cues.submit(text, persona, offer) : show.cues.prompt(prompt, persona, context, undefined, offer));
   });
 
-  app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/trace', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/trace', { onRequest: auth.only('host', 'producer') }, async (request) => {
     const trace = (await presenterShow(request.params.id)).cues.trace(request.params.cueId);
-    if (!trace) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    if (!trace) throw new CodedError('CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
     return trace;
   });
 
-  app.put<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/shows/:id/approval', { schema: approvalSchema }, async (request) => {
-    auth.require(request, 'host');
+  app.put<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/shows/:id/approval', { onRequest: auth.only('host'), schema: approvalSchema }, async (request) => {
     const show = await presenterShow(request.params.id);
     show.cues.approvalMode = request.body.enabled;
     return { approval: show.cues.approvalMode };
   });
 
-  app.post<{ Params: { id: string; cueId: string }; Body: { text?: string } }>('/api/shows/:id/cues/:cueId/approve', { schema: approveSchema }, async (request) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string; cueId: string }; Body: { text?: string } }>('/api/shows/:id/cues/:cueId/approve', { onRequest: auth.only('host'), schema: approveSchema }, async (request) => {
     const cues = (await presenterShow(request.params.id)).cues;
     const current = cues.get(request.params.cueId);
-    if (!current) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    if (!current) throw new CodedError('CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
     return cues.decide(current.id, { text: request.body?.text ?? current.text });
   });
 
-  app.post<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/reject', async (request) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/reject', { onRequest: auth.only('host') }, async (request) => {
     const cues = (await presenterShow(request.params.id)).cues;
-    if (!cues.get(request.params.cueId)) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    if (!cues.get(request.params.cueId)) throw new CodedError('CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
     return cues.decide(request.params.cueId, null);
   });
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id/cues', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string } }>('/api/shows/:id/cues', { onRequest: auth.only('host', 'producer') }, async (request) => {
     return { cues: (await presenterShow(request.params.id)).cues.list() };
   });
 
-  app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId', { onRequest: auth.only('host', 'producer') }, async (request) => {
     const cue = (await presenterShow(request.params.id)).cues.get(request.params.cueId);
-    if (!cue) throw new ApiError(404, 'CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
+    if (!cue) throw new CodedError('CUE_NOT_FOUND', `cue ${request.params.cueId} not found`);
     return cue;
   });
 
-  app.post<{ Params: { id: string } }>('/api/shows/:id/interrupt', async (request) => {
-    auth.require(request, 'host');
+  app.post<{ Params: { id: string } }>('/api/shows/:id/interrupt', { onRequest: auth.only('host') }, async (request) => {
     return { interrupted: (await presenterShow(request.params.id)).cues.interrupt() };
   });
 
-  app.put<{ Params: { id: string }; Body: { persona: string } }>('/api/shows/:id/persona', { schema: personaSchema }, async (request) => {
-    auth.require(request, 'host');
+  app.put<{ Params: { id: string }; Body: { persona: string } }>('/api/shows/:id/persona', { onRequest: auth.only('host'), schema: personaSchema }, async (request) => {
     const persona = (await presenterShow(request.params.id)).cues.setPersona(request.body.persona);
     return { persona: persona.id, appliesFrom: 'next cue' };
   });

@@ -5,11 +5,10 @@ import { InvalidJobError } from '../../../pipeline/jobs/errors.js';
 import { QUEUE_NAMES, type QueueName, type Resolution } from '../../../pipeline/jobs/payloads.js';
 import type { AssetKind, AssetStore } from '../../../pipeline/store/AssetStore.js';
 import { isAssetKey } from '../../../pipeline/store/BlobStore.js';
-import { AssetStoreError } from '../../../pipeline/store/errors.js';
 import { PREVIEW_FILE } from '../../../pipeline/jobs/processors/clipRender.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { ShowPrepIndex } from '../../shows/ShowPrepIndex.js';
-import { ApiError } from '../ApiError.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 
 export interface JobRouteDeps {
   queues: BatchQueues;
@@ -27,13 +26,11 @@ const ASSET_KINDS: AssetKind[] = ['rig', 'clip', 'voice'];
 export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
   const { queues, store, auth, prep } = deps;
 
-  app.get('/api/jobs', async (request) => {
-    auth.require(request, 'producer', 'host');
+  app.get('/api/jobs', { onRequest: auth.only('producer', 'host') }, async (request) => {
     return { queues: await available(() => queues.counts()) };
   });
 
-  app.post<{ Params: { queue: string } }>('/api/jobs/:queue', { bodyLimit: 64 * 1024 }, async (request, reply) => {
-    auth.require(request, 'producer');
+  app.post<{ Params: { queue: string } }>('/api/jobs/:queue', { onRequest: auth.only('producer'), bodyLimit: 64 * 1024 }, async (request, reply) => {
     const queue = queueName(request.params.queue);
     const body = request.body ?? {};
     const job = await available(() => (queue === 'show-prep' ? queues.enqueueShowPrep(body, deps.resolutions) : queues.enqueue(queue as LeafQueue, body)));
@@ -42,53 +39,45 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     return reply.code(202).send(job);
   });
 
-  app.get<{ Params: { queue: string } }>('/api/jobs/:queue', async (request) => {
-    auth.require(request, 'producer', 'host');
+  app.get<{ Params: { queue: string } }>('/api/jobs/:queue', { onRequest: auth.only('producer', 'host') }, async (request) => {
     return { jobs: await available(() => queues.list(queueName(request.params.queue))) };
   });
 
-  app.get<{ Params: { queue: string; id: string } }>('/api/jobs/:queue/:id', async (request) => {
-    auth.require(request, 'producer', 'host');
+  app.get<{ Params: { queue: string; id: string } }>('/api/jobs/:queue/:id', { onRequest: auth.only('producer', 'host') }, async (request) => {
     return found(await available(() => queues.status(queueName(request.params.queue), jobId(request.params.id))));
   });
 
-  app.post<{ Params: { queue: string; id: string } }>('/api/jobs/:queue/:id/retry', async (request) => {
-    auth.require(request, 'producer');
+  app.post<{ Params: { queue: string; id: string } }>('/api/jobs/:queue/:id/retry', { onRequest: auth.only('producer') }, async (request) => {
     const queue = queueName(request.params.queue);
     const status = found(await available(() => queues.status(queue, jobId(request.params.id))));
-    if (status.state !== 'failed') throw new ApiError(409, 'JOB_NOT_FAILED', `only a failed job can be retried; this one is ${status.state}`);
+    if (status.state !== 'failed') throw new CodedError('JOB_NOT_FAILED', `only a failed job can be retried; this one is ${status.state}`);
     return found(await available(() => queues.retry(queue, status.id)));
   });
 
-  app.delete<{ Params: { queue: string; id: string } }>('/api/jobs/:queue/:id', async (request) => {
-    auth.require(request, 'producer');
+  app.delete<{ Params: { queue: string; id: string } }>('/api/jobs/:queue/:id', { onRequest: auth.only('producer') }, async (request) => {
     const outcome = await available(() => queues.cancel(queueName(request.params.queue), jobId(request.params.id)));
-    if (!outcome) throw new ApiError(404, 'JOB_NOT_FOUND', 'no such job');
-    if (outcome === 'finished') throw new ApiError(409, 'JOB_FINISHED', 'the job has already finished');
+    if (!outcome) throw new CodedError('JOB_NOT_FOUND', 'no such job');
+    if (outcome === 'finished') throw new CodedError('JOB_FINISHED', 'the job has already finished');
     return { cancelled: outcome };
   });
 
-  app.get<{ Querystring: { kind?: string } }>('/api/assets', async (request) => {
-    auth.require(request, 'producer', 'host');
+  app.get<{ Querystring: { kind?: string } }>('/api/assets', { onRequest: auth.only('producer', 'host') }, async (request) => {
     const kind = request.query.kind;
-    if (kind !== undefined && !ASSET_KINDS.includes(kind as AssetKind)) throw new ApiError(400, 'INVALID_REQUEST', `kind must be one of ${ASSET_KINDS.join(', ')}`);
+    if (kind !== undefined && !ASSET_KINDS.includes(kind as AssetKind)) throw new CodedError('INVALID_REQUEST', `kind must be one of ${ASSET_KINDS.join(', ')}`);
     return { assets: await available(() => store.list(kind ? { kind: kind as AssetKind } : {})), totalBytes: await store.totalBytes(), maxBytes: store.maxBytes };
   });
 
-  app.get<{ Params: { key: string } }>('/api/assets/:key', async (request) => {
-    auth.require(request, 'producer', 'host');
+  app.get<{ Params: { key: string } }>('/api/assets/:key', { onRequest: auth.only('producer', 'host') }, async (request) => {
     return (await store.get(assetKey(request.params.key))) ?? notFoundAsset();
   });
 
-  app.get<{ Params: { key: string } }>('/api/assets/:key/preview', async (request, reply) => {
-    auth.require(request, 'producer', 'host');
+  app.get<{ Params: { key: string } }>('/api/assets/:key/preview', { onRequest: auth.only('producer', 'host') }, async (request, reply) => {
     const record = await store.get(assetKey(request.params.key));
     if (!record || !(PREVIEW_FILE in record.files)) return notFoundAsset();
     return reply.type('video/mp4').header('content-length', record.files[PREVIEW_FILE]).send(createReadStream(store.blobs.localPath(record.key, PREVIEW_FILE)));
   });
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id/prep', async (request) => {
-    auth.require(request, 'producer', 'host');
+  app.get<{ Params: { id: string } }>('/api/shows/:id/prep', { onRequest: auth.only('producer', 'host') }, async (request) => {
     const id = await prep.lookup(request.params.id);
     const status = id && (await available(() => queues.status('show-prep', id)));
     if (!status) return { showId: request.params.id, ready: null, prep: null };
@@ -97,35 +86,41 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
 }
 
 function queueName(value: string): QueueName {
-  if (!QUEUE_NAMES.includes(value as QueueName)) throw new ApiError(404, 'QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(value.slice(0, 40))}`);
+  if (!QUEUE_NAMES.includes(value as QueueName)) throw new CodedError('QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(value.slice(0, 40))}`);
   return value as QueueName;
 }
 
 function jobId(value: string): string {
-  if (!JOB_ID.test(value)) throw new ApiError(404, 'JOB_NOT_FOUND', 'no such job');
+  if (!JOB_ID.test(value)) throw new CodedError('JOB_NOT_FOUND', 'no such job');
   return value;
 }
 
 function assetKey(value: string): string {
-  if (!isAssetKey(value)) throw new ApiError(404, 'ASSET_NOT_FOUND', 'no such asset');
+  if (!isAssetKey(value)) throw new CodedError('ASSET_NOT_FOUND', 'no such asset');
   return value;
 }
 
 function found<T>(value: T | undefined): T {
-  if (value === undefined) throw new ApiError(404, 'JOB_NOT_FOUND', 'no such job');
+  if (value === undefined) throw new CodedError('JOB_NOT_FOUND', 'no such job');
   return value;
 }
 
 function notFoundAsset(): never {
-  throw new ApiError(404, 'ASSET_NOT_FOUND', 'no such asset');
+  throw new CodedError('ASSET_NOT_FOUND', 'no such asset');
 }
 
-/** Queue calls fail fast while Redis is away (no offline queue): that is a 503, not a 500. */
+/**
+ * Queue calls fail fast while Redis is away (no offline queue): that is a 503. Coded errors
+ * pass as they are, and so do the language's own (a TypeError, a stack overflow): those are
+ * bugs, and a 503 would pass them off as an outage.
+ */
 async function available<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ApiError || error instanceof InvalidJobError || error instanceof AssetStoreError) throw error;
-    throw new ApiError(503, 'QUEUE_UNAVAILABLE', `the job queue is unavailable: ${(error as Error).message}`);
+    if (error instanceof CodedError || error instanceof InvalidJobError || isBug(error)) throw error;
+    throw new CodedError('QUEUE_UNAVAILABLE', `the job queue is unavailable: ${(error as Error).message}`);
   }
 }
+
+const isBug = (error: unknown) => error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;

@@ -1,9 +1,10 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
 import { BOARD_PATH } from './adminRoutes.js';
-import { ApiError } from '../ApiError.js';
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -17,6 +18,8 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 const BOARD_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+/** hls.js, for the viewer page's HLS playback: the ES module build, which the page imports only when it needs it. */
+const HLS_JS_DIR = path.dirname(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.mjs'));
 
 /** The browser pages: viewer, host and producer. Pages carry a strict CSP: no inline script or style. */
 export async function registerPageRoutes(app: FastifyInstance, clientDir: string): Promise<void> {
@@ -37,8 +40,9 @@ export async function registerPageRoutes(app: FastifyInstance, clientDir: string
   app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get('/host', (_request, reply) => reply.sendFile('host/index.html'));
   app.get('/producer', (_request, reply) => reply.sendFile('producer/index.html'));
+  app.get('/vendor/hls.min.mjs', (_request, reply) => reply.sendFile('hls.min.mjs', HLS_JS_DIR));
   app.get<{ Params: { showId: string } }>('/watch/:showId', (request, reply) => {
-    if (!SHOW_ID_PATTERN.test(request.params.showId)) throw new ApiError(404, 'SHOW_NOT_FOUND', 'no such show');
+    if (!SHOW_ID_PATTERN.test(request.params.showId)) throw new CodedError('SHOW_NOT_FOUND', 'no such show');
     return reply.sendFile('viewer/index.html');
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { ShowManager } from '../../shows/ShowManager.js';
-import { ApiError } from '../ApiError.js';
 
 const createShowSchema = {
   body: {
@@ -16,31 +16,23 @@ const createShowSchema = {
 } as const;
 
 export function registerShowRoutes(app: FastifyInstance, shows: ShowManager, auth: Authenticator): void {
-  app.post<{ Body: { title?: string; persona?: string; testCard?: boolean } | undefined }>('/api/shows', { schema: createShowSchema, bodyLimit: 4096 }, async (request, reply) => {
-    auth.require(request, 'host');
+  app.post<{ Body: { title?: string; persona?: string; testCard?: boolean } | undefined }>('/api/shows', { onRequest: auth.only('host'), schema: createShowSchema, bodyLimit: 4096 }, async (request, reply) => {
     const { title = 'OnAir show', persona, testCard } = request.body ?? {};
     const show = await shows.create({ title, persona, testCard });
     return reply.code(201).send(show.info());
   });
 
-  app.get('/api/shows', async (request) => {
-    auth.require(request, 'host', 'producer');
-    return { shows: shows.list().map((show) => show.info()) };
-  });
+  app.get('/api/shows', { onRequest: auth.only('host', 'producer') }, async () => ({ shows: shows.list().map((show) => show.info()) }));
 
-  app.get<{ Params: { id: string } }>('/api/shows/:id', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string } }>('/api/shows/:id', { onRequest: auth.only('host', 'producer') }, async (request) => {
     const live = shows.live(request.params.id);
     if (live) return live.info();
     const record = await shows.record(request.params.id);
-    if (!record) throw new ApiError(404, 'SHOW_NOT_FOUND', `show ${request.params.id} not found`);
+    if (!record) throw new CodedError('SHOW_NOT_FOUND', `show ${request.params.id} not found`);
     return record;
   });
 
-  app.delete<{ Params: { id: string } }>('/api/shows/:id', async (request) => {
-    auth.require(request, 'host');
-    return shows.end(request.params.id);
-  });
+  app.delete<{ Params: { id: string } }>('/api/shows/:id', { onRequest: auth.only('host') }, async (request) => shows.end(request.params.id));
 
   /** Anonymous join: a viewer gets a signed token bound to this show. */
   app.post<{ Params: { id: string } }>('/api/shows/:id/viewers', { bodyLimit: 1024 }, async (request, reply) => {

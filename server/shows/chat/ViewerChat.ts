@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Intent } from '../../../pipeline/intent/intents.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { TokenBucket } from './TokenBucket.js';
 
@@ -24,15 +25,7 @@ export interface ChatLine {
   at: number;
 }
 
-export class ChatError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ChatError';
-  }
-}
+export class ChatError extends CodedError {}
 
 export type ViewerChatEvents = { line: [line: ChatLine] };
 
