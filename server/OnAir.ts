@@ -30,6 +30,7 @@ import { registerHealthRoutes } from './http/routes/healthRoutes.js';
 import { registerHlsRoutes } from './http/routes/hlsRoutes.js';
 import { registerPageRoutes } from './http/routes/pageRoutes.js';
 import { registerRecordingRoutes } from './http/routes/recordingRoutes.js';
+import { registerSafetyRoutes } from './http/routes/safetyRoutes.js';
 import { registerShowRoutes } from './http/routes/showRoutes.js';
 import { createMetrics } from './metrics.js';
 import { ShowRecordings } from './recording/ShowRecordings.js';
@@ -208,6 +209,7 @@ export class OnAir {
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics });
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
+    registerSafetyRoutes(app, this.parts.brain.safety, auth);
     registerAudienceRoutes(app, audience, auth);
     registerRecordingRoutes(app, this.parts.recordings, auth);
     const viewers = registerViewerNamespace(io, shows, auth.viewerTokens, app.log);

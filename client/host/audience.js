@@ -2,6 +2,8 @@ import { el } from '/client/common/api.js';
 
 const $ = (id) => document.getElementById(id);
 const percent = (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
+/** A difference of two rates, in percentage points. */
+const points = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)} pp`;
 
 /**
  * The host's audience panel: polls, a shared overlay for everyone, and the experiment's live
@@ -62,6 +64,23 @@ export function attachAudience({ api, socket, selected }) {
     $('decision-latency').textContent = latency.count ? `Decisions: ${latency.count} · p50 ${latency.p50.toFixed(2)} ms · p95 ${latency.p95.toFixed(2)} ms · p99 ${latency.p99.toFixed(2)} ms` : 'Decisions: none yet';
     $('rollout').textContent = `${rollout.percent}% on ${rollout.treatment}${rollout.paused ? ` · paused: ${rollout.pausedReason}` : ''}`;
     $('rollout').dataset.paused = String(rollout.paused);
+    renderGuardrail(rollout.guardrail);
+  }
+
+  /** The sequential CTR test (evidence against 1/α) and the sample-ratio check of the stage's viewers. */
+  function renderGuardrail(guardrail) {
+    const test = guardrail?.ctrTest;
+    $('guardrail').textContent = !test
+      ? 'Guardrail: waiting for enough impressions'
+      : `Guardrail: treatment − control ${points(test.difference)} · evidence of a drop ${test.evidence.toPrecision(3)} (pauses at ${test.threshold.toFixed(0)}, α ${test.alpha})`;
+    $('guardrail').dataset.status = guardrail?.cause === 'ctr' ? 'breached' : (guardrail?.status ?? 'insufficient_data');
+    const srm = guardrail?.srm;
+    const arms = srm ? Object.keys(srm.expected).filter((arm) => srm.expected[arm] > 0 || srm.observed[arm] > 0) : [];
+    const split = arms.map((arm) => `${arm} ${srm.observed[arm]} (${Math.round(srm.expected[arm] * 1000) / 10}%)`).join(' · ');
+    $('srm').textContent = !srm || srm.status === 'insufficient_data'
+      ? `Sample ratio: too few viewers in this stage${split ? ` (${split})` : ''}`
+      : `Sample ratio ${srm.status === 'mismatch' ? 'MISMATCH' : 'ok'}: ${split} · p ${srm.pValue < 1e-4 ? srm.pValue.toExponential(1) : srm.pValue.toFixed(4)} (flags below ${srm.threshold})`;
+    $('srm').dataset.status = srm?.status ?? 'insufficient_data';
   }
 
   socket.on('poll', (poll) => poll.showId === selected() && renderPoll(poll));

@@ -3,6 +3,7 @@ import { IntentModel } from '../intent/IntentModel.js';
 import { IntentModelThread, type IntentClassifier } from '../intent/IntentModelThread.js';
 import type { Intent } from '../intent/intents.js';
 import type { Persona } from '../persona/index.js';
+import { SafetyModel, type SafetyGuard, type SafetyVerdict } from '../safety/SafetyModel.js';
 import { LlmScripter, loadPolicy, loadTemplates, PolicyFilter, ScriptStage, TemplateScripter, type ClassifiedIntent, type LlmConfig, type ScriptOutcome, type ShowContext } from '../script/index.js';
 import type { StageTrace } from './StageTrace.js';
 
@@ -25,29 +26,38 @@ export class Brain {
     private readonly intents: IntentClassifier,
     private readonly script: ScriptStage,
     readonly llmModel: string | undefined,
+    /** The safety classifier (docs/safety.md): prompts, template lines and LLM sentences pass it. */
+    readonly safety: SafetyModel,
   ) {}
 
   /** `placement`: the intent stage in this thread (`inline`) or a worker thread of its own. */
   static async create(llm?: LlmConfig, placement: IntentPlacement = 'inline'): Promise<Brain> {
     const intents = placement === 'worker' ? await IntentModelThread.start() : await IntentModel.load();
+    const safety = await SafetyModel.load();
     const script = new ScriptStage({
+      safety,
       templates: new TemplateScripter(loadTemplates()),
       policy: new PolicyFilter(loadPolicy()),
       ...(llm && { llm: new LlmScripter(llm) }),
     });
-    return new Brain(intents, script, llm?.model);
+    return new Brain(intents, script, llm?.model, safety);
   }
 
   classify(text: string): Promise<IntentResult> {
     return this.intents.classify(text);
   }
 
+  /** The safety verdict on a viewer line or a prompt whose language is not known. */
+  checkSafety(text: string): Promise<SafetyVerdict> {
+    return this.safety.check(text);
+  }
+
   /** `hostIntent`: what the host says the prompt is; the classifier can still refuse it as off_policy. */
   async think(prompt: string, persona: Persona, context: ShowContext, trace: StageTrace, signal: AbortSignal, hostIntent?: Intent): Promise<Thought> {
-    const model = await this.classifyStage(prompt, trace);
+    const [model, promptSafety] = await Promise.all([this.classifyStage(prompt, trace), checkPrompt(this.safety, prompt)]);
     const classified = hostIntent && model.intent !== 'off_policy' ? { intent: hostIntent, confidence: 1, version: model.version } : model;
     const scriptStart = trace.now();
-    const run = this.script.run({ classified, persona, context, traceId: trace.id, signal });
+    const run = this.script.run({ classified, persona, context, traceId: trace.id, signal, promptSafety });
     const outcome = run.outcome.then((result) => {
       if (result.fallback !== 'none') trace.fallback('script', result.fallback === 'truncated' ? 'template' : result.fallback, result.fallbackReason ?? result.fallback);
       return result;
@@ -80,5 +90,15 @@ export class Brain {
 
   async close(): Promise<void> {
     await this.intents.close();
+    await this.safety.close();
+  }
+}
+
+/** A prompt the safety model cannot check (too long, control characters) is refused: fail closed. */
+async function checkPrompt(safety: SafetyGuard, prompt: string): Promise<SafetyVerdict> {
+  try {
+    return await safety.check(prompt);
+  } catch {
+    return { verdict: 'refuse', categories: [], score: 1 };
   }
 }

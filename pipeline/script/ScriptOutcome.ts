@@ -19,4 +19,6 @@ export interface ScriptOutcome {
   /** Policy-checked sentences handed to the consumer, in order. */
   sentences: string[];
   audits: ScriptAudit[];
+  /** Why a `refused` run was refused: `off_policy`, or `safety:<categories>`. */
+  refusal?: string;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Intent } from '../intent/intents.js';
+import { safetyRule, type SafetyVerdict } from '../safety/SafetyModel.js';
 import { splitSentences } from '../text/sentences.js';
 import {
   LlmUnavailableError,
@@ -26,6 +27,7 @@ export class ScriptTurn {
   private source: ScriptSource = 'template';
   private fallback: ScriptFallback = 'none';
   private fallbackReason: string | undefined;
+  private refusal: string | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -49,7 +51,9 @@ export class ScriptTurn {
       this.checkAbort();
       const { intent, confidence } = this.request.classified;
       if (intent === 'off_policy') {
-        this.refuse();
+        this.refuse('off_policy');
+      } else if (this.request.promptSafety?.verdict === 'refuse') {
+        this.refuse(safetyRule(this.request.promptSafety));
       } else if (confidence >= this.threshold) {
         yield* this.templatePath(intent, []);
       } else if (this.options.llm) {
@@ -78,15 +82,29 @@ export class ScriptTurn {
         ...(this.fallbackReason === undefined ? {} : { fallbackReason: this.fallbackReason }),
         sentences: [...this.sentences],
         audits: [...this.audits],
+        ...(this.refusal === undefined ? {} : { refusal: this.refusal }),
       });
     }
   }
 
-  private refuse(): void {
+  private refuse(reason: string): void {
     this.status = 'refused';
     this.path = 'refused';
     this.source = 'hold';
-    this.audit({ source: 'hold', decision: 'block', text: '', rulesFired: ['refused:off_policy'] });
+    this.refusal = reason;
+    this.audit({ source: 'hold', decision: 'block', text: '', rulesFired: [`refused:${reason}`] });
+  }
+
+  /** The safety classifier's verdict on a line about to be spoken; a failed check refuses it (fail closed). */
+  private async safetyOf(text: string): Promise<SafetyVerdict | undefined> {
+    const { safety } = this.options;
+    if (!safety) return undefined;
+    try {
+      const verdict = await safety.check(text, this.policyContext.language);
+      return verdict.verdict === 'refuse' ? verdict : undefined;
+    } catch {
+      return { verdict: 'refuse', categories: [], score: 1 };
+    }
   }
 
   private async *templatePath(
@@ -113,17 +131,19 @@ export class ScriptTurn {
       return;
     }
     const checked = this.options.policy.check(line.text, this.policyContext);
-    const blocked = checked.decision === 'block';
+    const unsafe = checked.decision === 'block' ? undefined : await this.safetyOf(checked.text);
+    this.checkAbort();
+    const blocked = checked.decision === 'block' || unsafe !== undefined;
     this.audit({
       source: 'template',
       templateId: line.templateId,
       llmModel,
-      decision: checked.decision,
+      decision: blocked ? 'block' : checked.decision,
       text: blocked ? line.text : checked.text,
-      rulesFired: [...extraRules, ...checked.rulesFired],
+      rulesFired: [...extraRules, ...checked.rulesFired, ...(unsafe ? [safetyRule(unsafe)] : [])],
     });
     if (blocked) {
-      this.fellBack('hold', 'policy-block');
+      this.fellBack('hold', unsafe ? 'safety-block' : 'policy-block');
       yield* this.holdPath([]);
       return;
     }
@@ -137,6 +157,7 @@ export class ScriptTurn {
     const spokenBefore = this.sentences.length;
     let failure: LlmUnavailableError | undefined;
     let blockedText: string | undefined;
+    let unsafe: SafetyVerdict | undefined;
     try {
       const { persona, context, signal } = this.request;
       for await (const sentence of llm.sentences({
@@ -145,6 +166,12 @@ export class ScriptTurn {
         context,
         ...(signal ? { signal } : {}),
       })) {
+        // A sentence the safety classifier refuses never reaches the consumer (TTS); the stream stops.
+        unsafe = await this.safetyOf(sentence);
+        if (unsafe) {
+          blockedText = sentence;
+          break;
+        }
         const checked = policy.next(sentence);
         if (checked.decision === 'block') blockedText = sentence;
         if (checked.text !== '') yield* this.say([checked.text]);
@@ -156,8 +183,14 @@ export class ScriptTurn {
     }
     const spokenByLlm = this.sentences.slice(spokenBefore);
     const unavailable = failure ? [`llm-unavailable:${failure.reason}`] : [];
+    const safetyRules = unsafe ? [safetyRule(unsafe)] : [];
+    const blockReason = unsafe ? 'safety-block' : 'policy-block';
+    if (unsafe) {
+      // The refused sentence is kept in the audit (never spoken), whether or not others were.
+      this.audit({ source: 'llm', llmModel: llm.model, decision: 'block', text: blockedText!, rulesFired: safetyRules });
+    }
     if (spokenByLlm.length === 0) {
-      if (blockedText !== undefined) {
+      if (blockedText !== undefined && !unsafe) {
         this.audit({
           source: 'llm',
           llmModel: llm.model,
@@ -166,20 +199,20 @@ export class ScriptTurn {
           rulesFired: policy.rulesFired,
         });
       }
-      this.fellBack('template', failure?.reason ?? 'policy-block');
+      this.fellBack('template', failure?.reason ?? blockReason);
       yield* this.templatePath(intent, unavailable, llm.model);
       return;
     }
     if (failure || blockedText !== undefined)
-      this.fellBack('truncated', failure?.reason ?? 'policy-block');
+      this.fellBack('truncated', failure?.reason ?? blockReason);
     const tail = policy.finish();
     if (tail.text !== '') yield* this.say(splitSentences(tail.text).map((s) => s.text));
     this.audit({
       source: 'llm',
       llmModel: llm.model,
-      decision: policy.decision,
+      decision: unsafe ? 'amend' : policy.decision,
       text: this.sentences.slice(spokenBefore).join(' '),
-      rulesFired: [...unavailable, ...policy.rulesFired],
+      rulesFired: [...unavailable, ...policy.rulesFired, ...safetyRules],
     });
   }
 

@@ -7,6 +7,7 @@ import type { DecisionEngine } from '../decisions/DecisionEngine.js';
 import type { Decision, DecisionContext, DecisionTrigger, OverlayTemplate, SessionFeatures } from '../decisions/types.js';
 import type { ArmMetrics } from '../experiments/ArmMetrics.js';
 import type { ArmMetricsSnapshot } from '../experiments/armSnapshot.js';
+import type { GuardrailView } from '../experiments/guardrail.js';
 import type { Rollout } from '../experiments/Rollout.js';
 import type { OverlayCatalog } from '../overlays/OverlayCatalog.js';
 import type { PollRequest, PollView } from '../shows/polls/Poll.js';
@@ -40,7 +41,7 @@ export interface AudienceSnapshot {
   holdoutLift: ArmMetricsSnapshot['holdoutLift'];
   latency: ArmMetricsSnapshot['latency'];
   source: ArmMetricsSnapshot['source'];
-  rollout: { percent: number; stageIndex: number; paused: boolean; pausedReason?: string; control: string; treatment: string };
+  rollout: { percent: number; stageIndex: number; paused: boolean; pausedReason?: string; control: string; treatment: string; guardrail: GuardrailView | null };
 }
 
 export type ShowAudienceEvents = {
@@ -248,6 +249,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
         ...(state.pausedReason && { pausedReason: state.pausedReason }),
         control: config.control.modelVersion,
         treatment: config.treatment.modelVersion,
+        guardrail: this.rollout.guardrailView,
       },
     };
   }

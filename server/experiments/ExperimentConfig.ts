@@ -2,10 +2,18 @@ import { InvalidExperimentConfigError } from './errors.js';
 
 export interface GuardrailConfig {
   metric: 'ctr';
-  /** 0.2: treatment CTR may not fall more than 20% below control CTR. */
+  /**
+   * 0.2: the relative CTR drop the sequential test is tuned to catch quickest (it sets the
+   * mixture's spread, τ = maxRelativeDrop × pooled CTR). Any real drop is caught eventually,
+   * larger ones sooner.
+   */
   maxRelativeDrop: number;
-  /** Both arms need this many impressions before the guardrail judges. */
+  /** Both arms need this many impressions before the CTR test judges. */
   minImpressionsPerArm: number;
+  /** The CTR test's false-alarm rate under continuous monitoring (default 0.05). */
+  alpha: number;
+  /** The sample-ratio check pauses below this χ² p-value (default 0.001). */
+  srmPValue: number;
 }
 
 export interface AutoAdvanceConfig {
@@ -73,7 +81,11 @@ function stages(input: unknown): number[] {
 
 function guardrail(input: unknown): GuardrailConfig {
   const raw = record(input ?? {}, 'guardrail');
-  rejectUnknownKeys(raw, ['metric', 'maxRelativeDrop', 'minImpressionsPerArm'], 'guardrail');
+  rejectUnknownKeys(
+    raw,
+    ['metric', 'maxRelativeDrop', 'minImpressionsPerArm', 'alpha', 'srmPValue'],
+    'guardrail',
+  );
   if ((raw.metric ?? 'ctr') !== 'ctr')
     throw new InvalidExperimentConfigError('guardrail.metric', "only 'ctr' is supported");
   const minImpressions = numberIn(
@@ -86,8 +98,10 @@ function guardrail(input: unknown): GuardrailConfig {
     throw new InvalidExperimentConfigError('guardrail.minImpressionsPerArm', 'must be an integer');
   return {
     metric: 'ctr',
-    maxRelativeDrop: numberIn(raw.maxRelativeDrop ?? 0.2, 'guardrail.maxRelativeDrop', 0, 1),
+    maxRelativeDrop: numberIn(raw.maxRelativeDrop ?? 0.2, 'guardrail.maxRelativeDrop', 0.01, 1),
     minImpressionsPerArm: minImpressions,
+    alpha: numberIn(raw.alpha ?? 0.05, 'guardrail.alpha', 1e-6, 0.5),
+    srmPValue: numberIn(raw.srmPValue ?? 0.001, 'guardrail.srmPValue', 1e-12, 0.05),
   };
 }
 

@@ -1,10 +1,17 @@
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import { SerialQueue } from '../../lib/SerialQueue.js';
-import type { ArmAssignment } from '../decisions/types.js';
+import type { Arm, ArmAssignment } from '../decisions/types.js';
 import { assignArm } from './assignArm.js';
+import { BUCKETS, bucketThreshold } from './bucketing.js';
 import { RolloutRefusedError } from './errors.js';
 import type { ExperimentConfig } from './ExperimentConfig.js';
-import { judgeGuardrail, type GuardrailInput, type GuardrailJudgement } from './guardrail.js';
+import {
+  guardrailView,
+  judgeGuardrail,
+  type GuardrailInput,
+  type GuardrailJudgement,
+  type GuardrailView,
+} from './guardrail.js';
 import { MAX_HISTORY, pointOf, type RolloutState, type RolloutTransition } from './RolloutState.js';
 import type { RolloutStore } from './RolloutStore.js';
 
@@ -22,6 +29,9 @@ export interface RolloutOptions {
   now?: () => number;
 }
 
+/** Distinct viewers counted per stage for the sample-ratio check; later ones are not counted. */
+export const MAX_COUNTED_VIEWERS = 1_000_000;
+
 /**
  * A show's staged rollout. State lives in memory (assignment never touches Redis) and in a
  * Redis hash, so a restart resumes where it was. Operations run one at a time. advance and
@@ -35,6 +45,10 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
   private readonly queue = new SerialQueue();
   private lastTreatmentImpressions: number | null = null;
   private readonly now: () => number;
+  /** Distinct viewers assigned in this process since the stage began (or the last resume). */
+  private stageViewers = new Set<string>();
+  private stageCounts: Record<Arm, number> = { holdout: 0, control: 0, treatment: 0 };
+  private lastJudgement: GuardrailVerdict | undefined;
 
   private constructor(
     readonly showId: string,
@@ -72,7 +86,9 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
       Object.assign(state, { paused: true, pausedReason: 'stored rollout state was unreadable' });
     const rollout = new Rollout(showId, config, store, state, options);
     if (fresh)
-      await rollout.queue.run(() => rollout.save(rollout.current).catch(() => rollout.markUnsaved()));
+      await rollout.queue.run(() =>
+        rollout.save(rollout.current).catch(() => rollout.markUnsaved()),
+      );
     return rollout;
   }
 
@@ -84,9 +100,39 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
     return this.config.stages[this.current.stageIndex]!;
   }
 
-  /** Pure and in memory: about 2 µs. */
+  /**
+   * In memory: about 2 µs. Each distinct viewer is counted once per stage for the
+   * sample-ratio check (the counts restart at every stage change and resume).
+   */
   assign(viewerId: string): ArmAssignment {
-    return assignArm(viewerId, { config: this.config, rolloutPercent: this.percent });
+    const assignment = assignArm(viewerId, { config: this.config, rolloutPercent: this.percent });
+    if (this.stageViewers.size < MAX_COUNTED_VIEWERS && !this.stageViewers.has(viewerId)) {
+      this.stageViewers.add(viewerId);
+      this.stageCounts[assignment.arm] += 1;
+    }
+    return assignment;
+  }
+
+  /** Viewers assigned per arm in this stage (this process), for the sample-ratio check. */
+  get stageAssignments(): Readonly<Record<Arm, number>> {
+    return this.stageCounts;
+  }
+
+  /** The shares of viewers the current stage should give each arm (exact to the bucket). */
+  get expectedShares(): Record<Arm, number> {
+    const holdout = bucketThreshold(this.config.holdoutPercent) / BUCKETS;
+    const treatment = (bucketThreshold(this.percent) / BUCKETS) * (1 - holdout);
+    return { holdout, control: 1 - holdout - treatment, treatment };
+  }
+
+  /** The latest guardrail verdict (CTR test and sample-ratio check), for the host panel. */
+  get guardrail(): GuardrailVerdict | undefined {
+    return this.lastJudgement;
+  }
+
+  /** The latest verdict as the host panel shows it; null before the first evaluation. */
+  get guardrailView(): GuardrailView | null {
+    return this.lastJudgement ? guardrailView(this.config.guardrail, this.lastJudgement) : null;
   }
 
   advance(why = 'manual'): Promise<RolloutState> {
@@ -104,38 +150,56 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
       const next: RolloutState = { ...this.current, paused: false, stageStartedAtMs: this.now() };
       delete next.pausedReason;
       const transition = await this.commit(next, why);
+      this.resetStageCounts();
       this.safeEmit('resumed', transition);
       return this.current;
     });
   }
 
-  /** Auto-pauses on a breach; with auto-advance on, moves to the next stage once this one has enough treatment data. */
+  /**
+   * Auto-pauses on a breach (a sample-ratio mismatch of this stage's viewers, or the sequential
+   * CTR test); with auto-advance on, moves to the next stage once this one has enough treatment data.
+   */
   evaluateGuardrail(snapshot: GuardrailInput): Promise<GuardrailVerdict> {
     return this.queue.run(async () => {
-      this.lastTreatmentImpressions = snapshot.treatment.impressions;
-      if (this.current.stageBaselineImpressions === null) {
-        this.current = {
-          ...this.current,
-          stageBaselineImpressions: snapshot.treatment.impressions,
-        };
-      }
-      const judgement = judgeGuardrail(this.config.guardrail, snapshot);
-      if (judgement.status === 'breached' && !this.current.paused) {
-        await this.pauseNow(judgement.reason!);
-        return { ...judgement, action: 'paused' as const };
-      }
-      if (judgement.status === 'healthy' && this.mayAutoAdvance(snapshot.treatment.impressions)) {
-        const advanced = await this.advanceNow(
-          `auto: guardrail healthy (treatment CTR ${ratio(judgement.treatmentCtr)}, control ${ratio(judgement.controlCtr)})`,
-        ).then(
-          () => true,
-          () => false,
-        );
-        if (advanced) return { ...judgement, action: 'advanced' as const };
-      }
-      if (this.unsaved) await this.save(this.current).catch(() => this.markUnsaved());
-      return { ...judgement, action: 'none' as const };
+      const verdict = await this.evaluateNow(snapshot);
+      this.lastJudgement = verdict;
+      return verdict;
     });
+  }
+
+  private async evaluateNow(snapshot: GuardrailInput): Promise<GuardrailVerdict> {
+    this.lastTreatmentImpressions = snapshot.treatment.impressions;
+    if (this.current.stageBaselineImpressions === null) {
+      this.current = {
+        ...this.current,
+        stageBaselineImpressions: snapshot.treatment.impressions,
+      };
+    }
+    const judgement = judgeGuardrail(this.config.guardrail, snapshot, {
+      observed: { ...this.stageCounts },
+      expectedShares: this.expectedShares,
+    });
+    if (judgement.status === 'breached' && !this.current.paused) {
+      await this.pauseNow(judgement.reason!);
+      return { ...judgement, action: 'paused' as const };
+    }
+    if (judgement.status === 'healthy' && this.mayAutoAdvance(snapshot.treatment.impressions)) {
+      const advanced = await this.advanceNow(
+        `auto: guardrail healthy (treatment CTR ${ratio(judgement.treatmentCtr)}, control ${ratio(judgement.controlCtr)})`,
+      ).then(
+        () => true,
+        () => false,
+      );
+      if (advanced) return { ...judgement, action: 'advanced' as const };
+    }
+    if (this.unsaved) await this.save(this.current).catch(() => this.markUnsaved());
+    return { ...judgement, action: 'none' as const };
+  }
+
+  private resetStageCounts(): void {
+    this.stageViewers = new Set();
+    this.stageCounts = { holdout: 0, control: 0, treatment: 0 };
   }
 
   private async advanceNow(why: string): Promise<RolloutState> {
@@ -158,6 +222,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
       stageBaselineImpressions: this.lastTreatmentImpressions,
     };
     const transition = await this.commit(next, why);
+    this.resetStageCounts();
     this.safeEmit('stagechange', transition);
     return this.current;
   }

@@ -203,6 +203,14 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     INTENT_MODEL_LABELS: server(500, "The intent model's labels do not match the intents this server knows."),
     INTENT_MODEL_OUTPUT: server(500, 'The intent model produced no usable output.'),
   },
+  Safety: {
+    SAFETY_TEXT_INVALID: client(400, 'The text to check is missing, not a string, or has control characters.'),
+    SAFETY_TEXT_EMPTY: client(400, 'The text to check is empty.'),
+    SAFETY_TEXT_TOO_LONG: client(400, 'The text to check is longer than 2,000 characters.'),
+    SAFETY_LANGUAGE_INVALID: client(400, 'The language is not "en" or "es".'),
+    SAFETY_MODEL_LABELS: server(500, "The safety model's labels do not match the categories this server knows."),
+    SAFETY_MODEL_OUTPUT: server(500, 'The safety model produced no usable output.'),
+  },
 };
 
 export const ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.assign({}, ...Object.values(ERROR_SECTIONS));

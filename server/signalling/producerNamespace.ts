@@ -2,6 +2,7 @@ import type { Namespace, Server } from 'socket.io';
 import type { BatchQueues } from '../../pipeline/jobs/BatchQueues.js';
 import { QUEUE_NAMES } from '../../pipeline/jobs/payloads.js';
 import { requireToken } from './requireToken.js';
+import { refuseUnknownEvents } from './socketActions.js';
 
 const RELAYED = ['added', 'active', 'progress', 'completed', 'failed', 'waiting-children'] as const;
 
@@ -14,7 +15,9 @@ export function registerProducerNamespace(io: Server, queues: BatchQueues, produ
   const producer = io.of('/producer');
   producer.use(requireToken(producerToken, 'producer'));
   let relaying = false;
-  producer.on('connection', () => {
+  producer.on('connection', (socket) => {
+    // The namespace only pushes; whatever a client sends is acknowledged as unknown.
+    refuseUnknownEvents(socket, []);
     if (relaying) return;
     relaying = true;
     for (const queue of QUEUE_NAMES) {

@@ -170,6 +170,9 @@ test('the host launches a poll, a viewer votes on the page, tallies reach the ho
   await host.locator('#poll-tallies li[data-option="1"] .tally', { hasText: '1 (100%)' }).waitFor({ timeout: 5_000 });
   await host.locator('#arms tr[data-arm="control"]').waitFor({ timeout: 5_000 });
   assert.match((await host.textContent('#decision-latency')) ?? '', /p99 [\d.]+ ms/);
+  // The experiment panel shows the sequential guardrail and the sample-ratio check of the stage's viewers.
+  assert.match((await host.textContent('#guardrail')) ?? '', /^Guardrail: /);
+  assert.match((await host.textContent('#srm')) ?? '', /^Sample ratio/);
 
   await host.click('#poll-close');
   await host.locator('#poll-tallies[data-state="closed"]').waitFor({ timeout: 5_000 });

@@ -291,7 +291,7 @@ test('guardRollout: live metrics where treatment underperforms pause the rollout
   });
   const rollout = await Rollout.open(new RolloutStore(redis, prefix), 'guarded', config);
   const stop = guardRollout(rollout, metrics, { everyMs: 20 });
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1_000; i++) {
     metrics.recordImpression('guarded', 'control');
     metrics.recordImpression('guarded', 'treatment');
     if (i % 10 === 0) metrics.recordClick('guarded', 'control'); // 10%
@@ -299,6 +299,6 @@ test('guardRollout: live metrics where treatment underperforms pause the rollout
   }
   const reason = await waitUntil(() => rollout.state.pausedReason, 5_000, 'the guardrail to pause');
   stop();
-  assert.match(reason, /treatment CTR 5\.00% \(15\/300\).*control CTR 10\.00% \(30\/300\)/);
+  assert.match(reason, /treatment CTR 5\.00% \(50\/1000\).*control CTR 10\.00% \(100\/1000\)/);
   assert.equal(rollout.state.paused, true);
 });

@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import type { OnAir } from '../../server/OnAir.js';
 import { listRoutes } from '../helpers/routes.js';
-import { createShow, HOST_TOKEN, hostAuth, producerAuth, startOnAir, whepPost } from '../helpers/startOnAir.js';
+import { createShow, HOST_TOKEN, hostAuth, PRODUCER_TOKEN, producerAuth, startOnAir, whepPost } from '../helpers/startOnAir.js';
 import { openSocket, send, viewerToken } from '../helpers/viewerSocket.js';
 
 let onair: OnAir;
@@ -16,7 +16,7 @@ let showId: string;
 const sockets: Socket[] = [];
 
 before(async () => {
-  // Ten joins per address, one more a second: few enough that spending them shows.
+  // Ten joins per address, one more a second: few enough that spending them shows (the WHEP test).
   onair = await startOnAir({ VIEWER_JOIN_BURST: '10', VIEWER_JOINS_PER_SECOND: '1' });
   showId = await createShow(onair, 'bad input', { testCard: true });
 });
@@ -61,28 +61,13 @@ test('rollout: resuming a running rollout or advancing a paused one is a 409 wit
 test('a job payload nested 4,000 deep is a 400, not a stack overflow answered as an outage', async () => {
   let deep: unknown = [];
   for (let i = 0; i < 4_000; i++) deep = [deep];
-  await expectError(await api('/api/jobs/voice-cache', json('POST', { persona: 'ava', phrases: deep }, producerAuth)), 400, 'BODY_TOO_DEEP');
   await expectError(await api('/api/jobs/rig-prewarm', json('POST', { persona: deep }, producerAuth)), 400, 'BODY_TOO_DEEP');
+  await expectError(await api('/api/jobs/voice-cache', json('POST', { persona: 'ava', phrases: deep }, producerAuth)), 400, 'BODY_TOO_DEEP');
   const token = await viewerToken(onair, showId);
   const socket = await openSocket(onair, '/viewer', token, sockets);
   const reply = await send(socket, 'join', { utm: deep });
   assert.equal(reply.ok ? 'ok' : reply.error.code, 'BODY_TOO_DEEP');
   assert.equal((await api('/healthz')).status, 200);
-});
-
-test('WHEP: hostile offers are refused before they cost a viewer token or stall the loop', async () => {
-  const hostile = `v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n${'m=video 9 UDP/TLS/RTP/SAVPF 96\r\n'.repeat(1_000)}`;
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const startedAt = performance.now();
-  const answers = await Promise.all(Array.from({ length: 10 }, () => whepPost(onair, showId, hostile)));
-  const tookMs = performance.now() - startedAt;
-  delay.disable();
-  for (const answer of answers) await expectError(answer, 400, 'INVALID_SDP');
-  assert.ok(tookMs < 2_000, `ten hostile offers took ${Math.round(tookMs)} ms`);
-  assert.ok(delay.max < 500e6, `the event loop stalled for ${Math.round(delay.max / 1e6)} ms`);
-  // Ten joins per address: the refused offers spent none of them.
-  assert.equal((await api(`/api/shows/${showId}/viewers`, { method: 'POST' })).status, 201);
 });
 
 test('topic: NUL, C1 controls and bidirectional overrides are refused', async () => {
@@ -107,10 +92,27 @@ test('DELETE /api/viewers/me names the calling viewer; a host has no "me"', asyn
   assert.equal(erased.viewerId, token.split('.')[1], 'the token names the viewer');
 });
 
-test('/host acknowledges an event it does not know', async () => {
-  const host = await openSocket(onair, '/host', HOST_TOKEN, sockets);
-  const reply = await send(host, 'no_such_event', {});
-  assert.equal(reply.ok ? 'ok' : reply.error.code, 'UNKNOWN_EVENT');
+test('/host and /producer acknowledge an event they do not know', async () => {
+  for (const [namespace, token] of [['/host', HOST_TOKEN], ['/producer', PRODUCER_TOKEN]] as const) {
+    const socket = await openSocket(onair, namespace, token, sockets);
+    const reply = await send(socket, 'no_such_event', {});
+    assert.equal(reply.ok ? 'ok' : reply.error.code, 'UNKNOWN_EVENT', namespace);
+  }
+});
+
+test('WHEP: hostile offers are refused before they cost a viewer token or stall the loop', async () => {
+  const hostile = `v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n${'m=video 9 UDP/TLS/RTP/SAVPF 96\r\n'.repeat(1_000)}`;
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const startedAt = performance.now();
+  const answers = await Promise.all(Array.from({ length: 10 }, () => whepPost(onair, showId, hostile)));
+  const tookMs = performance.now() - startedAt;
+  delay.disable();
+  for (const answer of answers) await expectError(answer, 400, 'INVALID_SDP');
+  assert.ok(tookMs < 2_000, `ten hostile offers took ${Math.round(tookMs)} ms`);
+  assert.ok(delay.max < 500e6, `the event loop stalled for ${Math.round(delay.max / 1e6)} ms`);
+  // Ten joins per address: the refused offers spent none of them.
+  assert.equal((await api(`/api/shows/${showId}/viewers`, { method: 'POST' })).status, 201);
 });
 
 test('authentication comes before parsing and validation on every route that needs a token', async () => {

@@ -241,6 +241,10 @@ const provoke: Record<string, () => Promise<Observed>> = {
   QUEUE_NOT_FOUND: () => http('/api/jobs/no-such-queue', { headers: producerAuth }),
   JOB_NOT_FOUND: () => http('/api/jobs/rig-prewarm/nosuchjob', { headers: producerAuth }),
   JOB_FINISHED: async () => http(`/api/jobs/rig-prewarm/${await failedJob()}`, { method: 'DELETE', headers: producerAuth }),
+  SAFETY_TEXT_INVALID: () => http('/api/safety/check', { method: 'POST', json: { language: 'en' } }),
+  SAFETY_TEXT_EMPTY: () => http('/api/safety/check', { method: 'POST', json: { text: '   ' } }),
+  SAFETY_TEXT_TOO_LONG: () => http('/api/safety/check', { method: 'POST', json: { text: 'a'.repeat(2001) } }),
+  SAFETY_LANGUAGE_INVALID: () => http('/api/safety/check', { method: 'POST', json: { text: 'hello', language: 'fr' } }),
   JOB_NOT_FAILED: async () => {
     const waiting = (await (await fetch(`${onair.url}/api/jobs/voice-cache`, { method: 'POST', headers: { ...producerAuth, 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'ava', phrases: ['Hello.'] }) })).json()) as { id: string };
     return http(`/api/jobs/voice-cache/${waiting.id}/retry`, { method: 'POST', headers: producerAuth });

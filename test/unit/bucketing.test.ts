@@ -191,6 +191,8 @@ test('the config parser fills defaults and rejects bad input with a stable code 
     metric: 'ctr',
     maxRelativeDrop: 0.2,
     minImpressionsPerArm: 200,
+    alpha: 0.05,
+    srmPValue: 0.001,
   });
   assert.deepEqual(config.autoAdvance, { enabled: false, minStageMs: 60_000 });
   const base = { salt: 's', control: { modelVersion: 'a' }, treatment: { modelVersion: 'b' } };
@@ -209,6 +211,8 @@ test('the config parser fills defaults and rejects bad input with a stable code 
     [{ ...base, guardrail: { metric: 'watch' } }, 'guardrail.metric'],
     [{ ...base, guardrail: { maxRelativeDrop: 2 } }, 'guardrail.maxRelativeDrop'],
     [{ ...base, guardrail: { minImpressionsPerArm: 1.5 } }, 'guardrail.minImpressionsPerArm'],
+    [{ ...base, guardrail: { alpha: 0 } }, 'guardrail.alpha'],
+    [{ ...base, guardrail: { srmPValue: 0.5 } }, 'guardrail.srmPValue'],
     [{ ...base, autoAdvance: { enabled: 'yes' } }, 'autoAdvance.enabled'],
     [{ ...base, rollout: 5 }, 'config.rollout'],
   ];

@@ -7,6 +7,7 @@ import {
   parseExperimentConfig,
   type ExperimentConfig,
 } from '../../server/experiments/ExperimentConfig.js';
+import { assignArm } from '../../server/experiments/assignArm.js';
 import { judgeGuardrail } from '../../server/experiments/guardrail.js';
 import { Rollout } from '../../server/experiments/Rollout.js';
 import type { RolloutTransition } from '../../server/experiments/RolloutState.js';
@@ -89,7 +90,7 @@ test('paused: advance is refused until resumed; resume while running is refused'
   assert.deepEqual(seen, ['paused:checking a complaint', 'resumed']);
 });
 
-test('the guardrail waits for enough impressions, then auto-pauses quoting both CTRs', async () => {
+test('the guardrail waits for enough impressions, then auto-pauses on sequential evidence quoting both CTRs', async () => {
   const rollout = await Rollout.open(
     store,
     newShow(),
@@ -104,28 +105,49 @@ test('the guardrail waits for enough impressions, then auto-pauses quoting both 
   assert.equal(early.action, 'none');
 
   const fine = await rollout.evaluateGuardrail(arms([10, 400], [9, 400]));
-  assert.equal(fine.status, 'healthy', 'a 10% drop is inside the 20% margin');
+  assert.equal(fine.status, 'healthy', 'a 10% drop on 400 impressions is no evidence');
 
-  const bad = await rollout.evaluateGuardrail(arms([50, 1_000], [30, 1_000]));
+  const noisy = await rollout.evaluateGuardrail(arms([50, 1_000], [30, 1_000]));
+  assert.equal(
+    noisy.status,
+    'healthy',
+    '3% vs 5% on 1 000 each: not yet beyond chance for an anytime-valid test',
+  );
+  assert.ok(noisy.sequential!.likelihoodRatio < 20);
+
+  const bad = await rollout.evaluateGuardrail(arms([250, 5_000], [150, 5_000]));
   assert.equal(bad.status, 'breached');
+  assert.equal(bad.cause, 'ctr');
   assert.equal(bad.action, 'paused');
   assert.equal(rollout.state.paused, true);
   assert.equal(reasons.length, 1);
-  assert.match(reasons[0]!, /treatment CTR 3\.00% \(30\/1000\)/);
-  assert.match(reasons[0]!, /control CTR 5\.00% \(50\/1000\)/);
+  assert.match(reasons[0]!, /treatment CTR 3\.00% \(150\/5000\)/);
+  assert.match(reasons[0]!, /control CTR 5\.00% \(250\/5000\)/);
+  assert.match(reasons[0]!, /evidence [\d.]+ ≥ 20, α 0\.05/);
   assert.equal(rollout.state.pausedReason, reasons[0]);
+  assert.equal(
+    rollout.guardrail?.action,
+    'paused',
+    'the latest verdict is kept for the host panel',
+  );
 
-  const again = await rollout.evaluateGuardrail(arms([50, 1_000], [30, 1_000]));
+  const again = await rollout.evaluateGuardrail(arms([250, 5_000], [150, 5_000]));
   assert.equal(again.action, 'none', 'already paused: no second pause');
   assert.equal(reasons.length, 1);
   await assert.rejects(rollout.advance(), refusedWith('ROLLOUT_PAUSED'));
 });
 
-test('the guardrail boundary: exactly at the margin is healthy, just below it is breached', () => {
+test('the guardrail judges evidence, not point estimates: the same 21% drop is healthy on little data, breached on much', () => {
   const config = experiment().guardrail;
-  assert.equal(judgeGuardrail(config, arms([100, 1_000], [80, 1_000])).status, 'healthy');
-  assert.equal(judgeGuardrail(config, arms([100, 1_000], [79, 1_000])).status, 'breached');
+  assert.equal(judgeGuardrail(config, arms([100, 1_000], [79, 1_000])).status, 'healthy');
+  assert.equal(judgeGuardrail(config, arms([1_000, 10_000], [790, 10_000])).status, 'breached');
   assert.equal(judgeGuardrail(config, arms([100, 1_000], [79, 199])).status, 'insufficient_data');
+  const strict = experiment({ guardrail: { alpha: 1e-6 } }).guardrail;
+  assert.equal(
+    judgeGuardrail(strict, arms([1_000, 10_000], [790, 10_000])).status,
+    'healthy',
+    'a smaller α needs more evidence',
+  );
 });
 
 test('auto-advance: only when healthy, after minImpressions in treatment within the stage and minStageMs', async () => {
@@ -250,4 +272,63 @@ test('Rollout.open refuses with ROLLOUT_STORE_UNAVAILABLE when Redis does not an
     refusedWith('ROLLOUT_STORE_UNAVAILABLE'),
   );
   dead.disconnect();
+});
+
+test("a sample-ratio mismatch of the stage's viewers pauses with a reason, persists, and resume starts a fresh count", async () => {
+  const showId = newShow();
+  const config = experiment({ holdoutPercent: 0, stages: [50, 100] });
+  const rollout = await Rollout.open(store, showId, config, { now });
+  assert.deepEqual(rollout.expectedShares, { holdout: 0, control: 0.5, treatment: 0.5 });
+  // A skewed stream of viewers (as a bot or a client failing in one arm would make): 52/48.
+  const byArm: Record<'control' | 'treatment', string[]> = { control: [], treatment: [] };
+  for (let i = 0; byArm.control.length < 5_200 || byArm.treatment.length < 4_800; i++) {
+    const id = `viewer-${i}`;
+    const { arm } = assignArm(id, { config, rolloutPercent: 50 });
+    if (arm !== 'holdout') byArm[arm].push(id);
+  }
+  const healthyCtr = arms([50, 1_000], [50, 1_000]);
+  for (const id of byArm.treatment.slice(0, 4_800)) rollout.assign(id);
+  for (const id of byArm.control.slice(0, 2_000)) rollout.assign(id);
+  for (const id of byArm.control.slice(0, 2_000)) rollout.assign(id); // reconnects count once
+  assert.deepEqual(rollout.stageAssignments, { holdout: 0, control: 2_000, treatment: 4_800 });
+  for (const id of byArm.control.slice(2_000, 5_200)) rollout.assign(id);
+
+  const verdict = await rollout.evaluateGuardrail(healthyCtr);
+  assert.equal(verdict.status, 'breached');
+  assert.equal(verdict.cause, 'srm');
+  assert.equal(verdict.action, 'paused');
+  assert.ok(verdict.srm!.pValue < 0.001);
+  assert.match(
+    rollout.state.pausedReason!,
+    /^sample ratio mismatch: viewers holdout 0, control 5200, treatment 4800 against the configured holdout 0\.00%, control 50\.00%, treatment 50\.00%/,
+  );
+  await assert.rejects(rollout.advance(), refusedWith('ROLLOUT_PAUSED'));
+
+  const restarted = await Rollout.open(store, showId, config, { now });
+  assert.equal(restarted.state.paused, true);
+  assert.equal(restarted.state.pausedReason, rollout.state.pausedReason);
+
+  await rollout.resume('investigated: a crawler, now blocked');
+  assert.deepEqual(rollout.stageAssignments, { holdout: 0, control: 0, treatment: 0 });
+  for (const id of [...byArm.control.slice(0, 3_000), ...byArm.treatment.slice(0, 3_000)])
+    rollout.assign(id);
+  const fair = await rollout.evaluateGuardrail(healthyCtr);
+  assert.equal(fair.status, 'healthy');
+  assert.equal(fair.srm!.status, 'ok');
+  await rollout.advance();
+  assert.equal(rollout.percent, 100);
+  assert.deepEqual(
+    rollout.stageAssignments,
+    { holdout: 0, control: 0, treatment: 0 },
+    'a new stage counts afresh',
+  );
+  assert.equal(await redis.hget(store.key(showId), 'stageIndex'), '1');
+  assert.deepEqual(
+    rollout.state.history.map((t) => [t.to.percent, t.to.paused]),
+    [
+      [50, true],
+      [50, false],
+      [100, false],
+    ],
+  );
 });

@@ -10,7 +10,12 @@ export const OUTPUT_NAME = 'probabilities';
  * features [N, D] → (MatMul W_l → Add b_l → Relu)* → MatMul → Add → Div T → Softmax →
  * probabilities [N, C]. Initializers are named W0, b0, W1, b1, … and T.
  */
-export function networkToOnnx(network: IntentNetwork, docString = ''): Uint8Array {
+export function networkToOnnx(
+  network: IntentNetwork,
+  docString = '',
+  /** The graph's producer and name; the safety model reuses this graph under its own. */
+  names: { producer: string; name: string } = { producer: 'onair-intent', name: 'intent' },
+): Uint8Array {
   const nodes: object[] = [];
   const initializer: object[] = [];
   const logits = denseGraph(network.layers, INPUT_NAME, nodes, initializer);
@@ -18,9 +23,9 @@ export function networkToOnnx(network: IntentNetwork, docString = ''): Uint8Arra
   nodes.push(graphNode('Div', [logits, 'T'], 'scaled_logits'));
   nodes.push(graphNode('Softmax', ['scaled_logits'], OUTPUT_NAME, [{ name: 'axis', type: ONNX_ATTRIBUTE_INT, i: -1 }]));
   return encodeModel({
-    producer: 'onair-intent',
+    producer: names.producer,
     docString,
-    name: 'intent',
+    name: names.name,
     nodes,
     initializer,
     input: floatValueInfo(INPUT_NAME, ['N', network.layers[0]!.inputs]),

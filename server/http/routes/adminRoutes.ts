@@ -19,7 +19,7 @@ const COOKIE = 'onair_board';
 export async function registerAdminRoutes(app: FastifyInstance, queues: Queue[], auth: Authenticator, producerToken: string): Promise<void> {
   const cookieValue = createHash('sha256').update(`bull-board:${producerToken}`).digest('base64url');
 
-  app.post('/api/producer/board-session', { onRequest: auth.only('producer') }, async (request, reply) => {
+  app.post('/api/producer/board-session', { onRequest: auth.only('producer') }, async (_request, reply) => {
     return reply
       .header('set-cookie', `${COOKIE}=${cookieValue}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=43200`)
       .send({ board: BOARD_PATH });

@@ -52,7 +52,7 @@ const conversionSchema = { body: { type: 'object', additionalProperties: false, 
 const auditSchema = {
   querystring: {
     type: 'object',
-    properties: { viewer: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, before: { type: 'string', maxLength: 48 } },
+    properties: { viewer: { type: 'string', pattern: VIEWER_ID.source }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, before: { type: 'string', maxLength: 48 } },
   },
 } as const;
 const reasonSchema = { body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 200 } } } } as const;

@@ -76,7 +76,7 @@ export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, pers
     return reply.code(202).send(show.cues.prompt(line.text, undefined, { question }, 'answer_question'));
   });
 
-  app.get('/api/personas', { onRequest: auth.only('host', 'producer') }, async (request) => {
+  app.get('/api/personas', { onRequest: auth.only('host', 'producer') }, async () => {
     return { personas: personas.list().map(({ id, name, language, tone }) => ({ id, name, language, tone })) };
   });
 

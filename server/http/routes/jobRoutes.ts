@@ -26,7 +26,7 @@ const ASSET_KINDS: AssetKind[] = ['rig', 'clip', 'voice'];
 export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
   const { queues, store, auth, prep } = deps;
 
-  app.get('/api/jobs', { onRequest: auth.only('producer', 'host') }, async (request) => {
+  app.get('/api/jobs', { onRequest: auth.only('producer', 'host') }, async () => {
     return { queues: await available(() => queues.counts()) };
   });
 

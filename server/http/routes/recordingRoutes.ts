@@ -19,31 +19,26 @@ const CONTENT_TYPES: Record<string, string> = {
  * need the same bearer token (players send it as a header, e.g. hls.js `xhrSetup`).
  */
 export function registerRecordingRoutes(app: FastifyInstance, recordings: ShowRecordings, auth: Authenticator): void {
-  app.post<{ Params: { id: string }; Body: unknown }>('/api/shows/:id/recording', { bodyLimit: 1024 }, async (request, reply) => {
-    auth.require(request, 'host', 'producer');
+  app.post<{ Params: { id: string }; Body: unknown }>('/api/shows/:id/recording', { onRequest: auth.only('host', 'producer'), bodyLimit: 1024 }, async (request, reply) => {
     const action = actionOf(request.body);
     if (action === 'start') return reply.code(201).send(await recordings.start(request.params.id));
     return recordings.stop(request.params.id);
   });
 
-  app.get('/api/recordings', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get('/api/recordings', { onRequest: auth.only('host', 'producer') }, async () => {
     return { recordings: await recordings.list() };
   });
 
-  app.get<{ Params: { id: string } }>('/api/recordings/:id', async (request) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string } }>('/api/recordings/:id', { onRequest: auth.only('host', 'producer') }, async (request) => {
     return recordings.get(request.params.id);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/recordings/:id', async (request, reply) => {
-    auth.require(request, 'host', 'producer');
+  app.delete<{ Params: { id: string } }>('/api/recordings/:id', { onRequest: auth.only('host', 'producer') }, async (request, reply) => {
     await recordings.remove(request.params.id);
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { id: string; file: string } }>('/recordings/:id/:file', async (request, reply) => {
-    auth.require(request, 'host', 'producer');
+  app.get<{ Params: { id: string; file: string } }>('/recordings/:id/:file', { onRequest: auth.only('host', 'producer') }, async (request, reply) => {
     const { id, file } = request.params;
     const { path, bytes } = await recordings.file(id, file);
     // Segments and init segments never change once written; the playlist does until the recording stops.

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ASSETS_DIR } from '../../lib/paths.js';
+import { isSafetyLabel, type SafetyLabel, type SafetyLanguage } from './categories.js';
+
+export type SafetySplit = 'train' | 'calibration' | 'test';
+
+/** One labelled line of assets/safety/dataset.jsonl. */
+export interface SafetyExample {
+  text: string;
+  label: SafetyLabel;
+  lang: SafetyLanguage;
+  /**
+   * The phrasing the line came from (a template id, an intent-dataset line, a script
+   * template): the unit of the split, so a phrasing is never both trained on and tested.
+   */
+  group: string;
+  split: SafetySplit;
+}
+
+export const SAFETY_ASSETS_DIR = path.join(ASSETS_DIR, 'safety');
+export const SAFETY_DATASET_PATH = path.join(SAFETY_ASSETS_DIR, 'dataset.jsonl');
+
+const SPLITS: readonly string[] = ['train', 'calibration', 'test'];
+
+export function parseSafetyDataset(jsonl: string): SafetyExample[] {
+  return jsonl
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, index) => {
+      const row = JSON.parse(line) as Partial<SafetyExample>;
+      const valid =
+        typeof row.text === 'string' &&
+        isSafetyLabel(row.label) &&
+        (row.lang === 'en' || row.lang === 'es') &&
+        typeof row.group === 'string' &&
+        SPLITS.includes(row.split as string);
+      if (!valid) throw new Error(`safety dataset line ${index + 1} is malformed: ${line}`);
+      return row as SafetyExample;
+    });
+}
+
+export function loadSafetyDataset(file = SAFETY_DATASET_PATH): SafetyExample[] {
+  return parseSafetyDataset(readFileSync(file, 'utf8'));
+}

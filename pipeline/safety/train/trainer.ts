@@ -1,0 +1,120 @@
+import { mulberry32 } from '../../../lib/prng.js';
+import { evaluate, type Evaluation } from '../../intent/evaluate.js';
+import { extractFeatures, FEATURE_CONFIG, type FeatureConfig } from '../../intent/features.js';
+import { predictProbabilities, type IntentNetwork } from '../../intent/network.js';
+import { INPUT_NAME, networkToOnnx, ONNX_IR_VERSION, ONNX_OPSET, OUTPUT_NAME } from '../../intent/onnx/networkGraph.js';
+import { fitTemperature } from '../../intent/train/calibrate.js';
+import { toSparse, trainDenseNetwork } from '../../intent/train/denseTrainer.js';
+import { modelVersion } from '../../intent/train/trainer.js';
+import { ALLOWED_INDEX, SAFETY_LABELS, SAFETY_LANGUAGES, type SafetyLabel, type SafetyLanguage } from '../categories.js';
+import { loadSafetyDataset, type SafetyExample } from '../dataset.js';
+import { safetyMetrics, type SafetyMetrics } from '../metrics.js';
+
+export interface TrainSafetyOptions {
+  examples?: SafetyExample[];
+  seed?: number;
+  hidden?: number[];
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  l2?: number;
+  harmfulCopies?: number;
+}
+
+export const DEFAULT_SAFETY_TRAINING = {
+  seed: 20_260_514,
+  hidden: [32],
+  epochs: 8,
+  batchSize: 32,
+  learningRate: 0.003,
+  l2: 1e-5,
+  /** Each harmful training line is seen this many times per epoch (the harmless lines once). */
+  harmfulCopies: 2,
+  /** False-refusal budget the per-language threshold must keep on the calibration split. */
+  calibrationFalseRefusals: 0.01,
+  /** Thresholds are kept within these bounds whatever the calibration slice says. */
+  thresholdBounds: [0.1, 0.9] as [number, number],
+};
+
+/** What model.json holds next to model.onnx. */
+export interface SafetyManifest {
+  version: string;
+  labels: SafetyLabel[];
+  features: FeatureConfig;
+  model: { kind: string; temperature: number; irVersion: number; opset: number; input: string; output: string };
+  /** Refuse when 1 − P(allowed) reaches the threshold of the line's language. */
+  thresholds: Record<SafetyLanguage, number>;
+  /** A harm category is named in a refusal when its own probability reaches this. */
+  categoryFloor: number;
+  training: typeof DEFAULT_SAFETY_TRAINING & { examples: number; train: number; calibration: number; test: number };
+  metrics: { test: SafetyMetrics; testClasses: Evaluation; calibration: SafetyMetrics };
+}
+
+export interface TrainedSafetyModel {
+  onnx: Uint8Array;
+  model: IntentNetwork;
+  manifest: SafetyManifest;
+  train: SafetyExample[];
+  test: SafetyExample[];
+}
+
+export const CATEGORY_FLOOR = 0.2;
+
+/** The harm score of one probability row: everything that is not `allowed`. */
+export const harmScore = (p: ArrayLike<number>): number => 1 - p[ALLOWED_INDEX]!;
+
+/**
+ * The lowest threshold (so the most harm refused) whose false-refusal rate on one language's
+ * calibration lines stays within the budget; a grid of 0.01 steps within the bounds.
+ */
+function chooseThreshold(scores: readonly number[], harmful: readonly boolean[], maxFalseRefusals: number, [lo, hi]: [number, number]): number {
+  const harmless = scores.filter((_, i) => !harmful[i]);
+  for (let step = Math.round(lo * 100); step <= Math.round(hi * 100); step++) {
+    const t = step / 100;
+    if (harmless.filter((s) => s >= t).length <= maxFalseRefusals * harmless.length) return Math.fround(t);
+  }
+  return Math.fround(hi);
+}
+
+export function trainSafetyModel(options: TrainSafetyOptions = {}): TrainedSafetyModel {
+  const { examples: given, ...overrides } = options;
+  const settings = { ...DEFAULT_SAFETY_TRAINING, ...overrides };
+  const examples = given ?? loadSafetyDataset();
+  const features = FEATURE_CONFIG;
+  const of = (split: SafetyExample['split']) => examples.filter((e) => e.split === split);
+  const [train, calibration, test] = [of('train'), of('calibration'), of('test')];
+  const random = mulberry32(settings.seed);
+
+  const labelOf = (e: SafetyExample) => SAFETY_LABELS.indexOf(e.label);
+  const featuresOf = (set: SafetyExample[]) => set.map((e) => extractFeatures(e.text, features));
+  const calibrationFeatures = featuresOf(calibration);
+  const weighted = train.flatMap((e) => (e.label === 'allowed' ? [e] : Array.from({ length: settings.harmfulCopies }, () => e)));
+  const model = trainDenseNetwork(featuresOf(weighted).map(toSparse), weighted.map(labelOf), features.dimension, SAFETY_LABELS.length, { ...settings, random });
+  model.temperature = fitTemperature(model, calibrationFeatures, calibration.map(labelOf));
+
+  const calibrationProbabilities = calibrationFeatures.map((x) => predictProbabilities(model, x));
+  const thresholds = {} as Record<SafetyLanguage, number>;
+  for (const lang of SAFETY_LANGUAGES) {
+    const rows = calibration.map((e, i) => ({ e, score: harmScore(calibrationProbabilities[i]!) })).filter((r) => r.e.lang === lang);
+    thresholds[lang] = chooseThreshold(rows.map((r) => r.score), rows.map((r) => r.e.label !== 'allowed'), settings.calibrationFalseRefusals, settings.thresholdBounds);
+  }
+
+  const testProbabilities = featuresOf(test).map((x) => predictProbabilities(model, x));
+  const kind = settings.hidden.length ? `mlp-${settings.hidden.join('x')}-relu` : 'softmax-regression';
+  const onnx = networkToOnnx(model, `OnAir safety classifier: hashed n-gram features → ${kind}`, { producer: 'onair-safety', name: 'safety' });
+  const manifest: SafetyManifest = {
+    version: modelVersion(onnx),
+    labels: [...SAFETY_LABELS],
+    features,
+    model: { kind, temperature: model.temperature, irVersion: ONNX_IR_VERSION, opset: ONNX_OPSET, input: INPUT_NAME, output: OUTPUT_NAME },
+    thresholds,
+    categoryFloor: CATEGORY_FLOOR,
+    training: { ...settings, examples: examples.length, train: train.length, calibration: calibration.length, test: test.length },
+    metrics: {
+      test: safetyMetrics(test, testProbabilities.map(harmScore), thresholds),
+      testClasses: evaluate(SAFETY_LABELS, test.map(labelOf), testProbabilities),
+      calibration: safetyMetrics(calibration, calibrationProbabilities.map(harmScore), thresholds),
+    },
+  };
+  return { onnx, model, manifest, train, test };
+}
