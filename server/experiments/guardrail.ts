@@ -78,7 +78,7 @@ export function judgeGuardrail(
   const reason =
     `guardrail: treatment CTR ${pct(treatmentCtr)} (${treatment.clicks}/${treatment.impressions}) is below ` +
     `control CTR ${pct(controlCtr)} (${control.clicks}/${control.impressions}) ` +
-    `(sequential test: evidence ${sequential.likelihoodRatio.toFixed(1)} ≥ ${sequential.threshold.toFixed(0)}, α ${config.alpha})`;
+    `(sequential test: evidence ${Number(sequential.likelihoodRatio.toPrecision(3))} ≥ ${sequential.threshold.toFixed(0)}, α ${config.alpha})`;
   return { status: 'breached', cause: 'ctr', reason, sequential, ...base };
 }
 
