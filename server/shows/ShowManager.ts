@@ -88,7 +88,7 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     }
     this.shows.set(id, show);
     const { brain } = this.options;
-    if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text)));
+    if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text), (text) => brain.checkSafety(text)));
     const log = logger.child({ showId: id });
     session.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
     session.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Intent } from '../../../pipeline/intent/intents.js';
+import type { SafetyVerdict } from '../../../pipeline/safety/SafetyModel.js';
 import { CodedError } from '../../../lib/errors/CodedError.js';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { TokenBucket } from './TokenBucket.js';
@@ -20,8 +21,10 @@ export interface ChatLine {
   text: string;
   intent: Intent;
   confidence: number;
-  /** The model thinks the presenter could answer it. */
+  /** The model thinks the presenter could answer it (never when the safety check refuses it). */
   question: boolean;
+  /** The safety classifier's verdict; a refused line is shown to hosts but never answered. */
+  safety?: SafetyVerdict;
   at: number;
 }
 
@@ -40,6 +43,7 @@ export class ViewerChat extends EnhancedEventEmitter<ViewerChatEvents> {
   constructor(
     readonly showId: string,
     private readonly classify: (text: string) => Promise<{ intent: Intent; confidence: number }>,
+    private readonly checkSafety?: (text: string) => Promise<SafetyVerdict>,
   ) {
     super();
   }
@@ -47,7 +51,8 @@ export class ViewerChat extends EnhancedEventEmitter<ViewerChatEvents> {
   async post(viewer: { viewerId: string; displayName?: string; consented: boolean }, text: unknown): Promise<ChatLine> {
     const checked = checkChatText(text);
     if (!this.limiter.take(viewer.viewerId)) throw new ChatError('CHAT_RATE_LIMITED', 'too many messages; slow down');
-    const { intent, confidence } = await this.classify(checked);
+    const [{ intent, confidence }, safety] = await Promise.all([this.classify(checked), this.checkSafety?.(checked)]);
+    const refused = safety?.verdict === 'refuse';
     const line: ChatLine = {
       id: randomBytes(6).toString('hex'),
       showId: this.showId,
@@ -57,7 +62,8 @@ export class ViewerChat extends EnhancedEventEmitter<ViewerChatEvents> {
       text: checked,
       intent,
       confidence,
-      question: intent === 'answer_question' || /[?¿]/.test(checked),
+      question: !refused && (intent === 'answer_question' || /[?¿]/.test(checked)),
+      ...(safety && { safety }),
       at: Date.now(),
     };
     this.lines.set(line.id, line);
