@@ -19,6 +19,7 @@ export interface RecordingSidecar {
   bytes: number;
   segments: number;
   playlist: string;
+  /** The latest encoder generation's (a degraded show switches to half size). */
   video: { codecs: string; width: number; height: number } | null;
   chapters: RecordingChapter[];
   timeline: TimelineEntry[];

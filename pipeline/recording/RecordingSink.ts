@@ -42,7 +42,11 @@ const DEFAULT_TARGET_SEGMENT_MS = 2_000;
 const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
 /** A show's end waits for its recording's close: a hung disk must not hold it up for long. */
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
-/** The playlist is rewritten every this many segments while recording: often enough to watch along and survive a crash, rarely enough that a long show's growing playlist is not rewritten every 2 s. */
+/**
+ * While recording the playlist is rewritten with every this many segments: often enough to
+ * watch along and to survive a crash, rarely enough that a long show's growing playlist is not
+ * rewritten every 2 s.
+ */
 const PLAYLIST_EVERY_SEGMENTS = 5;
 /** Fragment durations are float milliseconds; a keyframe this close to the target still cuts. */
 const CUT_TOLERANCE_MS = 1;

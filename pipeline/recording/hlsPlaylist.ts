@@ -1,16 +1,18 @@
 import type { RecordedSegment } from './RecordedSegments.js';
 
 /**
- * The recording's HLS media playlist (fMP4, version 7). While recording it is an EVENT
- * playlist (segments are only appended, so it can be watched and survives a crash); at stop
- * it becomes VOD with EXT-X-ENDLIST. Each encoder generation has its own init segment, and a
- * new one is a discontinuity: its timestamps restart.
+ * The recording's HLS media playlist (fMP4). While recording it is an EVENT playlist
+ * (segments are only appended, so it can be watched and survives a crash); at stop it becomes
+ * VOD with EXT-X-ENDLIST. Each encoder generation has its own init segment, and a new one is a
+ * discontinuity: its timestamps restart.
  */
 export function renderPlaylist(segments: readonly RecordedSegment[], options: { ended: boolean; targetSegmentMs: number; streamEpochMs: number }): string {
-  const longestS = Math.max(options.targetSegmentMs, ...segments.map((s) => s.durationMs)) / 1000;
+  // A reduce, not a spread: a day-long show has tens of thousands of segments.
+  const longestS = segments.reduce((longest, s) => Math.max(longest, s.durationMs), options.targetSegmentMs) / 1000;
   const lines = [
     '#EXTM3U',
-    '#EXT-X-VERSION:7',
+    // 6: EXT-X-MAP in a playlist that is not I-frames only (RFC 8216, section 7).
+    '#EXT-X-VERSION:6',
     // Must be at least every EXTINF rounded to the nearest second.
     `#EXT-X-TARGETDURATION:${Math.max(1, Math.round(longestS))}`,
     '#EXT-X-MEDIA-SEQUENCE:0',

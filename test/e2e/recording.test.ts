@@ -49,12 +49,13 @@ interface Packet {
   durationS: number;
 }
 
-/** Every packet of the playlist as ffprobe's HLS demuxer reads it, segment after segment. */
+/** Every packet of the playlist as ffprobe's HLS demuxer reads it over HTTP (with the token), segment after segment. */
 async function probePackets(playlist: string): Promise<{ video: Packet[]; audio: Packet[]; durationS: number }> {
-  const { stdout: streams } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'stream=index,codec_type:format=duration', '-of', 'json', playlist]);
+  const headers = ['-headers', `Authorization: Bearer ${PRODUCER_TOKEN}\r\n`];
+  const { stdout: streams } = await exec('ffprobe', ['-v', 'error', ...headers, '-show_entries', 'stream=index,codec_type:format=duration', '-of', 'json', playlist]);
   const info = JSON.parse(streams) as { streams: Array<{ index: number; codec_type: string }>; format: { duration: string } };
   const index = (type: string) => info.streams.find((s) => s.codec_type === type)!.index;
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'packet=stream_index,pts_time,duration_time', '-of', 'csv=p=0', playlist], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await exec('ffprobe', ['-v', 'error', ...headers, '-show_entries', 'packet=stream_index,pts_time,duration_time', '-of', 'csv=p=0', playlist], { maxBuffer: 64 * 1024 * 1024 });
   const packets = stdout
     .trim()
     .split('\n')
@@ -156,7 +157,7 @@ test('a 60 s show records to an HLS VOD playlist that keeps time and sync, plays
   assert.ok(extinfs.slice(0, -1).every((ms) => Math.abs(ms - 2_000) <= 100), `segments of about 2 s: ${extinfs.join(', ')}`);
   assert.ok(Math.abs(extinfs.reduce((a, b) => a + b, 0) - recordedMs) < 1);
 
-  const probe = await probePackets(playlistPath);
+  const probe = await probePackets(`${onair.url}/recordings/${id}/index.m3u8`);
   const boundariesS = extinfs.slice(0, -1).map((_, i) => probe.video[0]!.ptsS + extinfs.slice(0, i + 1).reduce((a, b) => a + b, 0) / 1000);
   const frameMs = 1000 / 30;
   const aacFrameMs = (1024 / 48_000) * 1000;

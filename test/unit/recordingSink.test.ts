@@ -75,7 +75,7 @@ test('segments are cut at keyframes every 2 s, a new generation is a discontinui
 
   const playlist = readFileSync(join(folder, 'index.m3u8'), 'utf8');
   assert.equal(playlist, [
-    '#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-INDEPENDENT-SEGMENTS',
+    '#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-INDEPENDENT-SEGMENTS',
     '#EXT-X-MAP:URI="init-1.mp4"', '#EXT-X-PROGRAM-DATE-TIME:2030-01-01T00:00:01.000Z',
     '#EXTINF:2.00000,', 'seg-000001.m4s', '#EXTINF:2.00000,', 'seg-000002.m4s', '#EXTINF:1.00000,', 'seg-000003.m4s',
     '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="init-2.mp4"', '#EXT-X-PROGRAM-DATE-TIME:2030-01-01T00:00:06.400Z',
