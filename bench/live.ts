@@ -5,11 +5,12 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { cpuPercent, sampleProcess, type ProcSample } from './fanout/procStats.js';
 import { WeriftViewer } from '../test/helpers/weriftViewer.js';
 
 const SECONDS = Number(process.env.LIVE_SECONDS ?? 15);
-const HOST_TOKEN = 'bench-live-host-token-0123';
+const HOST_TOKEN = randomBytes(24).toString('base64url');
 const auth = { authorization: `Bearer ${HOST_TOKEN}` };
 const LINE =
   'Welcome back to the show. Today we take a close look at the new lens, how it handles low light, and what it costs. Stay with us for the details.';

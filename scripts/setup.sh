@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what OnAir needs on Debian 12 with Node 20, and starts Redis for tests.
+# Installs what OnAir needs on Debian 12 with Node 22 or 24 (20 still works but is end-of-life), and starts Redis for tests.
 # Idempotent: it does nothing when everything is present.
 #   scripts/setup.sh start   runtime packages + npm deps
 #   scripts/setup.sh test    also Chromium and promtool, and a Redis on 127.0.0.1:6379

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { Server as SocketServer } from 'socket.io';
+import type { Server as SocketServer } from 'socket.io';
 import { CLIENT_DIR } from '../lib/paths.js';
+import { redactUrl } from '../lib/secrets.js';
 import type { EncoderSettings } from '../pipeline/encode/EncoderSettings.js';
 import { selectVideoEncoder, type VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
 import { BatchQueues } from '../pipeline/jobs/BatchQueues.js';
@@ -20,8 +21,12 @@ import { Audience } from './audience/Audience.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { ViewerTokens } from './auth/tokens.js';
 import type { Config } from './config.js';
+import { configSecrets, loggerOptions } from './logging.js';
 import { installBodyDepthLimit } from './http/bodyDepth.js';
+import { TrustedProxies } from './http/clientAddress.js';
+import { limitConnections } from './http/connectionLimits.js';
 import { installErrorHandler, replyWithError } from './http/errorHandler.js';
+import { installOriginCheck, OriginPolicy } from './http/origins.js';
 import { registerAdminRoutes } from './http/routes/adminRoutes.js';
 import { registerAudienceRoutes } from './http/routes/audienceRoutes.js';
 import { registerCueRoutes } from './http/routes/cueRoutes.js';
@@ -41,6 +46,7 @@ import { ShowStore } from './shows/ShowStore.js';
 import { registerHostNamespace } from './signalling/hostNamespace.js';
 import { registerProducerNamespace } from './signalling/producerNamespace.js';
 import { notifySessionClosed, registerViewerNamespace } from './signalling/viewerNamespace.js';
+import { createSocketServer } from './signalling/socketServer.js';
 import { registerWhepRoutes } from './signalling/whepRoutes.js';
 import { createSfu } from './sfu/createSfu.js';
 import type { Sfu } from './sfu/Sfu.js';
@@ -73,10 +79,13 @@ export class OnAir {
   private constructor(private readonly parts: Parts) {}
 
   static async start(config: Config): Promise<OnAir> {
+    const proxies = new TrustedProxies(config.trustProxy);
     const app = Fastify({
-      logger: { level: config.logLevel },
+      // Known secrets, credential headers and WHEP session ids never reach a log line.
+      logger: loggerOptions(config.logLevel, configSecrets(config)),
       bodyLimit: 64 * 1024,
-      trustProxy: false,
+      // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For).
+      trustProxy: proxies.empty ? false : (address) => proxies.trusts(address),
       // Refuse what the schema does not allow instead of silently coercing or stripping it.
       ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
       // Errors before routing (a broken %-escape) get the same `{error: {code, message}}` as the rest.
@@ -136,7 +145,8 @@ export class OnAir {
       retentionMs: config.recording.retentionMs,
       logger: app.log,
     });
-    const io = new SocketServer(app.server, { maxHttpBufferSize: 16 * 1024, serveClient: true });
+    limitConnections(app.server, config.connections.http, proxies);
+    const io = createSocketServer(app.server, { caps: config.connections.sockets, proxies, origins: originPolicy(config) });
     const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
@@ -205,8 +215,9 @@ export class OnAir {
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);
+    installOriginCheck(app, originPolicy(config));
     installBodyDepthLimit(app);
-    registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics });
+    registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics, auth, metricsToken: config.metricsToken, shows });
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
     registerSafetyRoutes(app, this.parts.brain.safety, auth);
@@ -218,17 +229,22 @@ export class OnAir {
       shows,
       auth,
       metrics,
-      maxViewersPerShow: config.maxViewersPerShow,
+      origins: originPolicy(config),
+      limits: { maxViewersPerShow: config.maxViewersPerShow, ...config.whep },
       onSessionLost: ({ viewerId, sessionId }) => notifySessionClosed(viewers, viewerId, sessionId),
     });
     registerHlsRoutes(app, shows);
     const resolutions = [resolutionOf(config.resolution)!];
     registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });
-    await registerAdminRoutes(app, queues.all, auth, config.producerToken);
+    await registerAdminRoutes(app, queues.all, auth, { publicUrl: config.publicUrl });
     registerHostNamespace(io, shows, config.hostToken, app.log);
     registerProducerNamespace(io, queues, config.producerToken);
     await registerPageRoutes(app, CLIENT_DIR);
   }
+}
+
+function originPolicy(config: Config): OriginPolicy {
+  return new OriginPolicy({ allowedOrigins: config.allowedOrigins, whepCorsOrigins: config.whepCorsOrigins, publicUrl: config.publicUrl });
 }
 
 function encoderSettings(config: Config): EncoderSettings {
@@ -248,7 +264,7 @@ async function producerConnection(url: string): Promise<Redis> {
   connection.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     connection.once('ready', resolve);
-    setTimeout(() => reject(new Error(`Redis at ${url} is not ready`)), 5_000).unref();
+    setTimeout(() => reject(new Error(`Redis at ${redactUrl(url)} is not ready`)), 5_000).unref();
   });
   return connection;
 }

@@ -7,6 +7,8 @@ import { parseExperimentConfig, type ExperimentConfig } from './experiments/Expe
 import type { SfuSettings } from './sfu/createSfu.js';
 import type { VideoCodecName } from '../lib/media/codecs.js';
 import { CodedError } from '../lib/errors/CodedError.js';
+import { parseCidr } from './http/clientAddress.js';
+import { redactUrl, secretWeakness } from '../lib/secrets.js';
 
 export class ConfigError extends CodedError {
   constructor(
@@ -27,6 +29,8 @@ export interface Config {
   producerToken: string;
   producerTokenGenerated: boolean;
   viewerTokenSecret: string;
+  /** Bearer token a Prometheus scraper sends to GET /metrics (METRICS_TOKEN); host and producer tokens work too. */
+  metricsToken: string | undefined;
   videoCodec: VideoCodecName;
   resolution: { width: number; height: number };
   fps: number;
@@ -35,6 +39,23 @@ export interface Config {
   maxViewersPerShow: number;
   /** New viewer tokens per client address: a burst, then a steady rate (poll stuffing). */
   viewerJoinsPerIp: { burst: number; perSecond: number };
+  /** Reverse proxies (CIDRs) whose X-Forwarded-For names the client (TRUST_PROXY); none by default. */
+  trustProxy: string[];
+  /** Web origins besides OnAir's own whose pages may call its API and open its sockets (ALLOWED_ORIGINS; `*`: any). */
+  allowedOrigins: string[];
+  /** Origins of players that may only watch, over WHEP (WHEP_CORS_ORIGINS; `*`: any). */
+  whepCorsOrigins: string[];
+  /** How WHEP admits viewers besides MAX_VIEWERS_PER_SHOW (docs/security.md, "Network and viewers"). */
+  whep: {
+    hostPreviewReserve: number;
+    maxSessionsPerViewer: number;
+    maxSessionsPerAddress: number;
+    offersPerAddress: { burst: number; perSecond: number };
+    connectGraceMs: number;
+    disconnectGraceMs: number;
+  };
+  /** Open TCP connections (HTTP, WebSocket, polling) and socket.io clients: in all and per address. */
+  connections: { http: { max: number; perAddress: number }; sockets: { max: number; perAddress: number } };
   maxShows: number;
   /** Every H.264 show also streams Low-Latency HLS at /hls/:showId/index.m3u8 (docs/hls.md). */
   hls: boolean;
@@ -70,6 +91,10 @@ export interface Config {
     exploreEpsilon: number;
     /** A folder with the CTA catalog (templates.json, images/); the demo catalog in assets/ otherwise. */
     overlayDir: string | undefined;
+    /** Audit rows are trimmed, and an ended show's audit stream expires, after this long (AUDIT_RETENTION_DAYS). */
+    auditRetentionMs: number;
+    /** Advertiser postbacks: an HMAC-SHA256 secret per campaign (CTA template id), and how old a signed timestamp may be. */
+    conversions: { secrets: Record<string, string>; replayWindowMs: number };
   };
 }
 
@@ -88,6 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
   const hostToken = token(env, 'HOST_TOKEN');
   const producerToken = token(env, 'PRODUCER_TOKEN');
   if (hostToken.value === producerToken.value) throw new ConfigError('PRODUCER_TOKEN', 'must differ from HOST_TOKEN');
+  const metricsToken = env.METRICS_TOKEN;
+  if (metricsToken && (metricsToken === hostToken.value || metricsToken === producerToken.value)) throw new ConfigError('METRICS_TOKEN', 'must differ from HOST_TOKEN and PRODUCER_TOKEN');
   return {
     port,
     host,
@@ -97,7 +124,8 @@ export function loadConfig(env: Env = process.env): Config {
     hostTokenGenerated: hostToken.generated,
     producerToken: producerToken.value,
     producerTokenGenerated: producerToken.generated,
-    viewerTokenSecret: env.VIEWER_TOKEN_SECRET ?? randomBytes(32).toString('base64url'),
+    viewerTokenSecret: secret(env, 'VIEWER_TOKEN_SECRET', 32) ?? randomBytes(32).toString('base64url'),
+    metricsToken: secret(env, 'METRICS_TOKEN', 22),
     videoCodec: oneOf(env, 'VIDEO_CODEC', ['H264', 'VP8'] as const, 'H264'),
     resolution: RESOLUTIONS[oneOf(env, 'RESOLUTION', ['360p', '720p'] as const, '360p')]!,
     fps: oneOf(env, 'FPS', ['15', '24', '25', '30'] as const, '30', Number),
@@ -105,6 +133,21 @@ export function loadConfig(env: Env = process.env): Config {
     videoBitrateKbps: int(env, 'VIDEO_BITRATE_KBPS', 900, 100, 20_000),
     maxViewersPerShow: int(env, 'MAX_VIEWERS_PER_SHOW', 500, 1, 100_000),
     viewerJoinsPerIp: { burst: int(env, 'VIEWER_JOIN_BURST', 100, 1, 1_000_000), perSecond: int(env, 'VIEWER_JOINS_PER_SECOND', 2, 1, 1_000_000) },
+    trustProxy: cidrs(env, 'TRUST_PROXY'),
+    allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
+    whepCorsOrigins: origins(env, 'WHEP_CORS_ORIGINS'),
+    whep: {
+      hostPreviewReserve: int(env, 'HOST_PREVIEW_RESERVE', 5, 0, 1_000),
+      maxSessionsPerViewer: int(env, 'MAX_SESSIONS_PER_VIEWER', 3, 1, 100),
+      maxSessionsPerAddress: int(env, 'MAX_WHEP_SESSIONS_PER_IP', 50, 1, 1_000_000),
+      offersPerAddress: { burst: int(env, 'WHEP_OFFER_BURST', 30, 1, 1_000_000), perSecond: int(env, 'WHEP_OFFERS_PER_SECOND', 2, 1, 1_000_000) },
+      connectGraceMs: int(env, 'WHEP_CONNECT_GRACE_SECONDS', 10, 1, 60) * 1000,
+      disconnectGraceMs: int(env, 'WHEP_DISCONNECT_GRACE_SECONDS', 8, 1, 60) * 1000,
+    },
+    connections: {
+      http: { max: int(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000), perAddress: int(env, 'MAX_CONNECTIONS_PER_IP', 200, 1, 1_000_000) },
+      sockets: { max: int(env, 'MAX_SOCKETS', 10_000, 1, 1_000_000), perAddress: int(env, 'MAX_SOCKETS_PER_IP', 50, 1, 1_000_000) },
+    },
     maxShows: int(env, 'MAX_SHOWS', 8, 1, 1_000),
     hls: bool(env, 'HLS', true),
     sfu: {
@@ -151,7 +194,28 @@ function audienceSettings(env: Env): Config['audience'] {
     defaultOverlay,
     exploreEpsilon: int(env, 'EXPLORE_PERCENT', 5, 0, 100) / 100,
     overlayDir: env.OVERLAY_DIR || undefined,
+    auditRetentionMs: int(env, 'AUDIT_RETENTION_DAYS', 30, 1, 3_650) * 86_400_000,
+    conversions: { secrets: campaignSecrets(env, 'CONVERSION_SECRETS'), replayWindowMs: int(env, 'CONVERSION_REPLAY_WINDOW_SECONDS', 300, 10, 3_600) * 1000 },
   };
+}
+
+/** `campaign=secret,campaign=secret`: campaign ids are CTA template ids; each secret as strong as a token. */
+function campaignSecrets(env: Env, name: string): Record<string, string> {
+  const raw = env[name];
+  const secrets: Record<string, string> = {};
+  if (raw === undefined || raw === '') return secrets;
+  for (const pair of raw.split(',')) {
+    const at = pair.indexOf('=');
+    const campaign = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (at < 0 || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(campaign)) throw new ConfigError(name, 'expected campaign=secret pairs, campaign a CTA template id');
+    if (!/^[A-Za-z0-9._~+/-]{22,256}$/.test(value)) throw new ConfigError(name, `${campaign}: expected 22..256 characters of [A-Za-z0-9._~+/-]`);
+    const weakness = secretWeakness(value);
+    if (weakness) throw new ConfigError(name, `${campaign}: ${weakness}`);
+    if (secrets[campaign] !== undefined) throw new ConfigError(name, `${campaign} is given twice`);
+    secrets[campaign] = value;
+  }
+  return secrets;
 }
 
 function llmSettings(env: Env): LlmConfig | undefined {
@@ -206,20 +270,34 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 function token(env: Env, name: string): { value: string; generated: boolean } {
   const raw = env[name];
   if (raw === undefined || raw === '') return { value: randomBytes(24).toString('base64url'), generated: true };
-  if (!/^[A-Za-z0-9._~+/=-]{16,256}$/.test(raw)) {
-    throw new ConfigError(name, 'expected 16..256 characters of [A-Za-z0-9._~+/=-]');
+  return { value: secret(env, name, 22)!, generated: false };
+}
+
+/**
+ * A configured secret (bearer token, HMAC key): 256 characters at most of [A-Za-z0-9._~+/=-],
+ * at least `minLength`, about 128 bits by its character classes, and no placeholder or pattern.
+ */
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9._~+/=-]+$/.test(raw) || raw.length < minLength || raw.length > 256) {
+    throw new ConfigError(name, `expected ${minLength}..256 characters of [A-Za-z0-9._~+/=-]`);
   }
-  return { value: raw, generated: false };
+  const weakness = secretWeakness(raw);
+  if (weakness) throw new ConfigError(name, weakness);
+  return raw;
 }
 
 function redisUrl(env: Env): string | undefined {
   const raw = env.REDIS_URL;
+  // In production, never whatever answers on 127.0.0.1:6379 (or an embedded server that loses all on restart).
+  if ((raw === undefined || raw === '') && env.NODE_ENV === 'production') throw new ConfigError('REDIS_URL', 'required with NODE_ENV=production: set it to your Redis, with its password (redis://:PASSWORD@host:6379)');
   if (raw === undefined || raw === '') return undefined;
   try {
     const url = new URL(raw);
     if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error();
   } catch {
-    throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${raw}"`);
+    throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${redactUrl(raw)}"`);
   }
   return raw;
 }
@@ -236,6 +314,41 @@ function addresses(env: Env, name: string, fallback: string[]): string[] {
   const list = raw.split(',').map((a) => a.trim());
   for (const address of list) {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) throw new ConfigError(name, `"${address}" is not an IPv4 address`);
+  }
+  return list;
+}
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDRs (`10.0.0.0/8, fd00::/8`). */
+function cidrs(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const cidr of list) {
+    try {
+      parseCidr(cidr);
+    } catch (error) {
+      throw new ConfigError(name, (error as Error).message);
+    }
+  }
+  return list;
+}
+
+/** A comma-separated list of web origins (`https://example.com`, no path), or `*` for any. */
+function origins(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+      throw new ConfigError(name, `"${origin}" is not an origin like https://example.com (scheme, host and port only; or *)`);
+    }
   }
   return list;
 }

@@ -1,11 +1,20 @@
+import { inspect } from 'node:util';
+import { scrubText } from '../lib/secrets.js';
 import { ConfigError, loadConfig } from './config.js';
+import { configSecrets } from './logging.js';
 import { OnAir } from './OnAir.js';
+import { startupBanner } from './startupBanner.js';
+
+/** Secrets known when the process fails: the configuration's, or the raw environment's. */
+let secrets: string[] = [];
+import { redactUrl } from '../lib/secrets.js';
 
 /** `npm start`: the server with a demo show on embedded defaults. */
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    secrets = configSecrets(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`onair: invalid configuration: ${error.message}`);
@@ -24,17 +33,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = onair.app.log;
-  if (onair.redis.embedded) log.info({ url: onair.redis.url }, 'no Redis answered; started an embedded redis-server');
-  const lines = [`OnAir is live on ${config.publicUrl}`];
-  if (config.demoShow) {
-    const show = await onair.shows.create({ title: 'OnAir demo show' });
-    lines.push(`  viewer:   ${config.publicUrl}/watch/${show.id}`);
-  }
-  lines.push(`  host:     ${config.publicUrl}/host#token=${encodeURIComponent(config.hostToken)}`);
-  lines.push(`  producer: ${config.publicUrl}/producer#token=${encodeURIComponent(config.producerToken)}`);
-  if (config.hostTokenGenerated) lines.push(`  HOST_TOKEN was not set; generated: ${config.hostToken}`);
-  if (config.producerTokenGenerated) lines.push(`  PRODUCER_TOKEN was not set; generated: ${config.producerToken}`);
-  console.log(lines.join('\n'));
+  if (onair.redis.embedded) log.info({ url: redactUrl(onair.redis.url) }, 'no Redis answered; started an embedded redis-server with a random password');
+  const demoShow = config.demoShow ? await onair.shows.create({ title: 'OnAir demo show' }) : undefined;
+  console.log(startupBanner(config, demoShow?.id));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('onair: failed to start:', error);
+  // A Redis URL with a password, or a token, must not reach the console through an error.
+  console.error(`onair: failed to start: ${scrubText(inspect(error), secrets)}`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TraceObserver } from '../pipeline/brain/StageTrace.js';
 import type { VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
@@ -34,8 +35,18 @@ export interface MetricsSources {
   rigs: RigProvider;
 }
 
+/**
+ * The `show` label of a show: a keyed hash of its id, stable for the process's life. Show ids
+ * let anyone watch (and, with a viewer token, vote in) a show, so they stay out of metrics; a
+ * host or producer finds each show's label in the full `/readyz` answer.
+ */
+export function showLabeller(key: Buffer = randomBytes(32)): (showId: string) => string {
+  return (showId) => createHmac('sha256', key).update(showId).digest('hex').slice(0, 12);
+}
+
 export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: MetricsSources) {
   const registry = new Registry();
+  const showLabel = showLabeller();
   collectDefaultMetrics({ register: registry });
   // prom-client also exports these gauges with a `_total` suffix, which promtool rejects;
   // the same values stay available without the suffix.
@@ -71,7 +82,7 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     registers: [registry],
     collect() {
       this.reset();
-      for (const show of shows.list()) this.set({ show: show.id }, sfu.viewerCount(show.id));
+      for (const show of shows.list()) this.set({ show: showLabel(show.id) }, sfu.viewerCount(show.id));
     },
   });
   new Gauge({
@@ -91,35 +102,35 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     registers: [registry],
     collect() {
       this.reset();
-      for (const show of shows.list()) this.set({ show: show.id }, show.session.degradeLevel);
+      for (const show of shows.list()) this.set({ show: showLabel(show.id) }, show.session.degradeLevel);
     },
   });
   sourcedCounter(registry, 'onair_ingest_packets_total', 'RTP packets received from encoders', ['show', 'kind'], () =>
     sfu.stats().ingests.flatMap((i) => [
-      [{ show: i.showId, kind: 'video' }, i.videoPackets],
-      [{ show: i.showId, kind: 'audio' }, i.audioPackets],
+      [{ show: showLabel(i.showId), kind: 'video' }, i.videoPackets],
+      [{ show: showLabel(i.showId), kind: 'audio' }, i.audioPackets],
     ]),
   );
   sourcedCounter(registry, 'onair_ingest_keyframes_total', 'Keyframes received from encoders', ['show'], () =>
-    sfu.stats().ingests.map((i) => [{ show: i.showId }, i.keyframes]),
+    sfu.stats().ingests.map((i) => [{ show: showLabel(i.showId) }, i.keyframes]),
   );
   sourcedCounter(registry, 'onair_ingest_source_switches_total', 'Encoder restarts seen and bridged by the ingest', ['show'], () =>
-    sfu.stats().ingests.map((i) => [{ show: i.showId }, i.sourceSwitches]),
+    sfu.stats().ingests.map((i) => [{ show: showLabel(i.showId) }, i.sourceSwitches]),
   );
   sourcedCounter(registry, 'onair_sfu_pli_total', 'Picture loss indications received from viewers', [], () => [
     [{}, sfu.stats().pliReceived],
   ]);
   sourcedCounter(registry, 'onair_encoder_restarts_total', 'ffmpeg encoder restarts after a crash', ['show'], () =>
-    shows.list().map((s) => [{ show: s.id }, s.session.encoderRestarts]),
+    shows.list().map((s) => [{ show: showLabel(s.id) }, s.session.encoderRestarts]),
   );
   sourcedCounter(registry, 'onair_frames_total', 'Video frames by outcome', ['show', 'outcome'], () =>
     shows.list().flatMap((s) => {
       const { stream } = s.info();
       return [
-        [{ show: s.id, outcome: 'produced' }, stream.framesProduced],
-        [{ show: s.id, outcome: 'late' }, stream.framesLate],
-        [{ show: s.id, outcome: 'repeated' }, stream.framesRepeated],
-        [{ show: s.id, outcome: 'dropped' }, stream.framesDropped],
+        [{ show: showLabel(s.id), outcome: 'produced' }, stream.framesProduced],
+        [{ show: showLabel(s.id), outcome: 'late' }, stream.framesLate],
+        [{ show: showLabel(s.id), outcome: 'repeated' }, stream.framesRepeated],
+        [{ show: showLabel(s.id), outcome: 'dropped' }, stream.framesDropped],
       ] as Array<[Record<string, string>, number]>;
     }),
   );
@@ -159,7 +170,7 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     fallback: (stage, to) => fallbacks.inc({ stage, to }),
   };
 
-  return { registry, whepRequests, traceObserver };
+  return { registry, whepRequests, traceObserver, showLabel };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

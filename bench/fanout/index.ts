@@ -95,7 +95,7 @@ interface Target {
 
 async function startOnair(
   backend: 'werift' | 'mediasoup',
-): Promise<Target & { rtpPort: number; shards: number; note: string }> {
+): Promise<Target & { rtpPort: number; sourcePort: number; shards: number; note: string }> {
   const env = {
     ...process.env,
     ...(config.onairShards ? { FANOUT_ONAIR_SHARDS: String(config.onairShards) } : {}),
@@ -110,6 +110,7 @@ async function startOnair(
     name: backend,
     pid: child.pid!,
     rtpPort: ready.rtpPort,
+    sourcePort: ready.sourcePort,
     shards: ready.shards,
     note: ready.note,
     loadgenTarget: { kind: 'onair', url },
@@ -425,6 +426,7 @@ async function main(cfg: FanoutConfig): Promise<void> {
         destinations.push({
           host: '127.0.0.1',
           bind: '127.0.0.1',
+          bindPort: onair.sourcePort,
           video: onair.rtpPort,
           audio: onair.rtpPort,
         });

@@ -19,6 +19,7 @@ import type { Sfu, SfuStats } from '../../server/sfu/Sfu.js';
 import { MediasoupSfu } from '../../server/sfu/mediasoup/MediasoupSfu.js';
 import { mediasoupWorkerBinary } from '../../server/sfu/mediasoup/workerBinary.js';
 import { WeriftSfu } from '../../server/sfu/werift/WeriftSfu.js';
+import { pickRtpSourcePorts } from '../../pipeline/encode/rtpSourcePorts.js';
 import { exitWithParent, sendToParent } from './ipc.js';
 import type { OnairReady } from './protocol.js';
 
@@ -58,6 +59,9 @@ async function start(): Promise<{ sfu: Sfu; detail: () => Promise<SfuStats>; not
 
 const { sfu, detail, note } = await start();
 const ingest = await sfu.createIngest({ showId: SHOW_ID, videoCodec: 'VP8' });
+// The ingest drops RTP from any source but the one announced: the bench source sends from this port.
+const { video: sourcePort } = await pickRtpSourcePorts();
+await sfu.expectIngestSource(SHOW_ID, { video: sourcePort, videoRtcp: 0, audio: sourcePort, audioRtcp: 0 });
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -109,6 +113,7 @@ server.listen(0, '127.0.0.1', () => {
     type: 'ready',
     httpPort,
     rtpPort: ingest.rtpPort,
+    sourcePort,
     backend,
     shards: sfu.stats().shards.length,
     note,

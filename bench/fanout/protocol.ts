@@ -18,6 +18,8 @@ export interface SourceDestination {
   host: string;
   /** Local address the source's socket for this destination binds to. */
   bind: string;
+  /** Local port to send from: OnAir's ingest accepts RTP from its announced source port only. */
+  bindPort?: number;
   video: number;
   audio: number;
 }
@@ -71,6 +73,8 @@ export interface OnairReady {
   type: 'ready';
   httpPort: number;
   rtpPort: number;
+  /** The loopback port the ingest accepts the source's RTP from. */
+  sourcePort: number;
   backend: 'werift' | 'mediasoup';
   /** werift: egress shards; mediasoup: worker processes. */
   shards: number;

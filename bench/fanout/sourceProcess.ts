@@ -16,13 +16,14 @@ import type { SourceDestination } from './protocol.js';
 const destinations = JSON.parse(process.argv[2] ?? '[]') as SourceDestination[];
 for (const d of destinations) assertBenchTarget(d.host);
 const maxSeconds = Number(process.env.FANOUT_SOURCE_MAX_SECONDS ?? 3600);
-/** One socket per local address, so each SFU's copy leaves from an address on its path. */
+/** One socket per local address (and port, where the SFU checks it), so each SFU's copy leaves from an address on its path. */
 const sockets = new Map<string, dgram.Socket>();
+const local = (d: SourceDestination) => `${d.bind}:${d.bindPort ?? 0}`;
 for (const d of destinations) {
-  if (!sockets.has(d.bind))
-    sockets.set(d.bind, dgram.createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 }));
+  if (!sockets.has(local(d)))
+    sockets.set(local(d), dgram.createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 }));
 }
-const routes = destinations.map((d) => ({ ...d, socket: sockets.get(d.bind)! }));
+const routes = destinations.map((d) => ({ ...d, socket: sockets.get(local(d))! }));
 const stream = new SyntheticStream();
 const frameMs = 1000 / STREAM.fps;
 let videoPackets = 0;
@@ -41,7 +42,10 @@ const closeAll = () => {
 exitWithParent(closeAll);
 await Promise.all(
   [...sockets].map(
-    ([address, socket]) => new Promise<void>((resolve) => socket.bind(0, address, resolve)),
+    ([key, socket]) => {
+      const at = key.lastIndexOf(':');
+      return new Promise<void>((resolve) => socket.bind(Number(key.slice(at + 1)), key.slice(0, at), resolve));
+    },
   ),
 );
 run();

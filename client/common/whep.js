@@ -12,7 +12,7 @@ const returningToken = () => localStorage.getItem(RETURNING_KEY);
 export class WhepClient {
   /**
    * @param {string} endpoint e.g. /whep/<showId>
-   * @param {{ onState?: (state: string, detail?: string) => void, onStream?: (stream: MediaStream) => void, tokenKey?: string, returning?: boolean }} options (returning: send a consenting viewer's earlier token, to keep its anonymous id)
+   * @param {{ onState?: (state: string, detail?: string) => void, onStream?: (stream: MediaStream) => void, tokenKey?: string, returning?: boolean, bearer?: string }} options (returning: send a consenting viewer's earlier token, to keep its anonymous id; bearer: a host's token, so its preview may use the host reserve)
    */
   constructor(endpoint, options = {}) {
     this.endpoint = endpoint;
@@ -27,7 +27,7 @@ export class WhepClient {
   }
 
   get token() {
-    return sessionStorage.getItem(this.tokenKey);
+    return this.options.bearer ?? sessionStorage.getItem(this.tokenKey);
   }
 
   async start() {

@@ -23,9 +23,10 @@ function showError(error) {
 
 async function refreshReady() {
   const badge = document.getElementById('ready');
-  const ready = await fetch('/readyz').then((r) => r.json()).catch(() => null);
+  // /readyz tells only `ready` without a token; the host's token gets the detail.
+  const ready = await fetch('/readyz', { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json()).catch(() => null);
   badge.dataset.ready = String(Boolean(ready?.ready));
-  badge.textContent = ready ? `${ready.ready ? 'ready' : 'not ready'} · encoder ${ready.encoder.name} · ${ready.sfu.viewers} viewers` : 'server unreachable';
+  badge.textContent = ready?.encoder ? `${ready.ready ? 'ready' : 'not ready'} · encoder ${ready.encoder.name} · ${ready.sfu.viewers} viewers` : ready ? (ready.ready ? 'ready' : 'not ready') : 'server unreachable';
 }
 
 async function refreshShows() {
@@ -201,6 +202,8 @@ async function select(show) {
   await previewClient?.stop();
   previewClient = new WhepClient(`/whep/${show.id}`, {
     tokenKey: `onair.host.preview.${show.id}`,
+    // The host token: the preview gets the host reserve above the viewer cap (HOST_PREVIEW_RESERVE).
+    bearer: token,
     onState: (state) => (previewState.textContent = state),
     onStream: (stream) => {
       preview.srcObject = stream;

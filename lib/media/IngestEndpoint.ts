@@ -7,3 +7,15 @@ export interface IngestEndpoint {
   videoPayloadType: number;
   audioPayloadType: number;
 }
+
+/**
+ * The loopback ports one encoder process sends an ingest's RTP from (ffmpeg's `localrtpport`
+ * and `localrtcpport`), chosen before it starts and announced to the ingest, which drops
+ * every packet from any other source (see docs/security.md, "Local trust and data").
+ */
+export interface RtpSourcePorts {
+  video: number;
+  videoRtcp: number;
+  audio: number;
+  audioRtcp: number;
+}

@@ -1,6 +1,6 @@
 import { EnhancedEventEmitter } from '../EnhancedEventEmitter.js';
 import type { EncodedFragment, EncodedInit } from './EncodedMedia.js';
-import type { IngestEndpoint } from './IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from './IngestEndpoint.js';
 
 export type MediaSinkEvents = {
   /** The sink cannot go on; the show detaches it and carries on with the others. */
@@ -18,6 +18,12 @@ export abstract class MediaSink<E extends MediaSinkEvents = MediaSinkEvents> ext
   abstract readonly kind: string;
   /** Set for sinks fed by the encoder's RTP output; adding or removing one restarts the encoder. */
   readonly rtp: IngestEndpoint | undefined = undefined;
+
+  /**
+   * RTP sinks: a new encoder process is about to send to `rtp` from these local ports; it
+   * starts once this settles, so the receiver can refuse every other source from the first packet.
+   */
+  rtpSource(_source: RtpSourcePorts): Promise<void> | void {}
 
   /** A new encoder process wrote its first frame, which plays at `streamTimeMs` on the show clock. */
   encoderStarted(_streamTimeMs: number): void {}

@@ -5,6 +5,8 @@ import type { EncodedFragment, EncodedInit } from '../../lib/media/EncodedMedia.
 import type { EncoderSettings } from './EncoderSettings.js';
 import { buildEncoderArgs, FRAGMENTS_FD, supportsFragments, type EncoderOutputs } from './ffmpegArgs.js';
 import { Fmp4Reader } from './fmp4/Fmp4Reader.js';
+import { pickRtpSourcePorts } from './rtpSourcePorts.js';
+import type { RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import type { VideoEncoderChoice } from './selectVideoEncoder.js';
 
 export type EncoderEvents = {
@@ -26,6 +28,8 @@ const RESTART_DELAYS_MS = [50, 200, 500, 900];
 const STABLE_RUN_MS = 5_000;
 /** Frames buffered towards ffmpeg before new ones are dropped rather than queued without bound. */
 const MAX_QUEUED_FRAMES = 8;
+/** How long a process waits for its RTP receivers to accept its source ports before it starts anyway. */
+const ANNOUNCE_TIMEOUT_MS = 2_000;
 
 /**
  * One ffmpeg child per show: RGBA + PCM in; RTP and fragmented MP4 out (see ffmpegArgs).
@@ -38,6 +42,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private startedAtMs = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private starting = false;
   private _restarts = 0;
   private _droppedFrames = 0;
   private framesToChild = 0;
@@ -73,9 +78,36 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     return this._droppedFrames;
   }
 
+  /**
+   * Starts a process. With RTP outputs it first picks the local ports that process sends from
+   * and announces them (the ingest accepts no other source), so it spawns a moment later.
+   */
   start(): void {
-    if (this.closed || this.child) return;
-    const child = spawn('ffmpeg', buildEncoderArgs(this.settings, this.choice, this.outputs), {
+    if (this.closed || this.child || this.starting) return;
+    if (this.outputs.rtp.length === 0) return this.spawnProcess([]);
+    this.starting = true;
+    void this.announceThenSpawn();
+  }
+
+  private async announceThenSpawn(): Promise<void> {
+    try {
+      const sources = await Promise.all(this.outputs.rtp.map(() => pickRtpSourcePorts()));
+      if (this.closed) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ANNOUNCE_TIMEOUT_MS)));
+      await Promise.race([Promise.resolve(this.outputs.announceSources?.(sources)).catch(() => undefined), timeout]);
+      clearTimeout(timer);
+      if (!this.closed) this.spawnProcess(sources);
+    } catch {
+      // No free loopback ports just now: try again as after a crash.
+      if (!this.closed) this.restartTimer = setTimeout(() => this.start(), RESTART_DELAYS_MS[1]);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private spawnProcess(sources: RtpSourcePorts[]): void {
+    const child = spawn('ffmpeg', buildEncoderArgs(this.settings, this.choice, this.outputs, sources), {
       stdio: ['pipe', 'ignore', 'pipe', 'pipe', this.fragments ? 'pipe' : 'ignore'],
     });
     this.child = child;

@@ -1,5 +1,5 @@
 import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
-import type { IngestEndpoint } from '../../lib/media/IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import type { EncoderSettings } from './EncoderSettings.js';
 import type { VideoEncoderChoice } from './selectVideoEncoder.js';
 
@@ -9,6 +9,11 @@ export interface EncoderOutputs {
   rtp: IngestEndpoint[];
   /** Fragmented MP4 (H.264 + AAC) on fd 4, for recording and HLS. */
   fragments: boolean;
+  /**
+   * Called with each process's RTP source ports (one per `rtp` entry) before it starts; the
+   * process starts once the receivers accept them (see Encoder).
+   */
+  announceSources?: (sources: RtpSourcePorts[]) => Promise<unknown>;
 }
 
 /** The fd the fragmented MP4 output is written to. */
@@ -40,14 +45,20 @@ export function fragmentFrames(settings: Pick<EncoderSettings, 'fps' | 'keyframe
 // Inputs are fully described by their flags, so skip probing: it would wait seconds for data.
 const LOW_LATENCY_INPUT = ['-fflags', 'nobuffer', '-probesize', '32', '-analyzeduration', '0', '-thread_queue_size', '64'];
 
-export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncoderChoice, outputs: EncoderOutputs): string[] {
+export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncoderChoice, outputs: EncoderOutputs, sources: RtpSourcePorts[] = []): string[] {
   const fragments = outputs.fragments && supportsFragments(settings);
   if (outputs.rtp.length === 0 && !fragments) throw new RangeError('the encoder needs at least one output');
   const gop = gopFrames(settings);
   // Stream 0 is video, 1 Opus (RTP), 2 AAC (fragments: MP4 players and HLS want AAC).
-  const slaves = outputs.rtp.flatMap((ingest) => {
+  // Each RTP output sends from the local ports announced to its ingest, which drops any other source.
+  const slaves = outputs.rtp.flatMap((ingest, i) => {
     const url = `rtp://${ingest.host}:${ingest.rtpPort}?rtcpport=${ingest.rtcpPort}&pkt_size=1200`;
-    return [`[select=0:f=rtp:payload_type=${ingest.videoPayloadType}]${url}`, `[select=1:f=rtp:payload_type=${ingest.audioPayloadType}]${url}`];
+    const source = sources[i];
+    const from = (rtp: number | undefined, rtcp: number | undefined) => (rtp === undefined ? '' : `&localrtpport=${rtp}&localrtcpport=${rtcp}`);
+    return [
+      `[select=0:f=rtp:payload_type=${ingest.videoPayloadType}]${url}${from(source?.video, source?.videoRtcp)}`,
+      `[select=1:f=rtp:payload_type=${ingest.audioPayloadType}]${url}${from(source?.audio, source?.audioRtcp)}`,
+    ];
   });
   if (fragments) {
     // ffmpeg cuts a fragment at each keyframe and at the first frame at or past frag_duration:

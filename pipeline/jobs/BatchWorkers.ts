@@ -6,6 +6,7 @@ import type { TtsEngine } from '../tts/TtsEngine.js';
 import { createJobContext, type JobContext, type StoreSettings } from './JobContext.js';
 import { cancelChannel } from './BatchQueues.js';
 import { processVoiceCache } from './processors/voiceCache.js';
+import { sandboxEnv } from './sandboxEnv.js';
 
 export interface BatchWorkerOptions {
   redisUrl: string;
@@ -50,7 +51,7 @@ export class BatchWorkers {
       ...(options.lockDurationMs && { lockDuration: options.lockDurationMs }),
     };
     const sandbox = fileURLToPath(siblingModuleUrl(import.meta.url, 'processors/sandbox'));
-    const sandboxed = { ...common, workerForkOptions: { env: { ...process.env, REDIS_URL: options.redisUrl, ...storeEnv(options.store), FPS: String(options.fps) } } };
+    const sandboxed = { ...common, workerForkOptions: { env: sandboxEnv({ REDIS_URL: options.redisUrl, ...storeEnv(options.store), FPS: String(options.fps) }) } };
     const workers = [
       new Worker('rig-prewarm', sandbox, sandboxed),
       new Worker('voice-cache', (job, _token, signal) => processVoiceCache(job, context, signal), common),

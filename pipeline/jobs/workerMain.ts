@@ -1,6 +1,7 @@
 // `npm run worker`: one batch-lane worker process. Run several, on several machines, against one Redis.
 import { BatchWorkers } from './BatchWorkers.js';
 import { workerOptionsFromEnv } from './workerConfig.js';
+import { redactUrl } from '../../lib/secrets.js';
 
 let options: ReturnType<typeof workerOptionsFromEnv>;
 try {
@@ -15,7 +16,7 @@ const workers = await BatchWorkers.start({
   redisUrl,
   onEvent: (e) => console.log(JSON.stringify({ msg: `job ${e.type}`, ...e })),
 });
-console.log(JSON.stringify({ msg: 'onair worker ready', pid: process.pid, redisUrl, prefix: options.prefix, concurrency: options.concurrency }));
+console.log(JSON.stringify({ msg: 'onair worker ready', pid: process.pid, redisUrl: redactUrl(redisUrl), prefix: options.prefix, concurrency: options.concurrency }));
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

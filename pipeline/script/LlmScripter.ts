@@ -5,7 +5,7 @@ import { parseChatChunk } from './chatChunk.js';
 import { chatMessages } from './chatMessages.js';
 import { LlmUnavailableError, ScriptAbortedError, type LlmFailureReason } from './errors.js';
 import { scriptLanguageOf } from './language.js';
-import { chatCompletionsUrl, type LlmConfig } from './LlmConfig.js';
+import { chatCompletionsUrl, DEFAULT_LLM_MAX_ANSWER_BYTES, type LlmConfig } from './LlmConfig.js';
 import { sseData } from './sseData.js';
 import type { ShowContext } from './ShowContext.js';
 
@@ -61,7 +61,8 @@ export class LlmScripter {
       const splitter = new SentenceSplitter();
       let done = false;
       let sawContent = false;
-      for await (const data of sseData(body)) {
+      const maxBytes = this.config.maxAnswerBytes ?? DEFAULT_LLM_MAX_ANSWER_BYTES;
+      for await (const data of sseData(capped(body, maxBytes, () => fail('LLM_MALFORMED', `the answer is over ${maxBytes} bytes`)))) {
         if (data.trim() === '[DONE]') {
           done = true;
           break;
@@ -144,5 +145,15 @@ export class LlmScripter {
       throw fail('LLM_MALFORMED', `expected text/event-stream, got "${contentType}"`);
     }
     return response.body as unknown as AsyncIterable<Uint8Array>;
+  }
+}
+
+/** The stream's chunks until `maxBytes` have passed, then the error `tooLarge` makes. */
+async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number, tooLarge: () => Error): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const bytes of body) {
+    total += bytes.byteLength;
+    if (total > maxBytes) throw tooLarge();
+    yield bytes;
   }
 }

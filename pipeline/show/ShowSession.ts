@@ -1,6 +1,7 @@
 import { CodedError } from '../../lib/errors/CodedError.js';
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import type { EncodedInit } from '../../lib/media/EncodedMedia.js';
+import type { RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import type { MediaSink } from '../../lib/media/MediaSink.js';
 import type { MediaSource } from '../../lib/media/MediaSource.js';
 import { Encoder } from '../encode/Encoder.js';
@@ -165,8 +166,11 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
   }
 
   private startEncoder(settings: EncoderSettings): Encoder {
-    const rtp = this.sinks_.flatMap((sink) => (sink.rtp ? [sink.rtp] : []));
-    const encoder = new Encoder(settings, this.options.encoderChoice, { rtp, fragments: true });
+    const rtpSinks = this.sinks_.filter((sink) => sink.rtp);
+    const rtp = rtpSinks.map((sink) => sink.rtp!);
+    // Each process's source ports go to its RTP sinks first: their ingests accept no other sender.
+    const announceSources = (sources: RtpSourcePorts[]) => Promise.all(rtpSinks.map((sink, i) => sink.rtpSource(sources[i]!)));
+    const encoder = new Encoder(settings, this.options.encoderChoice, { rtp, fragments: true, announceSources });
     encoder.on('firstframe', (streamTimeMs) => {
       for (const sink of [...this.sinks_]) this.deliver(sink, () => sink.encoderStarted(streamTimeMs));
     });

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import { AuditLog } from '../audit/AuditLog.js';
+import { Conversions } from './Conversions.js';
 import { DecisionEngine } from '../decisions/DecisionEngine.js';
 import type { OverlayTemplate } from '../decisions/types.js';
 import { ArmMetrics } from '../experiments/ArmMetrics.js';
@@ -34,8 +35,13 @@ export interface AudienceOptions {
   defaultOverlay?: string;
   exploreEpsilon: number;
   overlayDir?: string | undefined;
+  /** Audit rows and ended shows' audit streams expire after this long. */
+  auditRetentionMs?: number;
+  /** Advertiser postbacks (see Conversions). */
+  conversions?: { secrets: Record<string, string>; replayWindowMs: number };
 }
 
+const DEFAULT_AUDIT_RETENTION_MS = 30 * 86_400_000;
 const IMAGE_NAME = /^[a-z0-9-]+\.(png|jpg|webp)$/;
 
 /**
@@ -54,6 +60,7 @@ export class Audience {
     readonly sessions: SessionStore,
     readonly metrics: ArmMetrics,
     readonly audit: AuditLog,
+    readonly conversions: Conversions,
     private readonly eraser: ViewerDataEraser,
     private readonly votes: PollVotes,
     private readonly rollouts: RolloutStore,
@@ -76,7 +83,8 @@ export class Audience {
       catalog,
       new SessionStore(redis, { prefix, sessionTtlMs: options.sessionTtlMs, profileRetentionMs: options.profileRetentionMs }),
       new ArmMetrics(redis, { prefix }),
-      new AuditLog(redis, { prefix }),
+      new AuditLog(redis, { prefix, retentionMs: options.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS }),
+      new Conversions(redis, { prefix, retentionMs: options.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS, secrets: options.conversions?.secrets ?? {}, replayWindowMs: options.conversions?.replayWindowMs ?? 300_000 }),
       new ViewerDataEraser(redis, { prefix }),
       new PollVotes(redis, viewerKeys(prefix)),
       new RolloutStore(redis, prefix),
@@ -86,8 +94,8 @@ export class Audience {
   /** Opens a show's audience; presenter shows also get word-timed offers and poll steering. */
   async open(showId: string, stage: AudienceStage | undefined, cues: ShowCues | undefined): Promise<ShowAudience> {
     const rollout = await Rollout.open(this.rollouts, showId, this.options.experiment);
-    const { engine, catalog, sessions, metrics, audit } = this;
-    const show = new ShowAudience(showId, { engine, catalog, sessions, metrics, audit, plannedDurationMs: this.options.plannedShowMs }, rollout, new ShowPolls(this.votes), stage);
+    const { engine, catalog, sessions, metrics, audit, conversions } = this;
+    const show = new ShowAudience(showId, { engine, catalog, sessions, metrics, audit, conversions, plannedDurationMs: this.options.plannedShowMs }, rollout, new ShowPolls(this.votes), stage);
     if (cues) {
       steerByPolls(show, cues);
       cues.on('offerword', (_cueId, offer) => void show.offerWord(offer));

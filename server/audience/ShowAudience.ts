@@ -3,6 +3,8 @@ import { CodedError } from '../../lib/errors/CodedError.js';
 import type { CueOffer } from '../../pipeline/cues/Cue.js';
 import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import type { AuditLog } from '../audit/AuditLog.js';
+import type { Conversions } from './Conversions.js';
+import type { Arm } from '../decisions/types.js';
 import type { DecisionEngine } from '../decisions/DecisionEngine.js';
 import type { Decision, DecisionContext, DecisionTrigger, OverlayTemplate, SessionFeatures } from '../decisions/types.js';
 import type { ArmMetrics } from '../experiments/ArmMetrics.js';
@@ -24,6 +26,7 @@ export interface AudienceDeps {
   sessions: SessionStore;
   metrics: ArmMetrics;
   audit: AuditLog;
+  conversions: Conversions;
   /** How long the show is planned to run: sponsor commitments are paced over it. */
   plannedDurationMs: number;
 }
@@ -56,6 +59,8 @@ type DecisionSummary = Pick<Decision, 'id' | 'placement' | 'tier'> & { templateI
 
 /** How often hosts get the figures (and the rollout's guardrail is checked). */
 const SNAPSHOT_EVERY_MS = 1_000;
+/** CTA decisions a show remembers for postbacks (about 1 MB). */
+const MAX_CTA_DECISIONS = 10_000;
 /** Word-timed overlays sent without a playout clock wait this long past the word's stream time. */
 const NO_CLOCK_PLAYOUT_DELAY_MS = 150;
 /** Controls (C0, C1) and format characters, which include the bidirectional overrides and isolates. */
@@ -68,6 +73,7 @@ const NOT_PLAIN_TEXT = /[\p{Cc}\p{Cf}]/u;
  */
 export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   private readonly viewers = new Map<string, AudienceViewer>();
+  private readonly ctaDecisions = new Map<string, { viewerId: string; arm: Arm; templateId: string }>();
   private shared: OverlayMessage | undefined;
   private readonly startedAtMs = Date.now();
   private topic_: string | undefined;
@@ -219,12 +225,17 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     if (placement) this.safeEmit('broadcast', 'overlay', { slot: 'shared', placement: 'none' });
   }
 
-  /** An advertiser's postback: the decision's CTA led to a conversion. */
-  conversion(viewerId: string, decisionId: string): void {
-    const decision = this.viewers.get(viewerId)?.decision(decisionId);
-    if (!decision?.templateId) throw new CodedError('DECISION_NOT_FOUND', `no CTA decision ${decisionId} for this viewer`);
+  /**
+   * An advertiser's verified postback: the decision's CTA (the campaign's template) led to a
+   * conversion. Counted once per decision; false when it already was.
+   */
+  async conversion(campaign: string, decisionId: string): Promise<boolean> {
+    const decision = this.ctaDecisions.get(decisionId);
+    if (!decision || decision.templateId !== campaign) throw new CodedError('DECISION_NOT_FOUND', `no CTA decision ${decisionId} of this campaign in this show`);
+    if (!(await this.deps.conversions.first(this.showId, decisionId))) return false;
     this.deps.metrics.recordConversion(this.showId, decision.arm);
-    this.deps.audit.recordOutcome(this.showId, viewerId, decisionId, 'conversion');
+    this.deps.audit.recordOutcome(this.showId, decision.viewerId, decisionId, 'conversion');
+    return true;
   }
 
   /** Per-arm figures for the host page (the API and the bench read them too). */
@@ -329,6 +340,11 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     // A ranked decision keeps what the ranker saw: with its outcomes it is a training row.
     this.deps.audit.append(decision, decision.ranked ? { context } : {});
     viewer.remember(decision);
+    if (decision.templateId) {
+      // Postbacks arrive after the viewer may have left: the show remembers its recent CTA decisions.
+      this.ctaDecisions.set(decision.id, { viewerId: viewer.viewerId, arm: decision.arm, templateId: decision.templateId });
+      if (this.ctaDecisions.size > MAX_CTA_DECISIONS) this.ctaDecisions.delete(this.ctaDecisions.keys().next().value!);
+    }
     return decision;
   }
 

@@ -21,9 +21,10 @@ export interface AuditLogOptions {
   prefix: string;
   /** Approximate cap of a show's stream. */
   maxLen?: number;
-  /** Entry ids kept per viewer and show. */
-  perViewerMax?: number;
-  /** Viewer lists expire, and stream entries are trimmed, after this long. */
+  /**
+   * Rows are trimmed this long after they were written, and a show's stream expires this long
+   * after its last row (an ended show's too); viewer lists of ids outlive the rows they name.
+   */
   retentionMs?: number;
   flushEveryMs?: number;
   /** Rows kept while Redis is away; later rows are dropped and counted. */
@@ -56,7 +57,6 @@ export class AuditLog {
   ) {
     this.options = {
       maxLen: 100_000,
-      perViewerMax: 1_000,
       retentionMs: 30 * 24 * 3_600_000,
       flushEveryMs: 100,
       maxBuffered: 50_000,
@@ -168,7 +168,7 @@ export class AuditLog {
     for (const chunk of chunks) queueAuditBatch(pipeline, this.batchArgs(chunk));
     const minId = `${Date.now() - this.options.retentionMs}`;
     for (const showId of new Set(rows.map((r) => r.showId)))
-      pipeline.xtrim(this.keys.auditStream(showId), 'MINID', '~', minId);
+      pipeline.xtrim(this.keys.auditStream(showId), 'MINID', minId); // exact: no row outlives its viewer's list
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
@@ -210,8 +210,8 @@ export class AuditLog {
       }
       return { viewerSlot: slot, ...encodeRow(row) };
     });
-    const { maxLen, perViewerMax, retentionMs } = this.options;
-    return { streamKey, viewers, rows: batchRows, maxLen, perViewerMax, retentionMs };
+    const { maxLen, retentionMs } = this.options;
+    return { streamKey, viewers, rows: batchRows, maxLen, retentionMs };
   }
 
   private async query<T>(run: () => Promise<T>): Promise<T> {

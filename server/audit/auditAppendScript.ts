@@ -3,18 +3,26 @@ import { INDEX_ADD_LUA } from '../viewers/lua/indexLua.js';
 
 /** The viewer index outlives the lists it names (the session store's rule). */
 const INDEX_MARGIN_MS = 60_000;
+/**
+ * A viewer's list of ids outlives every row it names: rows are trimmed (exact MINID) at
+ * `retention` after they were written, or go with the stream `retention` after the show's
+ * last row; the list expires `retention` + this after the viewer's last row.
+ */
+export const LIST_MARGIN_MS = 3_600_000;
 
 /**
  * A batch of one show's rows in one atomic call, so a row never exists without the index
  * entry that lets the viewer data eraser find it: XADD each row to the show's stream
- * (approximate MAXLEN), then per viewer RPUSH the new ids to its list (trimmed, with a TTL)
- * and add the list to the viewer's index.
+ * (approximate MAXLEN) and give the stream a TTL of `retention` (an ended show's stream
+ * expires that long after its last row), then per viewer RPUSH the new ids to its list
+ * (never trimmed: the eraser must find every row still in the stream; a TTL that outlives the
+ * rows) and add the list to the viewer's index.
  * KEYS: stream, then a list key and an index key per viewer.
- * ARGV: maxLen, perViewerMax, retentionMs, viewer count, an index member per viewer, then a
+ * ARGV: maxLen, (unused), retentionMs, viewer count, an index member per viewer, then a
  * (viewer slot, kind, body) triple per row. Replies with the number of rows written.
  */
 const SCRIPT = `${INDEX_ADD_LUA}
-local maxLen, perViewer, retention, viewers = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local maxLen, retention, viewers = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 local ids = {}
 for v = 1, viewers do ids[v] = {} end
 local rows = 0
@@ -26,11 +34,13 @@ for i = 5 + viewers, #ARGV, 3 do
 end
 for v = 1, viewers do
   local list = KEYS[2 * v]
-  redis.call('RPUSH', list, unpack(ids[v]))
-  redis.call('LTRIM', list, -perViewer, -1)
-  redis.call('PEXPIRE', list, retention)
-  index_add(KEYS[2 * v + 1], ARGV[4 + v], retention + ${INDEX_MARGIN_MS})
+  for first = 1, #ids[v], 1000 do
+    redis.call('RPUSH', list, unpack(ids[v], first, math.min(first + 999, #ids[v])))
+  end
+  redis.call('PEXPIRE', list, retention + ${LIST_MARGIN_MS})
+  index_add(KEYS[2 * v + 1], ARGV[4 + v], retention + ${LIST_MARGIN_MS} + ${INDEX_MARGIN_MS})
 end
+redis.call('PEXPIRE', KEYS[1], retention)
 return rows`;
 
 const COMMAND = 'onairAuditAppendBatch';
@@ -47,7 +57,6 @@ export interface AuditBatchArgs {
   viewers: { listKey: string; indexKey: string; indexMember: string }[];
   rows: AuditBatchRow[];
   maxLen: number;
-  perViewerMax: number;
   retentionMs: number;
 }
 
@@ -62,7 +71,7 @@ export function queueAuditBatch(pipeline: ChainableCommander, a: AuditBatchArgs)
   const keys = [a.streamKey, ...a.viewers.flatMap((v) => [v.listKey, v.indexKey])];
   const args: (string | number)[] = [
     a.maxLen,
-    a.perViewerMax,
+    0,
     a.retentionMs,
     a.viewers.length,
     ...a.viewers.map((v) => v.indexMember),

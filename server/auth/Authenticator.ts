@@ -1,7 +1,8 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { CodedError } from '../../lib/errors/CodedError.js';
+import { addressKey } from '../http/clientAddress.js';
 import { TokenBucket } from '../shows/chat/TokenBucket.js';
-import { safeEqual, type Role, type ViewerClaims, type ViewerTokens } from './tokens.js';
+import { safeEqual, type ReturningViewer, type Role, type ViewerClaims, type ViewerTokens } from './tokens.js';
 
 export interface Principal {
   role: Role;
@@ -27,9 +28,9 @@ export class Authenticator {
    * A new viewer token for a show. Minting is limited per client address: every token is a
    * viewer that may vote, so unlimited minting would let one client stuff a poll.
    */
-  issueViewerToken(request: FastifyRequest, showId: string, viewerId?: string): string {
-    if (!this.joins.take(request.ip)) throw new CodedError('RATE_LIMITED', 'too many joins from this address; try again shortly', 5);
-    return this.viewerTokens.issue(showId, viewerId);
+  issueViewerToken(request: FastifyRequest, showId: string, returning?: ReturningViewer): string {
+    if (!this.joins.take(addressKey(request.ip))) throw new CodedError('RATE_LIMITED', 'too many joins from this address; try again shortly', 5);
+    return returning ? this.viewerTokens.issue(showId, returning) : this.viewerTokens.issue(showId);
   }
 
   /** The caller's principal, or undefined when no Authorization header was sent. */

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 
 export interface RedisHandle {
   client: Redis;
+  /** With the embedded server's password in it: pass it to clients, never log it (see `redactUrl`). */
   url: string;
   /** True when OnAir started its own redis-server child. */
   embedded: boolean;
@@ -14,18 +16,18 @@ const DEFAULT_URL = 'redis://127.0.0.1:6379';
 
 /**
  * Connects to REDIS_URL; without one, to a local Redis on 6379, and when nothing answers
- * there, starts a private redis-server child on a free port with persistence off.
+ * there, starts a private redis-server child on a free port with persistence off and a random
+ * password of its own (`requirepass`, given on its stdin so no `ps` shows it). With
+ * NODE_ENV=production there is no fallback: loadConfig refuses to start without REDIS_URL.
  */
 export async function connectRedis(url: string | undefined, localUrl = DEFAULT_URL): Promise<RedisHandle> {
   if (url) return connected(url, undefined);
   if (await answersPing(localUrl)) return connected(localUrl, undefined);
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const embeddedUrl = `redis://127.0.0.1:${port}`;
+  const password = randomBytes(24).toString('base64url');
+  const child = spawn('redis-server', ['-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  child.stdin?.end([`port ${port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `requirepass ${password}`, ''].join('\n'));
+  const embeddedUrl = `redis://:${password}@127.0.0.1:${port}`;
   await waitFor(() => answersPing(embeddedUrl), 5_000, 'embedded redis-server to answer');
   return connected(embeddedUrl, child);
 }

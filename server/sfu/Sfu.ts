@@ -1,6 +1,6 @@
 import type { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import type { MediaKind, VideoCodecName } from '../../lib/media/codecs.js';
-import type { IngestEndpoint } from '../../lib/media/IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 
 /**
  * The SFU seen by the rest of OnAir, whichever backend runs it: mediasoup (server/sfu/mediasoup)
@@ -30,6 +30,8 @@ export interface IngestStats {
   bytes: number;
   sourceSwitches: number;
   keyframes: number;
+  /** Packets dropped because they came from another source than the show's encoder. */
+  foreignPackets: number;
 }
 
 export interface ShardStats {
@@ -65,6 +67,11 @@ export interface Sfu extends EnhancedEventEmitter<SfuEvents> {
   readonly closed: boolean;
   createIngest(options: IngestOptions): Promise<IngestEndpoint>;
   closeIngest(showId: string): Promise<void>;
+  /**
+   * The show's next encoder process sends from these loopback ports: from now on the ingest
+   * accepts RTP from them only (the previous process's packets are dropped too).
+   */
+  expectIngestSource(showId: string, source: RtpSourcePorts): Promise<void>;
   /** Answers a viewer's SDP offer; the viewer receives the show's audio and video. */
   addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer>;
   removeViewer(sessionId: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import type { MediaKind, VideoCodecName } from '../../lib/media/codecs.js';
-import type { IngestEndpoint } from '../../lib/media/IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import { MediaSink, type MediaSinkEvents } from '../../lib/media/MediaSink.js';
 import type { Sfu } from './Sfu.js';
 
@@ -45,6 +45,11 @@ export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
   /** Undefined until the first packet of the show reached the ingest. */
   get clockSync(): StreamClockSync | undefined {
     return this.clockSync_;
+  }
+
+  /** The ingest latches on the new encoder process's ports: packets from anywhere else are dropped. */
+  override async rtpSource(source: RtpSourcePorts): Promise<void> {
+    if (!this.closed) await this.sfu.expectIngestSource(this.showId, source);
   }
 
   override encoderStarted(streamTimeMs: number): void {

@@ -62,6 +62,8 @@ export type ShowManagerEvents = {
 export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
   private readonly shows = new Map<string, Show>();
   private readonly chats = new Map<string, ViewerChat>();
+  /** Creates under way: they hold a slot of `maxShows` from the check until the show is listed. */
+  private reserved = 0;
   /** Where cue traces report their stage timings and fallbacks (the metrics). */
   traceObserver: TraceObserver | undefined;
 
@@ -69,10 +71,20 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     super();
   }
 
-  async create({ title, persona, testCard }: CreateShowOptions): Promise<Show> {
-    if (this.shows.size >= this.options.maxShows) {
+  async create(options: CreateShowOptions): Promise<Show> {
+    // The slot is taken before the first await, so concurrent creates cannot all pass the check.
+    if (this.shows.size + this.reserved >= this.options.maxShows) {
       throw new CodedError('SHOW_LIMIT', `at most ${this.options.maxShows} shows can run at once`);
     }
+    this.reserved++;
+    try {
+      return await this.open(options);
+    } finally {
+      this.reserved--;
+    }
+  }
+
+  private async open({ title, persona, testCard }: CreateShowOptions): Promise<Show> {
     const id = randomBytes(6).toString('hex');
     const { sfu, settings, encoderChoice, logger } = this.options;
     const media: { source: MediaSource; cues?: ShowCues } = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);

@@ -1,38 +1,58 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CodedError } from '../../lib/errors/CodedError.js';
-import type { Authenticator } from '../auth/Authenticator.js';
+import type { Authenticator, Principal } from '../auth/Authenticator.js';
+import type { ReturningViewer } from '../auth/tokens.js';
+import { addressKey } from '../http/clientAddress.js';
+import { originOf, type OriginPolicy } from '../http/origins.js';
 import type { Metrics } from '../metrics.js';
 import type { ShowManager } from '../shows/ShowManager.js';
+import { TokenBucket } from '../shows/chat/TokenBucket.js';
 import type { Sfu } from '../sfu/Sfu.js';
 import { checkOfferLimits, MAX_SDP_BYTES } from '../sfu/viewerOffer.js';
 import { WhepSessions, type WhepSession } from './WhepSessions.js';
+
+/** How WHEP admits sessions (the settings of the same names, README's configuration table). */
+export interface WhepLimits {
+  maxViewersPerShow: number;
+  /** Sessions above the cap that only a host's preview may use. */
+  hostPreviewReserve: number;
+  /** Sessions one viewer (token) may hold in a show; a new one replaces its oldest. */
+  maxSessionsPerViewer: number;
+  /** Viewer sessions from one address (an IPv6 /64) over all shows. */
+  maxSessionsPerAddress: number;
+  /** WHEP offers per address, token or not: a burst, then a steady rate. */
+  offersPerAddress: { burst: number; perSecond: number };
+  connectGraceMs: number;
+  disconnectGraceMs: number;
+}
 
 export interface WhepDeps {
   sfu: Sfu;
   shows: ShowManager;
   auth: Authenticator;
   metrics: Metrics;
-  maxViewersPerShow: number;
+  origins: OriginPolicy;
+  limits: WhepLimits;
   /** The SFU closed a session on its own (a worker died, ICE failed): its viewer should reconnect now. */
   onSessionLost?: (session: WhepSession) => void;
 }
 
 const SESSION_ID = /^[0-9a-f]{32}$/;
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, DELETE, PATCH, OPTIONS',
-  'access-control-allow-headers': 'authorization, content-type, if-match',
-  'access-control-expose-headers': 'location, etag, x-onair-viewer-token',
-};
 
 /**
  * WHEP egress (RFC 9725 draft lineage): POST an SDP offer, get 201 + answer + Location;
  * DELETE the Location to leave. Answers carry every candidate, so trickle PATCH gets 405.
  */
 export async function registerWhepRoutes(parent: FastifyInstance, deps: WhepDeps): Promise<WhepSessions> {
-  const sessions = new WhepSessions();
+  const { connectGraceMs, disconnectGraceMs } = deps.limits;
+  // A session that never connects, or loses its connection, stops counting and is closed.
+  const sessions = new WhepSessions({ connectGraceMs, disconnectGraceMs }, (session, reason) => {
+    parent.log.info({ sessionId: session.sessionId, showId: session.showId, reason }, 'WHEP session expired');
+    deps.sfu.removeViewer(session.sessionId).catch(() => undefined);
+  });
+  parent.addHook('onClose', async () => sessions.close());
   deps.sfu.on('viewerstatechange', (sessionId, state) => {
-    if (state !== 'closed') return;
+    if (state !== 'closed') return sessions.onState(sessionId, state);
     // A DELETE forgets its session first, so one still known here was closed by the SFU.
     const lost = sessions.get(sessionId);
     sessions.delete(sessionId);
@@ -50,13 +70,25 @@ export async function registerWhepRoutes(parent: FastifyInstance, deps: WhepDeps
 }
 
 function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): void {
-  app.options('/whep/:showId', (_req, reply) => reply.code(204).headers({ ...CORS, 'accept-post': 'application/sdp' }).send());
-  app.options('/whep/:showId/sessions/:sessionId', (_req, reply) => reply.code(204).headers(CORS).send());
+  const offers = new TokenBucket(deps.limits.offersPerAddress.burst, deps.limits.offersPerAddress.perSecond);
+  // CORS only for OnAir's own pages and the players the operator allowed (WHEP_CORS_ORIGINS, ALLOWED_ORIGINS).
+  const cors = (request: FastifyRequest) => deps.origins.whepCors(originOf(request.headers), request.headers.host);
+  app.options('/whep/:showId', (request, reply) => reply.code(204).headers({ ...cors(request), 'accept-post': 'application/sdp' }).send());
+  app.options('/whep/:showId/sessions/:sessionId', (request, reply) => reply.code(204).headers(cors(request)).send());
 
   app.post<{ Params: { showId: string } }>('/whep/:showId', { bodyLimit: MAX_SDP_BYTES }, async (request, reply) => {
-    void reply.headers(CORS);
+    void reply.headers(cors(request));
     try {
-      return await createSession(request, reply, deps, sessions);
+      const origin = originOf(request.headers);
+      if (!deps.origins.allowsPlayer(origin, request.headers.host)) {
+        throw new CodedError('ORIGIN_FORBIDDEN', `pages of ${origin} may not join shows here (WHEP_CORS_ORIGINS)`);
+      }
+      const principal = deps.auth.identify(request);
+      // Per address, with a viewer token or without: a token is no licence to flood.
+      if (principal?.role !== 'host' && !offers.take(addressKey(request.ip))) {
+        throw new CodedError('RATE_LIMITED', 'too many WHEP offers from this address; try again shortly', 5);
+      }
+      return await createSession(request, reply, principal, deps, sessions);
     } catch (error) {
       deps.metrics.whepRequests.inc({ outcome: (error as { code?: string }).code ?? 'INTERNAL' });
       throw error;
@@ -64,7 +96,7 @@ function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): v
   });
 
   app.delete<{ Params: { showId: string; sessionId: string } }>('/whep/:showId/sessions/:sessionId', async (request, reply) => {
-    void reply.headers(CORS);
+    void reply.headers(cors(request));
     const { showId, sessionId } = request.params;
     const session = SESSION_ID.test(sessionId) ? sessions.get(sessionId) : undefined;
     if (!session || session.showId !== showId) throw new CodedError('SESSION_NOT_FOUND', 'no such WHEP session');
@@ -79,24 +111,24 @@ function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): v
   });
 
   app.patch('/whep/:showId/sessions/:sessionId', (_request, reply) =>
-    reply.code(405).headers({ ...CORS, allow: 'DELETE' }).send({ error: { code: 'TRICKLE_UNSUPPORTED', message: 'answers carry all candidates; trickle ICE is not used' } }),
+    reply.code(405).headers({ ...cors(_request), allow: 'DELETE' }).send({ error: { code: 'TRICKLE_UNSUPPORTED', message: 'answers carry all candidates; trickle ICE is not used' } }),
   );
 }
 
 /** `X-OnAir-Returning`: a token of an earlier show; its viewer keeps its anonymous id. */
-function returningViewer(request: FastifyRequest, auth: WhepDeps['auth']): string | undefined {
+function returningViewer(request: FastifyRequest, auth: WhepDeps['auth']): ReturningViewer | undefined {
   const header = request.headers['x-onair-returning'];
-  return typeof header === 'string' && header.length <= 512 ? auth.viewerTokens.returningViewerId(header) : undefined;
+  return typeof header === 'string' && header.length <= 512 ? auth.viewerTokens.returning(header) : undefined;
 }
 
 async function createSession(
   request: FastifyRequest<{ Params: { showId: string } }>,
   reply: FastifyReply,
-  { sfu, shows, auth, metrics, maxViewersPerShow }: WhepDeps,
+  principal: Principal | undefined,
+  { sfu, shows, auth, metrics, limits }: WhepDeps,
   sessions: WhepSessions,
 ) {
   const { showId } = request.params;
-  const principal = auth.identify(request);
   if (principal && principal.role === 'viewer' && principal.viewer!.showId !== showId) {
     throw new CodedError('TOKEN_WRONG_SHOW', 'this viewer token is for another show');
   }
@@ -109,13 +141,31 @@ async function createSession(
   await shows.requireLive(showId);
   // Before a token is minted (it spends the address's join budget) or the SFU parses anything.
   checkOfferLimits(offer);
-  if (sfu.viewerCount(showId) >= maxViewersPerShow) {
-    throw new CodedError('VIEWER_LIMIT', `show ${showId} has reached its cap of ${maxViewersPerShow} viewers`, 10);
+  const host = principal?.role === 'host';
+  const address = addressKey(request.ip);
+  // A viewer at its session limit swaps its oldest session for this one: it takes no new slot.
+  const own = principal?.viewer ? sessions.ofViewer(showId, principal.viewer.viewerId) : [];
+  const replaced = own.slice(0, Math.max(0, own.length - limits.maxSessionsPerViewer + 1));
+  if (host) {
+    if (sessions.count(showId, 'all') >= limits.maxViewersPerShow + limits.hostPreviewReserve) {
+      throw new CodedError('VIEWER_LIMIT', `show ${showId} has no room left, even in the host preview reserve`, 10);
+    }
+  } else {
+    if (sessions.count(showId, 'viewers') - replaced.length >= limits.maxViewersPerShow) {
+      throw new CodedError('VIEWER_LIMIT', `show ${showId} has reached its cap of ${limits.maxViewersPerShow} viewers`, 10);
+    }
+    if (sessions.fromAddress(address) - replaced.length >= limits.maxSessionsPerAddress) {
+      throw new CodedError('RATE_LIMITED', 'too many WebRTC sessions from this address', 10);
+    }
   }
   const viewerToken = principal?.viewer ? undefined : auth.issueViewerToken(request, showId, returningViewer(request, auth));
   const viewerId = principal?.viewer?.viewerId ?? auth.viewerTokens.verify(viewerToken!)!.viewerId;
   const { sessionId, answerSdp } = await sfu.addViewer(showId, offer);
-  sessions.add({ sessionId, showId, viewerId, createdAtMs: Date.now() });
+  sessions.add({ sessionId, showId, viewerId, address, host, createdAtMs: Date.now() });
+  for (const old of replaced) {
+    // Forgotten first, so its close is not reported as lost (its page would reconnect and swap back).
+    if (sessions.delete(old.sessionId)) sfu.removeViewer(old.sessionId).catch(() => undefined);
+  }
   metrics.whepRequests.inc({ outcome: 'created' });
   return reply
     .code(201)

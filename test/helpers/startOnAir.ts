@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { OnAir } from '../../server/OnAir.js';
 
-export const HOST_TOKEN = 'test-host-token-0123456789';
-export const PRODUCER_TOKEN = 'test-producer-token-0123456789';
+// Random-looking, as the config check requires (placeholder and low-entropy tokens are refused).
+export const HOST_TOKEN = 'rkh5ErW2733wGvCfHVBpy26vmuZq_boF';
+export const PRODUCER_TOKEN = 'lBeSdf5gTQLaJuDd460A5E14iclnkfo8';
 
 /** Fresh queue names, asset index and asset folder, so tests never see each other's jobs. */
 export function isolatedBatchEnv(): Record<string, string> {

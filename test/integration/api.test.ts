@@ -42,7 +42,7 @@ async function offer(): Promise<string> {
 
 test('liveness and readiness report Redis, encoder and SFU', async () => {
   assert.deepEqual(await (await fetch(`${onair.url}/healthz`)).json(), { status: 'ok' });
-  const ready = await json(await fetch(`${onair.url}/readyz`));
+  const ready = await json(await fetch(`${onair.url}/readyz`, { headers: hostAuth }));
   assert.equal(ready.ready, true);
   assert.deepEqual(ready.redis, { ok: true, status: 'ready' });
   assert.equal((ready.encoder as { name: string }).name, 'libx264');
@@ -51,7 +51,7 @@ test('liveness and readiness report Redis, encoder and SFU', async () => {
 });
 
 test('/metrics passes promtool check metrics and has OnAir series', async () => {
-  const text = await (await fetch(`${onair.url}/metrics`)).text();
+  const text = await (await fetch(`${onair.url}/metrics`, { headers: producerAuth })).text();
   assert.match(text, /^process_cpu_seconds_total /m);
   assert.match(text, /^onair_ingest_packets_total\{show="[0-9a-f]+",kind="video"\} \d+/m);
   assert.match(text, /^onair_encoder_info\{encoder="libx264",hardware="false"\} 1/m);
@@ -107,7 +107,7 @@ test('WHEP: a good offer gets 201, an SDP answer, a Location and a viewer token'
   assert.equal(response.status, 201);
   assert.equal(response.headers.get('content-type'), 'application/sdp');
   assert.match(response.headers.get('location') ?? '', new RegExp(`^/whep/${showId}/sessions/[0-9a-f]{32}$`));
-  assert.match(response.headers.get('x-onair-viewer-token') ?? '', /^v1\./);
+  assert.match(response.headers.get('x-onair-viewer-token') ?? '', /^v2\./);
   const answer = await response.text();
   assert.match(answer, /^v=0/);
   assert.match(answer, /a=rtpmap:\d+ H264\/90000/);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { OverlayMessage } from '../../server/audience/overlayMessage.js';
+import { postbackSignature } from '../../server/audience/Conversions.js';
 import { auditToLogs } from '../../server/decisions/ranker/train/auditToLogs.js';
 import { logsToJsonl, parseLogs } from '../../server/decisions/ranker/train/rankerLogs.js';
 import type { OnAir } from '../../server/OnAir.js';
@@ -10,12 +12,15 @@ import { waitUntil } from '../helpers/batch.js';
 import { createShow, HOST_TOKEN, hostAuth, startOnAir } from '../helpers/startOnAir.js';
 import { next, openSocket, send, viewerToken } from '../helpers/viewerSocket.js';
 
+// Each campaign (CTA template) signs its postbacks with a secret of its own.
+const CAMPAIGNS = ['ledger-card', 'newsletter-badge', 'oferta-directo', 'us-trial-promo', 'picks-for-you', 'launch-tshirt', 'podcast-badge'];
+const campaignSecret = (campaign: string) => createHash('sha256').update(`campaign ${campaign}`).digest('base64url');
 let onair: OnAir;
 let showId: string;
 const sockets: Socket[] = [];
 
 before(async () => {
-  onair = await startOnAir({ HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0' });
+  onair = await startOnAir({ HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0', CONVERSION_SECRETS: CAMPAIGNS.map((c) => `${c}=${campaignSecret(c)}`).join(',') });
   showId = await createShow(onair, 'audience');
 });
 
@@ -164,14 +169,17 @@ test("deleting a viewer's data is one call: its session, profile and audit rows 
   const redis = onair.redis.client;
   const before = await redis.smembers(`${onair.config.audience.prefix}:viewer:${viewer.viewerId}:keys`);
   assert.ok(before.length >= 2, `the viewer's index lists its keys: ${before.join(', ')}`);
+  const other = await fetch(`${onair.url}/api/viewers/someoneelse`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
+  assert.equal(other.status, 403);
   const response = await fetch(`${onair.url}/api/viewers/me`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
   assert.equal(response.status, 200);
   const erased = (await response.json()) as { keysDeleted: number; streamEntriesDeleted: number };
   assert.ok(erased.keysDeleted >= 1 && erased.streamEntriesDeleted >= 1, JSON.stringify(erased));
   const { rows } = (await (await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewer.viewerId}`, { headers: hostAuth })).json()) as { rows: unknown[] };
   assert.equal(rows.length, 0);
-  const other = await fetch(`${onair.url}/api/viewers/someoneelse`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
-  assert.equal(other.status, 403);
+  // Erasure revokes the identity's token (issue 16).
+  const revoked = await fetch(`${onair.url}/api/viewers/me`, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } });
+  assert.equal(revoked.status, 401);
 });
 
 test('ranked decisions and their clicks export from the audit as training logs the trainer accepts', async () => {
@@ -188,8 +196,47 @@ test('ranked decisions and their clicks export from the audit as training logs t
   assert.equal(parseLogs(logsToJsonl(logs)).length, logs.length, 'every row passes the trainer\'s checks');
 });
 
+// Issue 16: conversions came with the viewer's own token, neither deduplicated nor rate-limited,
+// so one viewer could inflate its arm and flush real rows out of the capped audit stream.
+test('conversions are signed advertiser postbacks, counted once per decision; a viewer token, a forged or stale signature count nothing', async () => {
+  const viewer = await joinedViewer();
+  const shown = viewer.overlays.find((o) => o.slot === 'personal');
+  assert.ok(shown?.decisionId && shown.templateId, `a CTA at join: ${JSON.stringify(viewer.overlays)}`);
+  const campaign = shown.templateId;
+  const postback = async (headers: Record<string, string>, decisionId = shown.decisionId!) => {
+    const response = await fetch(`${onair.url}/api/shows/${showId}/conversions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ decisionId }) });
+    const body = (await response.json()) as { recorded?: boolean; error?: { code: string } };
+    return { status: response.status, body: (body.error ? { code: body.error.code } : body) as { recorded?: boolean; code?: string } };
+  };
+  const signed = (timestampMs = Date.now(), secret = campaignSecret(campaign), c = campaign) => ({
+    'x-onair-campaign': c,
+    'x-onair-timestamp': String(timestampMs),
+    'x-onair-signature': postbackSignature(secret, { campaign: c, timestampMs, showId, decisionId: shown.decisionId! }),
+  });
+  const conversions = async () => {
+    const s = (await (await fetch(`${onair.url}/api/shows/${showId}/audience`, { headers: hostAuth })).json()) as { arms: Record<string, { conversions: number }> };
+    return Object.values(s.arms).reduce((n, a) => n + a.conversions, 0);
+  };
+  const before = await conversions();
+  // The viewer's own token is no postback, nor is a wrong secret, another campaign's, or an old timestamp.
+  assert.equal((await postback({ authorization: `Bearer ${viewer.token}` })).body.code, 'POSTBACK_INVALID');
+  assert.equal((await postback(signed(Date.now(), campaignSecret('someone-else')))).body.code, 'POSTBACK_INVALID');
+  assert.equal((await postback(signed(Date.now() - 10 * 60_000))).body.code, 'POSTBACK_INVALID', 'outside the replay window');
+  const other = CAMPAIGNS.find((c) => c !== campaign)!;
+  assert.equal((await postback(signed(Date.now(), campaignSecret(other), other))).body.code, 'DECISION_NOT_FOUND', "another campaign's decision");
+  // A valid postback counts once, however often it is sent or re-signed.
+  assert.deepEqual(await postback(signed()), { status: 202, body: { recorded: true } });
+  for (let i = 0; i < 20; i++) assert.deepEqual((await postback(signed(Date.now() + i))).body, { recorded: false });
+  await waitUntil(async () => (await conversions()) === before + 1, 3_000, 'the conversion in the per-arm figures');
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(await conversions(), before + 1, 'counted once');
+  const { rows } = (await (await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewer.viewerId}`, { headers: hostAuth })).json()) as { rows: Array<{ kind: string; outcome?: string }> };
+  assert.equal(rows.filter((r) => r.outcome === 'conversion').length, 1, 'one audit row');
+});
+
 test('vote stuffing with freshly minted viewers is bounded: minting is rate-limited per address', async () => {
   const statuses = await Promise.all(Array.from({ length: 140 }, () => fetch(`${onair.url}/api/shows/${showId}/viewers`, { method: 'POST' }).then((r) => r.status)));
   assert.ok(statuses.includes(429), 'past the burst, joins from one address get 429 RATE_LIMITED');
   assert.ok(statuses.filter((s) => s === 201).length <= 110);
 });
+

@@ -148,7 +148,9 @@ test('per viewer: only that viewer, newest first, with its outcomes; the index l
     indexMember.xdel(keys.auditStream('show1'), listKey),
   ]);
   const listTtl = await redis.pttl(listKey);
-  assert.ok(listTtl > 3_500_000 && listTtl <= 3_600_000, `list TTL ${listTtl}`);
+  const streamTtl = await redis.pttl(keys.auditStream('show1'));
+  assert.ok(streamTtl > 3_500_000 && streamTtl <= 3_600_000, `stream TTL ${streamTtl}`);
+  assert.ok(listTtl > streamTtl, `the list (TTL ${listTtl}) outlives the rows it names`);
   assert.ok((await redis.pttl(keys.index('carla'))) > listTtl, 'the index outlives the list');
 
   const prefix = keys.index('x').split(':viewer:')[0]!;
@@ -158,13 +160,13 @@ test('per viewer: only that viewer, newest first, with its outcomes; the index l
   assert.equal((await log.byShow('show1')).length, 3, 'dan is untouched');
 });
 
-test('the stream is capped (approximate MAXLEN); rows trimmed away are skipped in per-viewer queries; per-viewer lists are capped', async () => {
-  const { log, keys } = fresh({ maxLen: 50, perViewerMax: 300 });
+test('the stream is capped (approximate MAXLEN); rows trimmed away are skipped in per-viewer queries; per-viewer lists name every row', async () => {
+  const { log, keys } = fresh({ maxLen: 50 });
   for (let i = 0; i < 400; i++) log.append(decision('erin'));
   await log.flush();
   const length = await redis.xlen(keys.auditStream('show1'));
   assert.ok(length >= 50 && length <= 150, `stream length ${length}`);
-  assert.equal(await redis.llen(keys.auditOfViewer('show1', 'erin')), 300);
+  assert.equal(await redis.llen(keys.auditOfViewer('show1', 'erin')), 400, 'not capped: the eraser finds every row');
   const rows = await log.byViewer('show1', 'erin', { limit: 500 });
   assert.equal(rows.length, length, 'exactly the rows still in the stream');
   assert.equal(rows[0]!.kind === 'decision' && rows[0]!.id, `d${decisions}`);
@@ -292,3 +294,46 @@ function byEntryId(a: string, b: string): number {
   const [bm, bs] = b.split('-').map(Number) as [number, number];
   return am - bm || as - bs;
 }
+
+// Issue 16: erasure found rows only through a list capped at 1,000 ids that expired after 30 days,
+// while ended shows' streams never expired: older rows, and rows past 1,000, survived erasure.
+test('erasing a viewer with 1,500 rows over two shows deletes every one of them, and no one else\'s', async () => {
+  const { log, keys } = fresh({ maxLen: 100_000 });
+  for (let i = 0; i < 1_500; i++) {
+    const showId = i < 1_100 ? 'show1' : 'show2';
+    log.append(decision('gus', { showId }));
+    if (i % 2 === 0) log.recordOutcome(showId, 'gus', `d${decisions}`, 'impression');
+    if (i % 10 === 0) log.append(decision('hal', { showId }));
+  }
+  while (log.bufferedCount > 0) await log.flush();
+  const rowsOf = async (showId: string, viewerId: string) => {
+    let count = 0;
+    for await (const row of log.exportShow(showId)) if (row.viewerId === viewerId) count++;
+    return count;
+  };
+  assert.equal((await rowsOf('show1', 'gus')) + (await rowsOf('show2', 'gus')), 2_250);
+  const prefix = keys.index('x').split(':viewer:')[0]!;
+  const erased = await new ViewerDataEraser(redis, { prefix }).erase('gus');
+  assert.equal(erased.streamEntriesDeleted, 2_250);
+  assert.equal(await rowsOf('show1', 'gus'), 0);
+  assert.equal(await rowsOf('show2', 'gus'), 0);
+  assert.equal((await rowsOf('show1', 'hal')) + (await rowsOf('show2', 'hal')), 150, 'other viewers keep their rows');
+});
+
+test('retention is real: an ended show\'s stream expires, and while it runs rows older than retention are trimmed before their viewer\'s list expires', async () => {
+  const { log, keys } = fresh({ retentionMs: 1_000 });
+  log.append(decision('ivy'));
+  await log.flush();
+  const stream = keys.auditStream('show1');
+  const streamTtl = await redis.pttl(stream);
+  assert.ok(streamTtl > 0 && streamTtl <= 1_000, `the stream of a show that stops writing expires (TTL ${streamTtl})`);
+  await new Promise((r) => setTimeout(r, 1_100));
+  // A show that goes on: the old row is trimmed exactly, while ivy's list still exists.
+  log.append(decision('jay'));
+  await log.flush();
+  assert.ok((await redis.exists(keys.auditOfViewer('show1', 'ivy'))) === 1, 'the list outlives the row');
+  const rows = await log.byShow('show1');
+  assert.deepEqual(rows.map((r) => r.viewerId), ['jay']);
+  await new Promise((r) => setTimeout(r, 1_100));
+  assert.equal(await redis.exists(stream), 0, 'the ended show\'s stream is gone');
+});

@@ -151,11 +151,11 @@ test('a cue whose text the batch lane cached is spliced in instead of synthesize
     }, 15_000, 'the cue to be spoken');
   };
   const first = await say(cached);
-  const lookups = (await (await fetch(`${onair.url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('onair_speech_cache'));
+  const lookups = (await (await fetch(`${onair.url}/metrics`, { headers: producerAuth })).text()).split('\n').filter((l) => l.startsWith('onair_speech_cache'));
   assert.equal(first.speechSource, 'cache', JSON.stringify({ first, lookups }));
   assert.equal((await say(`${cached} And now, something new.`)).speechSource, 'partial-cache');
   assert.equal((await say('Nothing here was cached.')).speechSource, 'tts');
-  const metrics = await (await fetch(`${onair.url}/metrics`)).text();
+  const metrics = await (await fetch(`${onair.url}/metrics`, { headers: producerAuth })).text();
   assert.match(metrics, /onair_speech_cache_lookups_total\{result="hit"\} 1/);
   assert.match(metrics, /onair_speech_cache_lookups_total\{result="partial"\} 1/);
 });
@@ -172,7 +172,7 @@ test('a show without prewarmed rigs builds them on demand and asks for a prewarm
 });
 
 async function rigLoads(): Promise<{ prewarmed: number; built_on_demand: number }> {
-  const text = await (await fetch(`${onair.url}/metrics`)).text();
+  const text = await (await fetch(`${onair.url}/metrics`, { headers: producerAuth })).text();
   const read = (source: string) => Number(new RegExp(`onair_rig_loads_total\\{source="${source}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { prewarmed: read('prewarmed'), built_on_demand: read('built_on_demand') };
 }

@@ -71,7 +71,7 @@ test('a confident prompt takes the template fast path, traced stage by stage', a
   for (const stage of ['ingress', 'intent', 'script', 'tts', 'animate', 'render', 'encode']) assert.ok(stages.includes(stage), `${stage} in ${stages.join(',')}`);
   assert.ok(t.spans.every((s) => s.endMs >= s.startMs && s.budgetMs > 0));
   assert.equal(typeof t.firstAudioStreamTimeMs, 'number', 'the stream time of the first audio');
-  const metrics = await (await fetch(`${onair.url}/metrics`)).text();
+  const metrics = await (await fetch(`${onair.url}/metrics`, { headers: hostAuth })).text();
   assert.match(metrics, /onair_stage_duration_seconds_bucket\{le="0.05",stage="intent"\} [1-9]/);
 });
 
@@ -103,7 +103,7 @@ test('the fallback ladder: an LLM past its budget gives way to the template or h
   assert.notEqual(cue.text, 'Too late.');
   const t = await trace(cue.id);
   assert.deepEqual(t.fallbacks.map((f) => [f.stage, f.reason]), [['script', 'LLM_TIMEOUT']], JSON.stringify(t.fallbacks));
-  const metrics = await (await fetch(`${onair.url}/metrics`)).text();
+  const metrics = await (await fetch(`${onair.url}/metrics`, { headers: hostAuth })).text();
   assert.match(metrics, /onair_fallbacks_total\{stage="script",to="(template|hold)"\} [1-9]/);
 });
 

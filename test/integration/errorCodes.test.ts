@@ -116,6 +116,14 @@ const provoke: Record<string, () => Promise<Observed>> = {
     return replies.find((reply) => reply.code === 'RATE_LIMITED') ?? replies[0]!;
   },
   UNKNOWN_EVENT: async () => ack(await openSocket(onair, '/host', HOST_TOKEN, sockets), 'no_such_event', {}),
+  ORIGIN_FORBIDDEN: () => http(`/whep/${card}`, { method: 'POST', headers: { 'content-type': 'application/sdp', origin: 'https://elsewhere.example' }, body: 'v=0\r\n' }),
+  NAMESPACE_NOT_FOUND: async () => {
+    const error = await openSocket(onair, '/', HOST_TOKEN, sockets).then(
+      () => undefined,
+      (refused: { data?: { code?: string } }) => refused,
+    );
+    return { code: error?.data?.code ?? 'connected' };
+  },
   // Shows.
   SHOW_LIMIT: () => http('/api/shows', { method: 'POST', json: { testCard: true } }),
   SHOW_NOT_FOUND: () => http('/api/shows/zzzzzzzz', { headers: hostAuth }),
@@ -175,7 +183,7 @@ const provoke: Record<string, () => Promise<Observed>> = {
     }, 5_000, 'the first tab to close');
   },
   DECISION_NOT_FOUND: async () => ack(await viewer(card), 'cta_click', { decisionId: 'nosuchdecision' }),
-  FORBIDDEN_SHOW: async () => http(`/api/shows/${card}/conversions`, { method: 'POST', headers: bearer(await viewerToken(onair, presenter)), json: { decisionId: 'nosuchdecision' } }),
+  POSTBACK_INVALID: async () => http(`/api/shows/${card}/conversions`, { method: 'POST', headers: { ...bearer(await viewerToken(onair, card)), 'x-onair-campaign': 'ledger-card', 'x-onair-timestamp': String(Date.now()), 'x-onair-signature': '0'.repeat(64) }, json: { decisionId: 'nosuchdecision' } }),
   FORBIDDEN_VIEWER: async () => http('/api/viewers/someoneelse', { method: 'DELETE', headers: bearer(await viewerToken(onair, card)) }),
   IMAGE_NOT_FOUND: () => http('/overlays/images/nothing.png'),
   // Viewer chat.
@@ -248,6 +256,17 @@ const provoke: Record<string, () => Promise<Observed>> = {
   JOB_NOT_FAILED: async () => {
     const waiting = (await (await fetch(`${onair.url}/api/jobs/voice-cache`, { method: 'POST', headers: { ...producerAuth, 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'ava', phrases: ['Hello.'] }) })).json()) as { id: string };
     return http(`/api/jobs/voice-cache/${waiting.id}/retry`, { method: 'POST', headers: producerAuth });
+  },
+  // Last: the refused address keeps its handshakes open until they time out (10 s).
+  CONNECTION_LIMIT: async () => {
+    // Engine.IO handshakes from this test's address until MAX_SOCKETS_PER_IP refuses one.
+    let last: Observed = { code: 'none' };
+    for (let i = 0; i < 60 && last.code !== 'CONNECTION_LIMIT'; i++) {
+      const response = await fetch(`${onair.url}/socket.io/?EIO=4&transport=polling`);
+      const body = response.ok ? '' : ((await response.json()) as { message: string }).message;
+      last = { code: response.ok ? `no error (${response.status})` : body.split(':')[0]! };
+    }
+    return last;
   },
 };
 

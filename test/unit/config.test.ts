@@ -25,7 +25,7 @@ test('each invalid variable fails naming the variable', () => {
     [{ FPS: '29.97' }, 'FPS'],
     [{ DEMO_SHOW: 'maybe' }, 'DEMO_SHOW'],
     [{ ICE_ANNOUNCED_ADDRESSES: 'example.com' }, 'ICE_ANNOUNCED_ADDRESSES'],
-    [{ HOST_TOKEN: 'same-token-0123456789', PRODUCER_TOKEN: 'same-token-0123456789' }, 'PRODUCER_TOKEN'],
+    [{ HOST_TOKEN: 'Qm7vX2pL9sKd4TzR8wYb1NcF5hJe3GaU', PRODUCER_TOKEN: 'Qm7vX2pL9sKd4TzR8wYb1NcF5hJe3GaU' }, 'PRODUCER_TOKEN'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(
@@ -41,4 +41,11 @@ test('720p and VP8 are configurable', () => {
   assert.deepEqual(config.resolution, { width: 1280, height: 720 });
   assert.equal(config.videoCodec, 'VP8');
   assert.equal(config.port, 9000);
+});
+
+test('with NODE_ENV=production there is no fallback to a local Redis: REDIS_URL is required', () => {
+  // Issue 16: production would otherwise use whatever answers on 127.0.0.1:6379, without a password.
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), (error: unknown) => error instanceof ConfigError && error.variable === 'REDIS_URL' && /NODE_ENV=production/.test(error.message));
+  assert.equal(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://:pw@redis.internal:6379' }).redisUrl, 'redis://:pw@redis.internal:6379');
+  assert.equal(loadConfig({}).redisUrl, undefined, 'development keeps the local and embedded fallbacks');
 });

@@ -46,3 +46,10 @@ test('encoder args are low latency, encode once for every output, and carry no f
   assert.equal(vp8.at(-1)!.split('|').length, 2, 'VP8 goes out over RTP only');
   assert.throws(() => buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [], fragments: false }), RangeError);
 });
+
+test('each RTP output sends from the local ports announced to its ingest (issue 16: no other local sender is accepted)', () => {
+  const choice = { name: 'libx264', codec: 'H264', hardware: false, reason: '' } as const;
+  const slaves = buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [ingest], fragments: false }, [{ video: 41000, videoRtcp: 41001, audio: 41002, audioRtcp: 41003 }]).at(-1)!.split('|');
+  assert.ok(slaves[0]!.startsWith('[select=0:f=rtp:payload_type=96]') && slaves[0]!.endsWith('&localrtpport=41000&localrtcpport=41001'), slaves[0]!);
+  assert.ok(slaves[1]!.startsWith('[select=1:f=rtp:payload_type=111]') && slaves[1]!.endsWith('&localrtpport=41002&localrtcpport=41003'), slaves[1]!);
+});

@@ -174,7 +174,10 @@ function trunDurations(trun: Buffer, defaultDuration: number, defaultFlags: numb
   let at = 8;
   if (flags & 0x01) at += 4;
   let firstFlags: number | undefined;
-  if (flags & 0x04) (firstFlags = trun.readUInt32BE(at)), (at += 4);
+  if (flags & 0x04) {
+    firstFlags = trun.readUInt32BE(at);
+    at += 4;
+  }
   const perSample = [0x100, 0x200, 0x400, 0x800].filter((bit) => flags & bit).length * 4;
   let duration = 0;
   for (let i = 0; i < count && at + perSample <= trun.length; i++) {

@@ -131,12 +131,17 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     return { rows };
   });
 
-  /** An advertiser's postback, made with the viewer's own token. */
-  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { onRequest: auth.only('viewer'), schema: conversionSchema }, async (request, reply) => {
-    const { viewer } = auth.principal(request);
-    if (viewer!.showId !== request.params.id) throw new CodedError('FORBIDDEN_SHOW', 'this viewer token is for another show');
-    live(request.params.id).conversion(viewer!.viewerId, request.body.decisionId);
-    return reply.code(202).send({ recorded: true });
+  /**
+   * An advertiser's postback, signed with its campaign's secret (HMAC-SHA256 over campaign,
+   * timestamp, show and decision; docs/security.md). No viewer token: a viewer cannot report
+   * its own conversions. Each decision counts once; a repeat answers `recorded: false`.
+   */
+  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { schema: conversionSchema }, async (request, reply) => {
+    const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
+    const postback = { campaign: header('x-onair-campaign') ?? '', timestampMs: Number(header('x-onair-timestamp') ?? NaN), showId: request.params.id, decisionId: request.body.decisionId };
+    audience.conversions.verify(postback, header('x-onair-signature'));
+    const recorded = await live(request.params.id).conversion(postback.campaign, postback.decisionId);
+    return reply.code(202).send({ recorded });
   });
 
   /**
@@ -149,7 +154,10 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     const viewerId = request.params.viewerId === 'me' ? principal.viewer!.viewerId : request.params.viewerId;
     if (principal.role === 'viewer' && viewerId !== principal.viewer!.viewerId) throw new CodedError('FORBIDDEN_VIEWER', 'a viewer may delete only its own data');
     if (!VIEWER_ID.test(viewerId)) throw new CodedError('INVALID_REQUEST', 'viewerId must be a viewer id');
-    return { viewerId, ...(await audience.erase(viewerId)) };
+    const erased = await audience.erase(viewerId);
+    // Erasure ends the identity too: its tokens stop working and cannot be re-minted as "returning".
+    auth.viewerTokens.revoke(viewerId);
+    return { viewerId, ...erased };
   });
 
   app.get<{ Params: { name: string } }>('/overlays/images/:name', async (request, reply) => {

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE, type IngestStats } from '../Sfu.js';
-import { type IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import { type IngestEndpoint, type RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import { type MediaKind, type VideoCodecName } from '../../../lib/media/codecs.js';
 import { startsKeyframe } from './keyframe.js';
 import { RtpContinuity } from './RtpContinuity.js';
@@ -17,6 +17,11 @@ export type IngestEvents = {
  * Receives one show's RTP from its encoder on a loopback UDP port. Video and audio
  * share the port and are told apart by payload type; RTCP from the encoder is
  * drained on a second socket (the SFU generates its own towards viewers).
+ *
+ * Only the show's encoder is a source: each encoder process sends from loopback ports it
+ * announced before it started (`expectSource`), and packets from any other address or port,
+ * or of the other kind's payload type, are dropped and counted as foreign. Until the first
+ * announcement nothing is accepted.
  */
 export class Ingest extends EnhancedEventEmitter<IngestEvents> {
   private readonly video = new RtpContinuity(90_000);
@@ -25,6 +30,8 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
   private audioPackets = 0;
   private bytes = 0;
   private keyframes = 0;
+  private foreignPackets = 0;
+  private source: RtpSourcePorts | undefined;
   private closed = false;
 
   private constructor(
@@ -34,7 +41,7 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     private readonly rtcpSocket: dgram.Socket,
   ) {
     super();
-    rtpSocket.on('message', (msg) => this.onPacket(msg));
+    rtpSocket.on('message', (msg, from) => this.onPacket(msg, from));
     rtcpSocket.on('message', () => undefined);
   }
 
@@ -68,7 +75,13 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
       bytes: this.bytes,
       sourceSwitches: this.video.sourceSwitches + this.audio.sourceSwitches,
       keyframes: this.keyframes,
+      foreignPackets: this.foreignPackets,
     };
+  }
+
+  /** The next encoder process sends from these ports; the previous one's packets are foreign from now on. */
+  expectSource(source: RtpSourcePorts): void {
+    this.source = source;
   }
 
   close(): void {
@@ -79,9 +92,13 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     this.removeAllListeners();
   }
 
-  private onPacket(packet: Buffer): void {
+  private onPacket(packet: Buffer, from: dgram.RemoteInfo): void {
     if (!isRtpPacket(packet)) return;
     const payloadType = rtpPayloadType(packet);
+    if (!this.fromEncoder(payloadType, from)) {
+      this.foreignPackets++;
+      return;
+    }
     const now = performance.now();
     this.bytes += packet.length;
     if (payloadType === VIDEO_PAYLOAD_TYPE) {
@@ -95,6 +112,14 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
       if (this.audio.rewrite(packet, now)) this.safeEmit('mediasource', 'audio', rtpTimestamp(packet));
       this.safeEmit('packet', 'audio', packet, false);
     }
+  }
+
+  private fromEncoder(payloadType: number, from: dgram.RemoteInfo): boolean {
+    const source = this.source;
+    if (!source || from.address !== '127.0.0.1') return false;
+    if (payloadType === VIDEO_PAYLOAD_TYPE) return from.port === source.video;
+    if (payloadType === AUDIO_PAYLOAD_TYPE) return from.port === source.audio;
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@ import { startSiblingWorker } from '../../../lib/moduleUrl.js';
 import { WorkerRequests, type RequestBody } from '../../../lib/WorkerRequests.js';
 import type { IngestStats, SfuEvents } from '../Sfu.js';
 import type { VideoCodecName } from '../../../lib/media/codecs.js';
+import type { RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import { SfuError } from '../errors.js';
 import type { RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
 
@@ -38,6 +39,11 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
     return this.request({ type: 'open', showId, codec });
   }
 
+  /** The loopback ports the show's next encoder process sends from; the only source accepted from now on. */
+  expectSource(showId: string, source: RtpSourcePorts): Promise<boolean> {
+    return this.request({ type: 'source', showId, source });
+  }
+
   /** Points a show's relay at its PlainTransport (again, after the transport moved to a new worker). */
   target(showId: string, port: number): Promise<boolean> {
     return this.request({ type: 'target', showId, port });
@@ -60,7 +66,7 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
 
   /** Counters as of the relay's last report (once a second). */
   stats(showId: string): IngestStats {
-    return this.lastStats.get(showId) ?? { showId, videoPackets: 0, audioPackets: 0, bytes: 0, sourceSwitches: 0, keyframes: 0 };
+    return this.lastStats.get(showId) ?? { showId, videoPackets: 0, audioPackets: 0, bytes: 0, sourceSwitches: 0, keyframes: 0, foreignPackets: 0 };
   }
 
   async terminate(): Promise<void> {

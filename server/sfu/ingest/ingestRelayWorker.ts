@@ -38,6 +38,11 @@ async function handle(request: RelayRequest): Promise<unknown> {
   switch (request.type) {
     case 'open':
       return open(request.showId, request.codec);
+    case 'source': {
+      const relay = relays.get(request.showId);
+      relay?.ingest.expectSource(request.source);
+      return relay !== undefined;
+    }
     case 'target':
       return setTarget(request.showId, request.port);
     case 'shard': {

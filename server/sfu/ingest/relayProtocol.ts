@@ -1,12 +1,14 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerReply } from '../../../lib/WorkerRequests.js';
 import type { IngestStats } from '../Sfu.js';
-import type { IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import type { MediaKind, VideoCodecName } from '../../../lib/media/codecs.js';
 
 /** Messages between an SFU backend (main thread) and the ingest relay thread. */
 export type RelayRequest =
   | { type: 'open'; id: number; showId: string; codec: VideoCodecName }
+  /** The ports the show's next encoder process sends from: the only RTP source accepted from then on. */
+  | { type: 'source'; id: number; showId: string; source: RtpSourcePorts }
   /** mediasoup: where the show's PlainTransport listens. */
   | { type: 'target'; id: number; showId: string; port: number }
   /** werift: a port straight to an egress shard thread (replacing that index's old one). */

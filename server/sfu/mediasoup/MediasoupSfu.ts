@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import type { IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer } from '../Sfu.js';
-import type { IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { parseViewerOffer } from '../viewerOffer.js';
@@ -85,6 +85,11 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
       throw error;
     }
     return endpoint;
+  }
+
+  async expectIngestSource(showId: string, source: RtpSourcePorts): Promise<void> {
+    this.assertOpen();
+    await this.relay.expectSource(showId, source);
   }
 
   async closeIngest(showId: string): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import type { IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer, ViewerState } from '../Sfu.js';
-import type { IngestEndpoint } from '../../../lib/media/IngestEndpoint.js';
+import type { IngestEndpoint, RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import type { VideoCodecName } from '../../../lib/media/codecs.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
@@ -67,6 +67,11 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
       this.codecs.delete(showId);
       throw error;
     }
+  }
+
+  async expectIngestSource(showId: string, source: RtpSourcePorts): Promise<void> {
+    this.assertOpen();
+    await this.relay.expectSource(showId, source);
   }
 
   async closeIngest(showId: string): Promise<void> {
