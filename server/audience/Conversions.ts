@@ -40,17 +40,25 @@ export class Conversions {
     private readonly options: ConversionsOptions,
   ) {}
 
-  /** Throws POSTBACK_INVALID unless the signature is the campaign's and the timestamp is within the window. */
-  verify(postback: Postback, signature: string | undefined, nowMs = Date.now()): void {
-    const secret = Object.hasOwn(this.options.secrets, postback.campaign) ? this.options.secrets[postback.campaign] : undefined;
+  /**
+   * The postback's credentials without its body: a known campaign, a timestamp within the
+   * replay window and a signature of the right form. Runs before the body is parsed.
+   */
+  checkCredentials(campaign: string, timestampMs: number, signature: string | undefined, nowMs = Date.now()): string {
+    const secret = Object.hasOwn(this.options.secrets, campaign) ? this.options.secrets[campaign] : undefined;
     if (!secret) throw new CodedError('POSTBACK_INVALID', 'unknown campaign or no postback secret configured for it');
-    if (!Number.isSafeInteger(postback.timestampMs) || Math.abs(nowMs - postback.timestampMs) > this.options.replayWindowMs) {
+    if (!Number.isSafeInteger(timestampMs) || Math.abs(nowMs - timestampMs) > this.options.replayWindowMs) {
       throw new CodedError('POSTBACK_INVALID', 'the postback timestamp is outside the replay window');
     }
+    if (!signature || !SIGNATURE.test(signature)) throw new CodedError('POSTBACK_INVALID', 'the postback signature is missing or malformed');
+    return secret;
+  }
+
+  /** Throws POSTBACK_INVALID unless the signature is the campaign's and the timestamp is within the window. */
+  verify(postback: Postback, signature: string | undefined, nowMs = Date.now()): void {
+    const secret = this.checkCredentials(postback.campaign, postback.timestampMs, signature, nowMs);
     const expected = Buffer.from(postbackSignature(secret, postback), 'hex');
-    if (!signature || !SIGNATURE.test(signature) || !timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-      throw new CodedError('POSTBACK_INVALID', 'the postback signature does not match');
-    }
+    if (!timingSafeEqual(expected, Buffer.from(signature!, 'hex'))) throw new CodedError('POSTBACK_INVALID', 'the postback signature does not match');
   }
 
   /** True the first time a decision converts; false for every later postback of it. */

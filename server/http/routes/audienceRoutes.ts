@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Audience } from '../../audience/Audience.js';
 import type { ShowAudience } from '../../audience/ShowAudience.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
@@ -136,10 +136,11 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
    * timestamp, show and decision; docs/security.md). No viewer token: a viewer cannot report
    * its own conversions. Each decision counts once; a repeat answers `recorded: false`.
    */
-  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { schema: conversionSchema }, async (request, reply) => {
-    const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
-    const postback = { campaign: header('x-onair-campaign') ?? '', timestampMs: Number(header('x-onair-timestamp') ?? NaN), showId: request.params.id, decisionId: request.body.decisionId };
-    audience.conversions.verify(postback, header('x-onair-signature'));
+  // The postback's credentials are checked before its body is parsed, as tokens are elsewhere.
+  const checkPostback = async (request: FastifyRequest) => void audience.conversions.checkCredentials(postbackHeader(request, 'x-onair-campaign') ?? '', Number(postbackHeader(request, 'x-onair-timestamp') ?? NaN), postbackHeader(request, 'x-onair-signature'));
+  app.post<{ Params: { id: string }; Body: { decisionId: string } }>('/api/shows/:id/conversions', { onRequest: checkPostback, schema: conversionSchema }, async (request, reply) => {
+    const postback = { campaign: postbackHeader(request, 'x-onair-campaign') ?? '', timestampMs: Number(postbackHeader(request, 'x-onair-timestamp') ?? NaN), showId: request.params.id, decisionId: request.body.decisionId };
+    audience.conversions.verify(postback, postbackHeader(request, 'x-onair-signature'));
     const recorded = await live(request.params.id).conversion(postback.campaign, postback.decisionId);
     return reply.code(202).send({ recorded });
   });
@@ -165,4 +166,9 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     if (!file) throw new CodedError('IMAGE_NOT_FOUND', 'no such overlay image');
     return reply.header('cache-control', 'public, max-age=3600').sendFile(file.name, file.dir);
   });
+}
+
+function postbackHeader(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
