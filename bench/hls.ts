@@ -9,7 +9,8 @@
 import { formatSummary, summarize } from '../lib/percentiles.js';
 import type { LlHlsSink } from '../pipeline/hls/LlHlsSink.js';
 import { launchChromium } from '../test/helpers/chromium.js';
-import { watchOverHls, wordTimedCtaOffsetMs } from '../test/helpers/hlsViewer.js';
+import { watchOverHls } from '../test/helpers/hlsViewer.js';
+import { wordTimedCtaOffsetMs } from '../test/helpers/wordTimedCta.js';
 import { createShow, startOnAir } from '../test/helpers/startOnAir.js';
 import { readShownFrames } from './frameCodeProbe.js';
 

@@ -5,6 +5,7 @@ import { workerOptionsFromEnv } from '../pipeline/jobs/workerConfig.js';
 import { llmConfigFromEnv, type LlmConfig } from '../pipeline/script/index.js';
 import { parseExperimentConfig, type ExperimentConfig } from './experiments/ExperimentConfig.js';
 import type { SfuSettings } from './sfu/createSfu.js';
+import type { WhepLimits } from './signalling/whepRoutes.js';
 import type { VideoCodecName } from '../lib/media/codecs.js';
 import { CodedError } from '../lib/errors/CodedError.js';
 import { parseCidr } from './http/clientAddress.js';
@@ -46,14 +47,7 @@ export interface Config {
   /** Origins of players that may only watch, over WHEP (WHEP_CORS_ORIGINS; `*`: any). */
   whepCorsOrigins: string[];
   /** How WHEP admits viewers besides MAX_VIEWERS_PER_SHOW (docs/security.md, "Network and viewers"). */
-  whep: {
-    hostPreviewReserve: number;
-    maxSessionsPerViewer: number;
-    maxSessionsPerAddress: number;
-    offersPerAddress: { burst: number; perSecond: number };
-    connectGraceMs: number;
-    disconnectGraceMs: number;
-  };
+  whep: Omit<WhepLimits, 'maxViewersPerShow'>;
   /** Open TCP connections (HTTP, WebSocket, polling) and socket.io clients: in all and per address. */
   connections: { http: { max: number; perAddress: number }; sockets: { max: number; perAddress: number } };
   maxShows: number;

@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { OnAir } from '../../server/OnAir.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { hlsPlayback, watchOverHls, wordTimedCtaOffsetMs } from '../helpers/hlsViewer.js';
+import { hlsPlayback, watchOverHls } from '../helpers/hlsViewer.js';
+import { wordTimedCtaOffsetMs } from '../helpers/wordTimedCta.js';
 import { waitForPage } from '../helpers/pageStats.js';
 import { createShow, startOnAir } from '../helpers/startOnAir.js';
 
