@@ -19,6 +19,7 @@ import { EspeakEngine } from '../pipeline/tts/espeak/EspeakEngine.js';
 import type { TtsEngine } from '../pipeline/tts/TtsEngine.js';
 import { Audience } from './audience/Audience.js';
 import { Authenticator } from './auth/Authenticator.js';
+import { RevocationStore } from './auth/RevocationStore.js';
 import { ViewerTokens } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { configSecrets, loggerOptions } from './logging.js';
@@ -211,7 +212,10 @@ export class OnAir {
 
   private async registerRoutes(): Promise<void> {
     const { app, config, sfu, shows, encoderChoice, redis, io, personas, queues, store, speechCache, rigs, audience } = this.parts;
-    const auth = new Authenticator(config.hostToken, config.producerToken, new ViewerTokens(config.viewerTokenSecret), config.viewerJoinsPerIp);
+    const revocations = new RevocationStore(redis.client, `${config.audience.prefix}:revoked-viewers`);
+    const viewerTokens = new ViewerTokens(config.viewerTokenSecret);
+    viewerTokens.restore(await revocations.active());
+    const auth = new Authenticator(config.hostToken, config.producerToken, viewerTokens, config.viewerJoinsPerIp);
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);
@@ -221,7 +225,7 @@ export class OnAir {
     registerShowRoutes(app, shows, auth);
     registerCueRoutes(app, shows, personas, auth);
     registerSafetyRoutes(app, this.parts.brain.safety, auth);
-    registerAudienceRoutes(app, audience, auth);
+    registerAudienceRoutes(app, audience, auth, revocations);
     registerRecordingRoutes(app, this.parts.recordings, auth);
     const viewers = registerViewerNamespace(io, shows, auth.viewerTokens, app.log);
     await registerWhepRoutes(app, {

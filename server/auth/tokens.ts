@@ -74,15 +74,26 @@ export class ViewerTokens {
     return this.returning(token, now)?.viewerId;
   }
 
-  /** Refuses every token of this viewer from now on (its data was erased). */
-  revoke(viewerId: string, now = Date.now()): void {
+  /** Refuses every token of this viewer from now on (its data was erased); returns until when. */
+  revoke(viewerId: string, now = Date.now()): number {
+    // No token of an identity born before now outlives its birth plus the cap.
+    const untilMs = now + MAX_IDENTITY_AGE_MS;
+    this.remember(viewerId, untilMs, now);
+    return untilMs;
+  }
+
+  /** Revocations kept elsewhere (Redis) from before this process started. */
+  restore(revocations: Iterable<[viewerId: string, untilMs: number]>, now = Date.now()): void {
+    for (const [viewerId, untilMs] of revocations) this.remember(viewerId, untilMs, now);
+  }
+
+  private remember(viewerId: string, untilMs: number, now: number): void {
     for (const [id, until] of this.revoked) {
       if (until >= now && this.revoked.size < MAX_REVOKED) break;
       this.revoked.delete(id);
     }
     this.revoked.delete(viewerId);
-    // No token of an identity born before now outlives its birth plus the cap.
-    this.revoked.set(viewerId, now + MAX_IDENTITY_AGE_MS);
+    this.revoked.set(viewerId, untilMs);
   }
 
   private signed(token: string, now: number): ViewerClaims | undefined {

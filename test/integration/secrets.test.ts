@@ -1,6 +1,7 @@
 // Issue 16, tokens and secrets, over HTTP: /metrics and /readyz, board sessions, MAX_SHOWS
 // under concurrent creates, erasure revoking a viewer token, and the LLM answer's size cap.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { loadPersonas } from '../../pipeline/persona/index.js';
 import { LlmScripter, LlmUnavailableError } from '../../pipeline/script/index.js';
@@ -166,6 +167,27 @@ test("erasing a viewer's data revokes its token, for watching and for coming bac
   assert.equal(again.status, 401);
   assert.equal(((await again.json()) as { error: { code: string } }).error.code, 'AUTH_INVALID');
   assert.equal(onair.app.hasRoute({ method: 'POST', url: '/whep/:showId' }), true);
+});
+
+test("an erased viewer's token stays revoked after a restart", async () => {
+  const env = { VIEWER_TOKEN_SECRET: randomBytes(32).toString('base64url'), AUDIENCE_PREFIX: `t${randomBytes(4).toString('hex')}:aud` };
+  const first = await startOnAir(env);
+  const tokens: string[] = [];
+  try {
+    const show = await createShow(first, 'revocations', { testCard: true });
+    for (let i = 0; i < 2; i++) tokens.push(((await (await fetch(`${first.url}/api/shows/${show}/viewers`, { method: 'POST' })).json()) as { token: string }).token);
+    assert.equal((await fetch(`${first.url}/api/viewers/me`, { method: 'DELETE', headers: bearer(tokens[0]!) })).status, 200);
+  } finally {
+    await first.close();
+  }
+  const second = await startOnAir(env);
+  try {
+    const erasedAgain = await fetch(`${second.url}/api/viewers/me`, { method: 'DELETE', headers: bearer(tokens[0]!) });
+    assert.equal(erasedAgain.status, 401, 'the erased viewer is refused by the restarted server');
+    assert.equal((await fetch(`${second.url}/api/viewers/me`, { method: 'DELETE', headers: bearer(tokens[1]!) })).status, 200, 'while the same secret still accepts the other viewer');
+  } finally {
+    await second.close();
+  }
 });
 
 test('an LLM answer is cut off past its byte cap', async () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Audience } from '../../audience/Audience.js';
 import type { ShowAudience } from '../../audience/ShowAudience.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
+import type { RevocationStore } from '../../auth/RevocationStore.js';
 import type { PollRequest } from '../../shows/polls/Poll.js';
 import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
 import { CodedError } from '../../../lib/errors/CodedError.js';
@@ -63,7 +64,7 @@ type SharedBody = { placement: string; headline: string; body?: string; action?:
  * The audience API: polls, shared overlays, the show's topic, the experiment's rollout,
  * per-arm figures, the decision audit, conversions and deleting a viewer's data.
  */
-export function registerAudienceRoutes(app: FastifyInstance, audience: Audience, auth: Authenticator): void {
+export function registerAudienceRoutes(app: FastifyInstance, audience: Audience, auth: Authenticator, revocations: RevocationStore): void {
   const live = (id: string): ShowAudience => {
     const show = SHOW_ID_PATTERN.test(id) ? audience.get(id) : undefined;
     if (!show) throw new CodedError('SHOW_NOT_FOUND', `show ${id} is not live`);
@@ -156,8 +157,12 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     if (principal.role === 'viewer' && viewerId !== principal.viewer!.viewerId) throw new CodedError('FORBIDDEN_VIEWER', 'a viewer may delete only its own data');
     if (!VIEWER_ID.test(viewerId)) throw new CodedError('INVALID_REQUEST', 'viewerId must be a viewer id');
     const erased = await audience.erase(viewerId);
-    // Erasure ends the identity too: its tokens stop working and cannot be re-minted as "returning".
-    auth.viewerTokens.revoke(viewerId);
+    // Erasure ends the identity too: its tokens stop working and cannot be re-minted as
+    // "returning", also after a restart (the revocation is kept in Redis).
+    const untilMs = auth.viewerTokens.revoke(viewerId);
+    await revocations.add(viewerId, untilMs).catch(() => {
+      throw new CodedError('VIEWER_STORE_UNAVAILABLE', 'the data was erased, but its token could not be revoked for good; try again');
+    });
     return { viewerId, ...erased };
   });
 
