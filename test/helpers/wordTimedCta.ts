@@ -21,7 +21,9 @@ export async function wordTimedCtaOffsetMs(page: Page, onair: OnAir, showId: str
       if (window.ctaShownAt === null && document.querySelector('#overlays .overlay[data-template="ledger-card"]')) window.ctaShownAt = performance.now();
     }).observe(document.getElementById('overlays'), { childList: true });
   })()`);
-  await page.evaluate('new Promise((r) => setTimeout(r, 500))');
+  // Let a young page's jitter buffer settle first: while it drains (NetEQ's accelerate), the
+  // pause before the offer word can shrink below the quiet gap the onset detection needs.
+  await page.evaluate('new Promise((r) => setTimeout(r, 2500))');
   const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, {
     method: 'POST',
     headers: { ...hostAuth, 'content-type': 'application/json' },
@@ -39,8 +41,12 @@ export async function wordTimedCtaOffsetMs(page: Page, onair: OnAir, showId: str
         else if (level > 0.01 && (quietSince === null ? onsets.length === 0 : t - quietSince > 120)) (onsets.push(t), (quietSince = null));
         else if (level > 0.003) quietSince = null;
       }
-      return { onsets, shownAt: window.ctaShownAt };
-    })()`)) as { onsets: number[]; shownAt: number | null };
+      // For a failure's message: the level, 50 ms bins (the largest in each), from 300 ms before the first onset.
+      const from = (onsets[0] ?? 0) - 300;
+      const bins = [];
+      for (const [t, level] of window.levels) if (t >= from) bins[Math.floor((t - from) / 50)] = Math.max(bins[Math.floor((t - from) / 50)] ?? 0, level);
+      return { onsets, shownAt: window.ctaShownAt, bins: Array.from(bins, (v) => Number((v ?? 0).toFixed(4))).slice(0, 80) };
+    })()`)) as { onsets: number[]; shownAt: number | null; bins: number[] };
     return result.onsets.length >= 2 && result.shownAt !== null && result;
   }, 15_000, 'the word heard and the CTA shown').catch((error: Error) => {
     throw new Error(`${error.message}: ${JSON.stringify(last)}`);
