@@ -24,6 +24,8 @@ export async function wordTimedCtaOffsetMs(page: Page, onair: OnAir, showId: str
   // Let a young page's jitter buffer settle first: while it drains (NetEQ's accelerate), the
   // pause before the offer word can shrink below the quiet gap the onset detection needs.
   await page.evaluate('new Promise((r) => setTimeout(r, 2500))');
+  // Only what the page hears after the cue is sent counts: its first onset is the line's first word.
+  const sentAt = (await page.evaluate('performance.now()')) as number;
   const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, {
     method: 'POST',
     headers: { ...hostAuth, 'content-type': 'application/json' },
@@ -32,14 +34,29 @@ export async function wordTimedCtaOffsetMs(page: Page, onair: OnAir, showId: str
   if (response.status !== 202) throw new Error(`cue: ${response.status} ${await response.text()}`);
   let last: unknown;
   const { onsets, shownAt } = await waitUntil(async () => {
-    // An onset: sound after at least 120 ms of quiet (the first needs none).
+    // An onset: sound after at least 120 ms of quiet (the first needs none). A rising edge may
+    // pass a sample or two between quiet and sound: that does not undo the quiet before it.
     const result = (last = await page.evaluate(`(() => {
       const onsets = [];
       let quietSince = null;
+      let quietMs = 0;
+      let risingSince = null;
       for (const [t, level] of window.levels) {
-        if (level < 0.003) quietSince ??= t;
-        else if (level > 0.01 && (quietSince === null ? onsets.length === 0 : t - quietSince > 120)) (onsets.push(t), (quietSince = null));
-        else if (level > 0.003) quietSince = null;
+        if (t < ${sentAt}) continue;
+        if (level < 0.003) {
+          quietSince ??= t;
+          quietMs = t - quietSince;
+          risingSince = null;
+        } else if (level > 0.01) {
+          if (onsets.length === 0 || quietMs > 120) onsets.push(t);
+          quietSince = null;
+          quietMs = 0;
+          risingSince = null;
+        } else {
+          quietSince = null;
+          risingSince ??= t;
+          if (t - risingSince > 40) quietMs = 0;
+        }
       }
       // For a failure's message: the level, 50 ms bins (the largest in each), from 300 ms before the first onset.
       const from = (onsets[0] ?? 0) - 300;
