@@ -2,7 +2,7 @@
 # Installs what OnAir needs on Debian 12 with Node 22 or 24 (20 still works but is end-of-life), and starts Redis for tests.
 # Idempotent: it does nothing when everything is present.
 #   scripts/setup.sh start   runtime packages + npm deps
-#   scripts/setup.sh test    also Chromium and promtool, and a Redis on 127.0.0.1:6379
+#   scripts/setup.sh test    also Chromium, promtool, coturn and caddy, and a Redis on 127.0.0.1:6379
 #   scripts/setup.sh bench   also Janus (the comparison SFU for bench:fanout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,9 @@ if [[ "$mode" == test || "$mode" == bench ]]; then
   have_cmd promtool || missing+=(prometheus)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
   have_cmd docker-compose || missing+=(docker-compose)
+  # The TURN test's relay, and the production profile's Caddyfile check (test/unit/docker.test.ts).
+  have_cmd turnserver || missing+=(coturn)
+  have_cmd caddy || missing+=(caddy)
   # Debian's python3-aiortc is installed for the system Python; a python3 earlier on
   # PATH (pyenv) would not see it, so ask /usr/bin/python3.
   /usr/bin/python3 -c 'import aiortc' >/dev/null 2>&1 || missing+=(python3-aiortc)
@@ -38,6 +41,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Tests start their own turnserver and only parse the Caddyfile: no system services on 80 and 3478.
+  for service in coturn caddy; do
+    if [[ " ${missing[*]} " == *" $service "* ]] && have_cmd systemctl; then systemctl disable --now "$service" >/dev/null 2>&1 || true; fi
+  done
 fi
 
 # mediasoup's postinstall would download a prebuilt worker from GitHub, then try a

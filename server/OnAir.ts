@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Server as SocketServer } from 'socket.io';
@@ -18,6 +19,14 @@ import type { AssetStore } from '../pipeline/store/AssetStore.js';
 import { EspeakEngine } from '../pipeline/tts/espeak/EspeakEngine.js';
 import type { TtsEngine } from '../pipeline/tts/TtsEngine.js';
 import { Audience } from './audience/Audience.js';
+import { Cluster } from './cluster/Cluster.js';
+import { adoptClusterSecrets } from './cluster/clusterSecrets.js';
+import { processCpu } from './cluster/processCpu.js';
+import { ShowFailover } from './cluster/ShowFailover.js';
+import { ShowPipes } from './cluster/ShowPipes.js';
+import { WhepRouting } from './cluster/WhepRouting.js';
+import { installClusterForwarding, installSnapshotOnChange } from './http/clusterForwarding.js';
+import { registerClusterInternalRoutes, registerClusterRoutes } from './http/routes/clusterRoutes.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { RevocationStore } from './auth/RevocationStore.js';
 import { ViewerTokens } from './auth/tokens.js';
@@ -38,6 +47,7 @@ import { registerPageRoutes } from './http/routes/pageRoutes.js';
 import { registerRecordingRoutes } from './http/routes/recordingRoutes.js';
 import { registerSafetyRoutes } from './http/routes/safetyRoutes.js';
 import { registerShowRoutes } from './http/routes/showRoutes.js';
+import { registerSocketRelayRoutes } from './http/routes/socketRelayRoutes.js';
 import { createMetrics } from './metrics.js';
 import { ShowRecordings } from './recording/ShowRecordings.js';
 import { connectRedis, type RedisHandle } from './redis/connectRedis.js';
@@ -48,7 +58,10 @@ import { registerHostNamespace } from './signalling/hostNamespace.js';
 import { registerProducerNamespace } from './signalling/producerNamespace.js';
 import { notifySessionClosed, registerViewerNamespace } from './signalling/viewerNamespace.js';
 import { createSocketServer } from './signalling/socketServer.js';
+import { closeSockets } from './signalling/socketAdapter.js';
+import { SocketRelay } from './signalling/socketRelay.js';
 import { registerWhepRoutes } from './signalling/whepRoutes.js';
+import { IceServers } from './ice/IceServers.js';
 import { createSfu } from './sfu/createSfu.js';
 import type { Sfu } from './sfu/Sfu.js';
 
@@ -71,6 +84,8 @@ interface Parts {
   brain: Brain;
   audience: Audience;
   recordings: ShowRecordings;
+  cluster: Cluster;
+  failover: ShowFailover;
 }
 
 /** The composition root: one OnAir server with its Redis, SFU, TTS, shows, HTTP API and sockets. */
@@ -79,7 +94,8 @@ export class OnAir {
 
   private constructor(private readonly parts: Parts) {}
 
-  static async start(config: Config): Promise<OnAir> {
+  static async start(configured: Config): Promise<OnAir> {
+    let config = configured;
     const proxies = new TrustedProxies(config.trustProxy);
     const app = Fastify({
       // Known secrets, credential headers and WHEP session ids never reach a log line.
@@ -95,6 +111,7 @@ export class OnAir {
     const personas = loadPersonas();
     personas.get(config.defaultPersona);
     const redis = await connectRedis(config.redisUrl);
+    config = await adoptClusterSecrets(redis.client, config, randomBytes(32).toString('base64url'));
     const encoderChoice = await selectVideoEncoder(config.videoCodec);
     app.log.info({ encoder: encoderChoice.name, hardware: encoderChoice.hardware, reason: encoderChoice.reason }, 'video encoder selected');
     const tts = await EspeakEngine.start();
@@ -122,9 +139,10 @@ export class OnAir {
     const speechCache = new SpeechCache(store);
     const brain = await Brain.create(config.llm, config.intentPlacement);
     const audience = await Audience.start({ redisUrl: redis.url, ...config.audience });
+    const showStore = new ShowStore(redis.client);
     const shows = new ShowManager({
       sfu,
-      store: new ShowStore(redis.client),
+      store: showStore,
       settings: encoderSettings(config),
       encoderChoice,
       maxShows: config.maxShows,
@@ -137,6 +155,18 @@ export class OnAir {
       brain,
       audience,
       hls: config.hls,
+      nodeId: config.cluster.nodeId,
+    });
+    const cpu = processCpu();
+    const cluster = new Cluster({
+      redis: redis.client,
+      prefix: config.cluster.prefix,
+      secret: config.cluster.secret!,
+      self: { nodeId: config.cluster.nodeId, sfu: sfu.backend, canPipe: sfu.canPipe, startedAt: new Date().toISOString() },
+      load: () => {
+        const { viewers, pipes } = sfu.stats();
+        return { viewers, shows: shows.list().length, cpu: cpu(), maxViewers: config.cluster.maxViewers, maxShows: config.maxShows, pipes };
+      },
     });
     const recordings = new ShowRecordings({
       shows,
@@ -147,10 +177,13 @@ export class OnAir {
       logger: app.log,
     });
     limitConnections(app.server, config.connections.http, proxies);
-    const io = createSocketServer(app.server, { caps: config.connections.sockets, proxies, origins: originPolicy(config) });
-    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings });
+    const io = await createSocketServer(app.server, { caps: config.connections.sockets, proxies, origins: originPolicy(config, cluster), cluster: { redisUrl: redis.url, prefix: config.cluster.prefix } });
+    const failover = new ShowFailover(cluster, shows, showStore, app.log);
+    shows.placement = (showId) => failover.placed(showId);
+    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings, cluster, failover });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
+    await cluster.start(nodeAddresses(config, onair.port));
     return onair;
   }
 
@@ -185,18 +218,27 @@ export class OnAir {
     return this.parts.recordings;
   }
 
-  get url(): string {
+  get cluster(): Cluster {
+    return this.parts.cluster;
+  }
+
+  get port(): number {
     const address = this.parts.app.server.address();
-    const port = typeof address === 'object' && address ? address.port : this.parts.config.port;
-    return `http://127.0.0.1:${port}`;
+    return typeof address === 'object' && address ? address.port : this.parts.config.port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   close(): Promise<void> {
-    const { shows, recordings, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience } = this.parts;
+    const { shows, recordings, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience, cluster, failover } = this.parts;
     this.closing ??= (async () => {
+      failover.close();
       await shows.endAll();
+      await cluster.close();
       await recordings.close();
-      io.disconnectSockets(true);
+      closeSockets(io);
       await app.close();
       await sfu.close();
       await workers?.close(5_000);
@@ -219,36 +261,55 @@ export class OnAir {
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);
-    installOriginCheck(app, originPolicy(config));
+    installClusterForwarding(app, this.parts.cluster, shows);
+    installSnapshotOnChange(app, this.parts.failover, shows);
+    installOriginCheck(app, originPolicy(config, this.parts.cluster));
     installBodyDepthLimit(app);
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics, auth, metricsToken: config.metricsToken, shows });
     registerShowRoutes(app, shows, auth);
+    registerClusterRoutes(app, this.parts.cluster, auth);
+    const pipes = new ShowPipes(this.parts.cluster, sfu, app.log);
+    registerClusterInternalRoutes(app, shows, pipes);
     registerCueRoutes(app, shows, personas, auth);
     registerSafetyRoutes(app, this.parts.brain.safety, auth);
     registerAudienceRoutes(app, audience, auth, revocations);
     registerRecordingRoutes(app, this.parts.recordings, auth);
-    const viewers = registerViewerNamespace(io, shows, auth.viewerTokens, app.log);
+    const socketRelay = new SocketRelay(this.parts.cluster, shows);
+    registerSocketRelayRoutes(app, socketRelay);
+    const viewers = registerViewerNamespace(io, shows, auth.viewerTokens, app.log, socketRelay);
     await registerWhepRoutes(app, {
       sfu,
       shows,
       auth,
       metrics,
-      origins: originPolicy(config),
+      origins: originPolicy(config, this.parts.cluster),
       limits: { maxViewersPerShow: config.maxViewersPerShow, ...config.whep },
+      iceServers: new IceServers(config.ice),
+      sessionBase: config.publicUrlSet && new URL(config.publicUrl).pathname !== '/' ? config.publicUrl : '',
+      routing: new WhepRouting(this.parts.cluster, pipes, shows, sfu, config.cluster.maxViewers),
       onSessionLost: ({ viewerId, sessionId }) => notifySessionClosed(viewers, viewerId, sessionId),
     });
     registerHlsRoutes(app, shows);
     const resolutions = [resolutionOf(config.resolution)!];
     registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });
     await registerAdminRoutes(app, queues.all, auth, { publicUrl: config.publicUrl });
-    registerHostNamespace(io, shows, config.hostToken, app.log);
+    registerHostNamespace(io, shows, config.hostToken, app.log, socketRelay);
     registerProducerNamespace(io, queues, config.producerToken);
     await registerPageRoutes(app, CLIENT_DIR);
   }
 }
 
-function originPolicy(config: Config): OriginPolicy {
-  return new OriginPolicy({ allowedOrigins: config.allowedOrigins, whepCorsOrigins: config.whepCorsOrigins, publicUrl: config.publicUrl });
+/** Where other nodes call this one (CLUSTER_URL), and where browsers reach it (PUBLIC_URL). */
+function nodeAddresses(config: Config, port: number): { url: string; publicUrl: string } {
+  const reachable = config.host === '0.0.0.0' || config.host === '::' ? (config.sfu.announcedAddresses[0] ?? '127.0.0.1') : config.host;
+  const url = config.cluster.url ?? `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  return { url, publicUrl: config.publicUrlSet ? config.publicUrl : url };
+}
+
+function originPolicy(config: Config, cluster: Cluster): OriginPolicy {
+  return new OriginPolicy({ allowedOrigins: config.allowedOrigins, whepCorsOrigins: config.whepCorsOrigins, publicUrl: config.publicUrl }, () =>
+    cluster.nodes().map((node) => node.publicUrl),
+  );
 }
 
 function encoderSettings(config: Config): EncoderSettings {

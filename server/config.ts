@@ -10,6 +10,8 @@ import type { VideoCodecName } from '../lib/media/codecs.js';
 import { CodedError } from '../lib/errors/CodedError.js';
 import { parseCidr } from './http/clientAddress.js';
 import { redactUrl, secretWeakness } from '../lib/secrets.js';
+import type { IceSettings } from './ice/IceServers.js';
+import { detectAnnouncedAddress, type NetworkInterfaces } from './ice/announcedAddress.js';
 
 export class ConfigError extends CodedError {
   constructor(
@@ -24,12 +26,15 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /** Whether PUBLIC_URL was set (otherwise other nodes send browsers to this node's own address). */
+  publicUrlSet: boolean;
   redisUrl: string | undefined;
   hostToken: string;
   hostTokenGenerated: boolean;
   producerToken: string;
   producerTokenGenerated: boolean;
   viewerTokenSecret: string;
+  viewerTokenSecretGenerated: boolean;
   /** Bearer token a Prometheus scraper sends to GET /metrics (METRICS_TOKEN); host and producer tokens work too. */
   metricsToken: string | undefined;
   videoCodec: VideoCodecName;
@@ -54,6 +59,10 @@ export interface Config {
   /** Every H.264 show also streams Low-Latency HLS at /hls/:showId/index.m3u8 (docs/hls.md). */
   hls: boolean;
   sfu: SfuSettings;
+  /** Where `sfu.announcedAddresses` came from: the setting, the loopback default, detected (HOST=0.0.0.0), or loopback because nothing was detected. */
+  announcedAddressSource: 'set' | 'default' | 'detected' | 'undetected';
+  /** STUN and TURN servers advertised to WHEP clients (docs/deploy.md). */
+  ice: IceSettings;
   demoShow: boolean;
   defaultPersona: string;
   logLevel: string;
@@ -74,6 +83,8 @@ export interface Config {
     workerConcurrency: number;
     store: StoreSettings;
   };
+  /** Nodes on one Redis form a cluster (docs/cluster.md). */
+  cluster: ClusterSettings;
   audience: {
     /** Key prefix of sessions, profiles, audit, per-arm metrics, rollouts and polls. */
     prefix: string;
@@ -92,6 +103,19 @@ export interface Config {
   };
 }
 
+export interface ClusterSettings {
+  /** This node's name in the cluster (NODE_ID): unique per node; the host name and a random suffix by default. */
+  nodeId: string;
+  /** Key prefix of the cluster's membership and show directory (CLUSTER_PREFIX): nodes that share it and REDIS_URL form one cluster. */
+  prefix: string;
+  /** Signs node registrations and node-to-node calls (CLUSTER_SECRET); generated once and kept in Redis when unset. */
+  secret: string | undefined;
+  /** How other nodes reach this node's HTTP port (CLUSTER_URL); from HOST, the announced address and PORT by default. */
+  url: string | undefined;
+  /** WebRTC viewers this node serves before it sends new ones to a node with room (MAX_VIEWERS_PER_NODE). */
+  maxViewers: number;
+}
+
 type Env = Record<string, string | undefined>;
 
 const RESOLUTIONS: Record<string, { width: number; height: number }> = {
@@ -101,9 +125,10 @@ const RESOLUTIONS: Record<string, { width: number; height: number }> = {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads OnAir's configuration from the environment; a bad value fails naming its variable. */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, system: { networkInterfaces?: () => NetworkInterfaces } = {}): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST ?? '127.0.0.1';
+  const announced = announcedAddresses(env, host, system.networkInterfaces ?? os.networkInterfaces);
   const hostToken = token(env, 'HOST_TOKEN');
   const producerToken = token(env, 'PRODUCER_TOKEN');
   if (hostToken.value === producerToken.value) throw new ConfigError('PRODUCER_TOKEN', 'must differ from HOST_TOKEN');
@@ -113,12 +138,14 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrlSet: Boolean(env.PUBLIC_URL),
     redisUrl: redisUrl(env),
     hostToken: hostToken.value,
     hostTokenGenerated: hostToken.generated,
     producerToken: producerToken.value,
     producerTokenGenerated: producerToken.generated,
     viewerTokenSecret: secret(env, 'VIEWER_TOKEN_SECRET', 32) ?? randomBytes(32).toString('base64url'),
+    viewerTokenSecretGenerated: !env.VIEWER_TOKEN_SECRET,
     metricsToken: secret(env, 'METRICS_TOKEN', 22),
     videoCodec: oneOf(env, 'VIDEO_CODEC', ['H264', 'VP8'] as const, 'H264'),
     resolution: RESOLUTIONS[oneOf(env, 'RESOLUTION', ['360p', '720p'] as const, '360p')]!,
@@ -149,8 +176,10 @@ export function loadConfig(env: Env = process.env): Config {
       workers: int(env, 'SFU_WORKERS', os.availableParallelism(), 1, 64),
       shards: int(env, 'SFU_SHARDS', os.availableParallelism(), 1, 64),
       webRtcPort: int(env, 'WEBRTC_PORT', 40_000, 0, 65_535),
-      announcedAddresses: addresses(env, 'ICE_ANNOUNCED_ADDRESSES', ['127.0.0.1']),
+      announcedAddresses: announced.addresses,
     },
+    announcedAddressSource: announced.source,
+    ice: iceSettings(env),
     demoShow: bool(env, 'DEMO_SHOW', true),
     defaultPersona: slug(env, 'DEFAULT_PERSONA', 'ava'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -159,7 +188,30 @@ export function loadConfig(env: Env = process.env): Config {
     recording: { allShows: bool(env, 'RECORD_SHOWS', false), retentionMs: int(env, 'RECORDING_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000 },
     batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
     audience: audienceSettings(env),
+    cluster: clusterSettings(env),
   };
+}
+
+function clusterSettings(env: Env): ClusterSettings {
+  const host = os.hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 40) || 'node';
+  const nodeId = env.NODE_ID || `${host}-${randomBytes(3).toString('hex')}`;
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(nodeId)) throw new ConfigError('NODE_ID', 'expected 1..64 of [a-z0-9-], starting with a letter or digit');
+  const prefix = env.CLUSTER_PREFIX || 'onair:cluster';
+  if (!/^[A-Za-z0-9:_-]{1,40}$/.test(prefix)) throw new ConfigError('CLUSTER_PREFIX', 'expected 1..40 of [A-Za-z0-9:_-]');
+  const url = env.CLUSTER_URL ? httpUrl(env, 'CLUSTER_URL') : undefined;
+  return { nodeId, prefix, secret: secret(env, 'CLUSTER_SECRET', 32), url, maxViewers: int(env, 'MAX_VIEWERS_PER_NODE', 2_000, 1, 1_000_000) };
+}
+
+function httpUrl(env: Env, name: string): string {
+  const raw = env[name]!;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw.slice(0, 80)}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'expected an http:// or https:// URL');
+  return url.origin;
 }
 
 function audienceSettings(env: Env): Config['audience'] {
@@ -308,6 +360,49 @@ function addresses(env: Env, name: string, fallback: string[]): string[] {
   const list = raw.split(',').map((a) => a.trim());
   for (const address of list) {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) throw new ConfigError(name, `"${address}" is not an IPv4 address`);
+  }
+  return list;
+}
+
+/**
+ * ICE_ANNOUNCED_ADDRESSES when set. Otherwise loopback, unless the server listens on every
+ * interface (HOST=0.0.0.0 or ::): then the machine's first non-loopback IPv4 address, so a
+ * LAN or a public host works without the setting (loopback again, with a warning in the
+ * startup banner, when the machine has none).
+ */
+function announcedAddresses(env: Env, host: string, interfaces: () => NetworkInterfaces): { addresses: string[]; source: Config['announcedAddressSource'] } {
+  const set = addresses(env, 'ICE_ANNOUNCED_ADDRESSES', []);
+  if (set.length) return { addresses: set, source: 'set' };
+  if (host !== '0.0.0.0' && host !== '::') return { addresses: ['127.0.0.1'], source: 'default' };
+  const detected = detectAnnouncedAddress(interfaces());
+  return detected ? { addresses: [detected], source: 'detected' } : { addresses: ['127.0.0.1'], source: 'undetected' };
+}
+
+const STUN_URL = /^stuns?:(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const TURN_URL = /^turns?:(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\?transport=(?:udp|tcp))?$/;
+
+/**
+ * STUN_URLS and TURN_URLS (RFC 7064/7065 URIs, comma-separated), TURN_SECRET (the TURN
+ * server's `static-auth-secret`, required with TURN_URLS and useless without them) and
+ * TURN_CREDENTIAL_TTL_S.
+ */
+function iceSettings(env: Env): IceSettings {
+  const stunUrls = urlList(env, 'STUN_URLS', STUN_URL, 'stun:host[:port]');
+  const turnUrls = urlList(env, 'TURN_URLS', TURN_URL, 'turn:host[:port][?transport=udp|tcp] or turns:…');
+  const turnSecret = secret(env, 'TURN_SECRET', 22);
+  if (turnUrls.length && !turnSecret) throw new ConfigError('TURN_SECRET', 'required with TURN_URLS: the TURN server\'s static-auth-secret');
+  if (turnSecret && !turnUrls.length) throw new ConfigError('TURN_URLS', 'TURN_SECRET is set but no TURN server is named');
+  // One day by default: longer than any show, so a relayed viewer never needs a new credential mid-show (docs/deploy.md).
+  return { stunUrls, turnUrls, turnSecret, credentialTtlS: int(env, 'TURN_CREDENTIAL_TTL_S', 86_400, 60, 7 * 86_400) };
+}
+
+function urlList(env: Env, name: string, pattern: RegExp, expected: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((u) => u.trim()).filter(Boolean);
+  for (const url of list) {
+    const port = /:(\d+)(?:\?|$)/.exec(url)?.[1];
+    if (!pattern.test(url) || (port !== undefined && (Number(port) < 1 || Number(port) > 65_535))) throw new ConfigError(name, `"${url}" is not a ${expected} URL`);
   }
   return list;
 }

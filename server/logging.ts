@@ -41,10 +41,11 @@ export function configSecrets(
   config: Pick<
     Config,
     'hostToken' | 'producerToken' | 'viewerTokenSecret' | 'metricsToken' | 'redisUrl' | 'llm'
-  >,
+  > & { ice?: Pick<Config['ice'], 'turnSecret'> },
 ): string[] {
   const secrets = [config.hostToken, config.producerToken, config.viewerTokenSecret];
   if (config.metricsToken) secrets.push(config.metricsToken);
+  if (config.ice?.turnSecret) secrets.push(config.ice.turnSecret);
   if (config.llm?.apiKey) secrets.push(config.llm.apiKey);
   const password = redisPassword(config.redisUrl);
   if (password) secrets.push(password, encodeURIComponent(password));

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const log = onair.app.log;
   if (onair.redis.embedded) log.info({ url: redactUrl(onair.redis.url) }, 'no Redis answered; started an embedded redis-server with a random password');
   const demoShow = config.demoShow ? await onair.shows.create({ title: 'OnAir demo show' }) : undefined;
-  console.log(startupBanner(config, demoShow?.id));
+  console.log(startupBanner(onair.config, demoShow?.id));
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -12,16 +12,19 @@ const returningToken = () => localStorage.getItem(RETURNING_KEY);
 export class WhepClient {
   /**
    * @param {string} endpoint e.g. /whep/<showId>
-   * @param {{ onState?: (state: string, detail?: string) => void, onStream?: (stream: MediaStream) => void, tokenKey?: string, returning?: boolean, bearer?: string }} options (returning: send a consenting viewer's earlier token, to keep its anonymous id; bearer: a host's token, so its preview may use the host reserve)
+   * @param {{ onState?: (state: string, detail?: string) => void, onStream?: (stream: MediaStream) => void, tokenKey?: string, returning?: boolean, bearer?: string, iceTransportPolicy?: 'all' | 'relay' }} options (returning: send a consenting viewer's earlier token, to keep its anonymous id; bearer: a host's token, so its preview may use the host reserve; iceTransportPolicy 'relay': only through the advertised TURN servers)
    */
   constructor(endpoint, options = {}) {
     this.endpoint = endpoint;
+    /** Other cluster nodes' WHEP endpoints for this show (`X-OnAir-Alternates`): where to go when this node is gone. */
+    this.alternates = [];
     this.options = options;
     this.pc = null;
     this.location = null;
     this.attempt = 0;
     this.stopped = false;
     this.timer = null;
+    this.peerGeneration = 0;
     this.tokenKey = options.tokenKey ?? `onair.viewer.${endpoint}`;
     window.addEventListener('pagehide', () => this.leave(true));
   }
@@ -50,7 +53,13 @@ export class WhepClient {
   async connect() {
     clearTimeout(this.timer);
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const pc = new RTCPeerConnection();
+    // Non-trickle: the ICE servers must be set before gathering for the offer (fresh TURN credentials each time).
+    const attempt = this.peerGeneration;
+    const iceServers = await fetchIceServers(this.endpoint);
+    // Stopped, or given up (retry) while asking: a later attempt makes the peer.
+    if (this.stopped || attempt !== this.peerGeneration) return;
+    const policy = this.options.iceTransportPolicy;
+    const pc = new RTCPeerConnection({ iceServers, ...(policy && { iceTransportPolicy: policy }) });
     this.pc = pc;
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -75,11 +84,32 @@ export class WhepClient {
       if (!response.ok) return this.onRejected(response);
       const minted = response.headers.get('x-onair-viewer-token');
       if (minted) sessionStorage.setItem(this.tokenKey, minted);
-      this.location = response.headers.get('location');
+      // After a 307 to another node the session lives there: resolve its Location against where we ended up.
+      const location = response.headers.get('location');
+      this.location = location && new URL(location, response.url).href;
+      const alternates = response.headers.get('x-onair-alternates');
+      if (alternates !== null) this.alternates = alternates.split(',').map((url) => url.trim()).filter(Boolean);
       await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
     } catch (error) {
+      this.failOver();
       this.retry(`network: ${error.message}`);
     }
+  }
+
+  /** The node that served us is gone: the next attempt goes to another node of the cluster, if we know one. */
+  failOver() {
+    const next = this.alternates.shift();
+    if (!next) return;
+    this.alternates.push(this.endpoint);
+    this.endpoint = next;
+  }
+
+  /** A page learned that the node at `origin` is gone (its socket closed): leave it now instead of waiting for ICE. */
+  nodeGone(origin) {
+    if (this.stopped || !this.location || new URL(this.location).origin !== origin) return;
+    this.location = null;
+    this.failOver();
+    this.retry('server gone');
   }
 
   async onRejected(response) {
@@ -102,6 +132,7 @@ export class WhepClient {
       clearTimeout(this.timer);
       this.setState('connected');
     } else if (state === 'failed') {
+      this.failOver();
       this.retry('connection failed');
     } else if (state === 'disconnected') {
       this.setState('reconnecting', 'connection interrupted');
@@ -121,6 +152,7 @@ export class WhepClient {
   }
 
   closePeer() {
+    this.peerGeneration++;
     if (this.pc) this.pc.close();
     this.pc = null;
   }
@@ -136,6 +168,29 @@ export class WhepClient {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     }).catch(() => undefined);
   }
+}
+
+/** The STUN/TURN servers the WHEP endpoint advertises on OPTIONS (`Link: <url>; rel="ice-server"; …`); none if it cannot say. */
+async function fetchIceServers(endpoint) {
+  try {
+    const response = await fetch(endpoint, { method: 'OPTIONS' });
+    return parseIceServerLinks(response.headers.get('link'));
+  } catch {
+    return [];
+  }
+}
+
+/** `<turn:host?transport=udp>; rel="ice-server"; username="…"; credential="…"` values, comma-joined, as RTCIceServer objects. */
+export function parseIceServerLinks(header) {
+  const servers = [];
+  for (const link of header?.match(/(?:<[^>]*>|"[^"]*"|[^,])+/g) ?? []) {
+    const url = /^\s*<([^>]*)>/.exec(link)?.[1];
+    const params = {};
+    for (const [, key, quoted, bare] of link.matchAll(/;\s*([\w-]+)\s*=\s*(?:"([^"]*)"|([^;\s]*))/g)) params[key.toLowerCase()] = quoted ?? bare ?? '';
+    if (!url || params.rel !== 'ice-server' || !/^(stuns?|turns?):/.test(url)) continue;
+    servers.push({ urls: url, ...(params.username !== undefined && { username: params.username, credential: params.credential ?? '' }) });
+  }
+  return servers;
 }
 
 function gatheringComplete(pc) {

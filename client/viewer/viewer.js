@@ -22,6 +22,8 @@ function showState(state, detail) {
 let webrtcConnected = false;
 const whep = new WhepClient(`/whep/${encodeURIComponent(showId)}`, {
   returning: true,
+  // ?relay=1: media only through the TURN servers the server advertises (diagnostics, tests).
+  ...(new URLSearchParams(location.search).get('relay') === '1' && { iceTransportPolicy: 'relay' }),
   onState(state, detail) {
     if (state === 'connected') webrtcConnected = true;
     if (client === whep) showState(state, detail);

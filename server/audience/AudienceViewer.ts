@@ -18,6 +18,8 @@ export class AudienceViewer {
     readonly viewerId: string,
     readonly assignment: ArmAssignment,
     readonly send: (event: string, payload: unknown) => void,
+    /** The socket this viewer is connected through (see ShowAudience.disconnect). */
+    readonly connection?: string,
   ) {}
 
   remember(decision: Decision): void {

@@ -40,6 +40,8 @@ export interface AudienceStage {
 
 export interface AudienceSnapshot {
   showId: string;
+  /** The host's topic (PUT /api/shows/:id/topic), if set. */
+  topic?: string;
   arms: Record<string, ArmMetricsSnapshot['holdout'] & { viewers: number }>;
   holdoutLift: ArmMetricsSnapshot['holdoutLift'];
   latency: ArmMetricsSnapshot['latency'];
@@ -106,11 +108,21 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     this.topic_ = topic?.slice(0, 64);
   }
 
-  connect(viewerId: string, send: (event: string, payload: unknown) => void): void {
-    this.viewers.set(viewerId, new AudienceViewer(viewerId, this.rollout.assign(viewerId), send));
+  /**
+   * A viewer's socket connected: it gets this viewer's pushes from now on, and a fresh state
+   * (the page sends `join` again). `connection` names the socket (its id, unique in the cluster).
+   */
+  connect(viewerId: string, send: (event: string, payload: unknown) => void, connection?: string): void {
+    this.viewers.set(viewerId, new AudienceViewer(viewerId, this.rollout.assign(viewerId), send, connection));
   }
 
-  disconnect(viewerId: string): void {
+  /**
+   * A viewer's socket closed. Named, only the socket the viewer is connected through now
+   * counts: an older one's close arriving late (a reload, a relay from another node) leaves
+   * the newer connection alone.
+   */
+  disconnect(viewerId: string, connection?: string): void {
+    if (connection !== undefined && this.viewers.get(viewerId)?.connection !== connection) return;
     this.viewers.delete(viewerId);
   }
 
@@ -118,7 +130,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   forget(viewerId: string): void {
     const viewer = this.viewers.get(viewerId);
     if (!viewer) return;
-    this.viewers.set(viewerId, new AudienceViewer(viewerId, viewer.assignment, viewer.send));
+    this.viewers.set(viewerId, new AudienceViewer(viewerId, viewer.assignment, viewer.send, viewer.connection));
   }
 
   /** Join context in; the stage, the clock, the overlays up now and the open poll out. */
@@ -249,6 +261,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     const { state, config, percent } = this.rollout;
     return {
       showId: this.showId,
+      ...(this.topic_ !== undefined && { topic: this.topic_ }),
       arms: Object.fromEntries((['holdout', 'control', 'treatment'] as const).map((arm) => [arm, { ...metrics[arm], viewers: viewersByArm[arm] }])),
       holdoutLift: metrics.holdoutLift,
       latency: metrics.latency,

@@ -158,6 +158,15 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     SFU_UNAVAILABLE: server(503, 'The SFU cannot take this viewer right now; retry.'),
     SFU_CLOSED: server(503, 'The SFU is shutting down.'),
     SFU_TIMEOUT: server(503, 'An SFU worker thread did not answer in time; retry.'),
+    SFU_PIPE_FAILED: server(502, "The pipe carrying a show from the cluster node that runs it could not be set up: that node did not answer in time, or its endpoint or export is not usable; retry."),
+    SFU_CANNOT_PIPE: server(501, "This node's SFU backend (werift) cannot pipe a show from another node; viewers of that show go to its node."),
+  },
+  Cluster: {
+    CLUSTER_AUTH_INVALID: client(401, 'A node-to-node call (cluster headers, or a path under /internal/cluster/) is not signed with this cluster\'s CLUSTER_SECRET, or is stale.'),
+    SHOW_MOVING: server(503, 'The node that ran the show is gone and another node is taking it over; retry after the retry-after seconds.'),
+    CLUSTER_NODE_UNAVAILABLE: server(503, 'The node that runs the show did not answer; retry.'),
+    CLUSTER_FULL: server(429, 'This node and every other node that could serve the show have MAX_VIEWERS_PER_NODE viewers; retry later.'),
+    SHOW_EXISTS: server(409, 'A takeover found the show already running on this node.'),
   },
   'LL-HLS': {
     HLS_INVALID_QUERY: client(400, '_HLS_msn and _HLS_part must be single non-negative integers, and _HLS_part needs _HLS_msn.'),

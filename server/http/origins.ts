@@ -13,7 +13,11 @@ export class OriginPolicy {
   private readonly players: ReadonlySet<string>;
   private readonly publicOrigin: string | undefined;
 
-  constructor(settings: { allowedOrigins: readonly string[]; whepCorsOrigins: readonly string[]; publicUrl?: string }) {
+  constructor(
+    settings: { allowedOrigins: readonly string[]; whepCorsOrigins: readonly string[]; publicUrl?: string },
+    /** The public URLs of the other nodes of this cluster: their pages are OnAir's own too (a viewer sent by a 307). */
+    private readonly clusterUrls: () => Iterable<string> = () => [],
+  ) {
     this.pages = new Set(settings.allowedOrigins);
     this.players = new Set([...settings.allowedOrigins, ...settings.whepCorsOrigins]);
     this.publicOrigin = settings.publicUrl ? safeOrigin(settings.publicUrl) : undefined;
@@ -38,12 +42,13 @@ export class OriginPolicy {
       'access-control-allow-origin': origin,
       'access-control-allow-methods': 'POST, DELETE, PATCH, OPTIONS',
       'access-control-allow-headers': 'authorization, content-type, if-match, x-onair-returning',
-      'access-control-expose-headers': 'location, etag, x-onair-viewer-token',
+      'access-control-expose-headers': 'location, etag, link, x-onair-viewer-token, x-onair-alternates',
     };
   }
 
   private sameOrigin(origin: string, host: string | undefined): boolean {
     if (origin === this.publicOrigin) return true;
+    for (const url of this.clusterUrls()) if (safeOrigin(url) === origin) return true;
     if (host === undefined) return false;
     try {
       return new URL(origin).host === host.toLowerCase();

@@ -12,6 +12,8 @@ export interface SfuSettings {
   shards: number;
   webRtcPort: number;
   announcedAddresses: string[];
+  /** mediasoup: where other cluster nodes reach this node's show pipes (default: the first non-loopback announced address). */
+  pipeAddress?: string;
 }
 
 /** Starts the configured SFU backend; `note` says why it is the one that runs. */
@@ -29,6 +31,7 @@ export async function createSfu(settings: SfuSettings): Promise<{ sfu: Sfu; note
     workers: settings.workers,
     webRtcPort: settings.webRtcPort,
     announcedAddresses: settings.announcedAddresses,
+    ...(settings.pipeAddress !== undefined && { pipeAddress: settings.pipeAddress }),
   });
   return { sfu, note: `mediasoup worker ${binary.path}` };
 }

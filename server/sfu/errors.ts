@@ -20,3 +20,17 @@ export class InvalidStateError extends SfuError {
     super('INVALID_STATE', message);
   }
 }
+
+/** A show's pipe between two nodes could not be set up (a bad or unreachable endpoint, a bad export). */
+export class PipeFailedError extends SfuError {
+  constructor(message: string) {
+    super('SFU_PIPE_FAILED', message);
+  }
+}
+
+/** This backend has no node-to-node pipe (werift): viewers of a show on another node go to that node. */
+export class CannotPipeError extends SfuError {
+  constructor(backend: string) {
+    super('SFU_CANNOT_PIPE', `the ${backend} SFU cannot pipe shows between nodes`);
+  }
+}

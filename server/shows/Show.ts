@@ -14,6 +14,11 @@ export interface ShowRecord {
   state: ShowState;
   createdAt: string;
   endedAt?: string;
+  /** The cluster node that runs it (NODE_ID). */
+  node?: string;
+  /** What another node needs to take the show over if its node dies. */
+  persona?: string;
+  testCard?: boolean;
 }
 
 export interface ShowInfo extends ShowRecord {
@@ -38,6 +43,9 @@ export interface ShowParts {
   ingest: SfuIngestSink;
   /** Present when the source is the presenter; the test card takes no cues. */
   cues?: ShowCues;
+  node?: string;
+  /** When a show taken over from a dead node was first created. */
+  createdAt?: string;
 }
 
 /**
@@ -47,7 +55,7 @@ export interface ShowParts {
 export class Show extends EnhancedEventEmitter<ShowEvents> {
   private _state: ShowState = 'live';
   private endedAt: string | undefined;
-  private readonly createdAt = new Date().toISOString();
+  private readonly createdAt: string;
 
   constructor(
     readonly id: string,
@@ -55,6 +63,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     private readonly parts: ShowParts,
   ) {
     super();
+    this.createdAt = parts.createdAt ?? new Date().toISOString();
     parts.ingest.on('clocksync', (sync) => this.safeEmit('clocksync', sync));
   }
 
@@ -84,7 +93,16 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
   }
 
   record(): ShowRecord {
-    return { id: this.id, title: this.title, state: this._state, createdAt: this.createdAt, ...(this.endedAt && { endedAt: this.endedAt }) };
+    const { node, cues } = this.parts;
+    return {
+      id: this.id,
+      title: this.title,
+      state: this._state,
+      createdAt: this.createdAt,
+      ...(this.endedAt && { endedAt: this.endedAt }),
+      ...(node && { node }),
+      ...(cues ? { persona: cues.currentPersona.id } : { testCard: true }),
+    };
   }
 
   info(): ShowInfo {

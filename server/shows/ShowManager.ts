@@ -44,6 +44,8 @@ export interface ShowManagerOptions {
   audience?: Audience;
   /** Each H.264 show gets an LL-HLS output (VP8 cannot go into its fMP4). */
   hls?: boolean;
+  /** This node's id in the cluster, kept in each show's record. */
+  nodeId?: string;
 }
 
 export interface CreateShowOptions {
@@ -51,11 +53,14 @@ export interface CreateShowOptions {
   persona?: string;
   /** The renderer's test card instead of the presenter (signal checks, glass benchmark). */
   testCard?: boolean;
+  /** Taking over a show whose node died: it keeps its id and creation time, and `restore` puts back its state before anyone sees it. */
+  takeover?: { id: string; createdAt: string; restore?: (show: Show) => Promise<void> };
 }
 
 export type ShowManagerEvents = {
   /** A new show is live (RECORD_SHOWS starts its recording here). */
   created: [show: Show];
+  ended: [showId: string];
 };
 
 /** The shows running in this process; several run at once, each with its own stream. */
@@ -66,6 +71,10 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
   private reserved = 0;
   /** Where cue traces report their stage timings and fallbacks (the metrics). */
   traceObserver: TraceObserver | undefined;
+  /** Tells the cluster a show is live here, before its creation is answered. */
+  placement: ((showId: string) => Promise<void>) | undefined;
+  /** Ids of shows taken over from a dead node while they start. */
+  private readonly takingOver = new Set<string>();
 
   constructor(private readonly options: ShowManagerOptions) {
     super();
@@ -77,28 +86,39 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
       throw new CodedError('SHOW_LIMIT', `at most ${this.options.maxShows} shows can run at once`);
     }
     this.reserved++;
+    const takeover = options.takeover?.id;
+    if (takeover) this.takingOver.add(takeover);
     try {
       return await this.open(options);
     } finally {
       this.reserved--;
+      if (takeover) this.takingOver.delete(takeover);
     }
   }
 
-  private async open({ title, persona, testCard }: CreateShowOptions): Promise<Show> {
-    const id = randomBytes(6).toString('hex');
+  /** Whether a show taken over from another node is starting here. */
+  opening(id: string): boolean {
+    return this.takingOver.has(id);
+  }
+
+  private async open({ title, persona, testCard, takeover }: CreateShowOptions): Promise<Show> {
+    const id = takeover?.id ?? randomBytes(6).toString('hex');
+    if (this.shows.has(id)) throw new CodedError('SHOW_EXISTS', `show ${id} already runs here`);
     const { sfu, settings, encoderChoice, logger } = this.options;
     const media: { source: MediaSource; cues?: ShowCues } = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
+    // A show taken over may still be imported here from its dead origin: that pipe carries nothing now.
+    if (takeover && sfu.hasShow(id)) await sfu.closeIngest(id);
     const ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec);
     const session = new ShowSession({ id, settings, encoderChoice, source: media.source, sinks: [ingest] });
     if (this.options.hls && supportsFragments(settings)) session.attach(new LlHlsSink({ streamEpochMs: session.lane.startedAtEpochMs, settings }));
-    const show = new Show(id, title, { sfu, session, ingest, ...(media.cues && { cues: media.cues }) });
+    const { nodeId } = this.options;
+    const show = new Show(id, title, { sfu, session, ingest, ...(media.cues && { cues: media.cues }), ...(nodeId && { node: nodeId }), ...(takeover && { createdAt: takeover.createdAt }) });
     try {
       await this.options.audience?.open(id, stageOf(show), show.cues);
     } catch (error) {
       await show.end();
       throw error;
     }
-    this.shows.set(id, show);
     const { brain } = this.options;
     if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text), (text) => brain.checkSafety(text)));
     const log = logger.child({ showId: id });
@@ -114,7 +134,11 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
         if (cue.state === 'refused') log.warn({ cueId: cue.id, traceId: cue.traceId, prompt: cue.prompt, intent: cue.intent, reason: cue.reason, audits: cue.script?.audits }, 'cue refused');
       });
     }
+    await takeover?.restore?.(show);
     await this.options.store.save(show.record());
+    await this.placement?.(id);
+    // Listed only now: a show taken over is seen restored, and where the directory says it is.
+    this.shows.set(id, show);
     log.info({ title, encoder: encoderChoice.name }, 'show is live');
     this.safeEmit('created', show);
     return show;
@@ -174,14 +198,16 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     return [...this.shows.values()];
   }
 
-  async end(id: string): Promise<ShowRecord> {
+  /** Ends a show; `moved`: only this node's copy, because another node runs it now (its record stays live). */
+  async end(id: string, { moved = false } = {}): Promise<ShowRecord> {
     const show = await this.requireLive(id);
     this.shows.delete(id);
     this.chats.delete(id);
     this.options.audience?.end(id);
     await show.end();
-    await this.options.store.save(show.record()).catch(() => undefined);
+    if (!moved) await this.options.store.save(show.record()).catch(() => undefined);
     this.options.logger.info({ showId: id }, 'show ended');
+    this.safeEmit('ended', id);
     return show.record();
   }
 

@@ -23,8 +23,9 @@ export function registerProducerNamespace(io: Server, queues: BatchQueues, produ
     for (const queue of QUEUE_NAMES) {
       const events = queues.queueEvents(queue);
       for (const type of RELAYED) {
+        // Every node relays the queues' events itself: `local`, or each would reach every node's producers once per node.
         events.on(type, (args: { jobId: string; data?: unknown; returnvalue?: unknown; failedReason?: string }) =>
-          producer.emit('job', { queue, type, jobId: args.jobId, ...(type === 'progress' && { progress: args.data }), ...(args.failedReason && { failedReason: args.failedReason }) }),
+          producer.local.emit('job', { queue, type, jobId: args.jobId, ...(type === 'progress' && { progress: args.data }), ...(args.failedReason && { failedReason: args.failedReason }) }),
         );
       }
     }

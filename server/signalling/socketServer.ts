@@ -3,16 +3,23 @@ import { Server as SocketServer } from 'socket.io';
 import { addressKey, type TrustedProxies } from '../http/clientAddress.js';
 import { AddressCounts, admittedKey, socketAdmission, type ConnectionCaps } from '../http/connectionLimits.js';
 import type { OriginPolicy } from '../http/origins.js';
+import { createSocketAdapter, rememberAdapter } from './socketAdapter.js';
 
 /**
  * The socket.io server: handshakes from disallowed origins, and past the connection caps,
  * are refused before a session exists; the default namespace `/` serves nothing and refuses
  * every client (only /viewer, /host and /producer exist). A client that opens a connection
- * but joins no namespace is closed after 10 s.
+ * but joins no namespace is closed after 10 s. Rooms span the cluster through the Redis
+ * streams adapter (socketAdapter.ts); close with `closeSockets`.
  */
-export function createSocketServer(server: HttpServer, options: { caps: ConnectionCaps; proxies: TrustedProxies; origins: OriginPolicy }): SocketServer {
+export async function createSocketServer(
+  server: HttpServer,
+  options: { caps: ConnectionCaps; proxies: TrustedProxies; origins: OriginPolicy; cluster: { redisUrl: string; prefix: string } },
+): Promise<SocketServer> {
   const open = new AddressCounts();
+  const adapter = await createSocketAdapter({ redisUrl: options.cluster.redisUrl, clusterPrefix: options.cluster.prefix });
   const io = new SocketServer(server, {
+    adapter: adapter.adapter,
     maxHttpBufferSize: 16 * 1024,
     serveClient: true,
     connectTimeout: 10_000,
@@ -23,6 +30,7 @@ export function createSocketServer(server: HttpServer, options: { caps: Connecti
     open.add(key);
     socket.once('close', () => open.remove(key));
   });
+  rememberAdapter(io, adapter);
   io.use((_socket, next) => next(Object.assign(new Error('NAMESPACE_NOT_FOUND: the default namespace is closed; use /viewer, /host or /producer'), { data: { code: 'NAMESPACE_NOT_FOUND' } })));
   return io;
 }

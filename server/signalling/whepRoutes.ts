@@ -3,6 +3,8 @@ import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Authenticator, Principal } from '../auth/Authenticator.js';
 import type { ReturningViewer } from '../auth/tokens.js';
 import { addressKey } from '../http/clientAddress.js';
+import type { IceServers } from '../ice/IceServers.js';
+import type { WhepRouting } from '../cluster/WhepRouting.js';
 import { originOf, type OriginPolicy } from '../http/origins.js';
 import type { Metrics } from '../metrics.js';
 import type { ShowManager } from '../shows/ShowManager.js';
@@ -33,6 +35,16 @@ export interface WhepDeps {
   metrics: Metrics;
   origins: OriginPolicy;
   limits: WhepLimits;
+  /**
+   * Prefix of session Locations: '' (a path on this host), or this node's PUBLIC_URL when it
+   * has a path (`https://onair.example.com/nodes/server-2` behind one proxy), so a DELETE
+   * reaches the node that holds the session and not whichever node the proxy picks.
+   */
+  sessionBase: string;
+  /** Which node serves a viewer of a show (cluster): here, or a 307 to another node. */
+  routing: WhepRouting;
+  /** STUN/TURN servers advertised in `Link: <…>; rel="ice-server"` headers (TURN_URLS, STUN_URLS). */
+  iceServers?: IceServers;
   /** The SFU closed a session on its own (a worker died, ICE failed): its viewer should reconnect now. */
   onSessionLost?: (session: WhepSession) => void;
 }
@@ -73,7 +85,12 @@ function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): v
   const offers = new TokenBucket(deps.limits.offersPerAddress.burst, deps.limits.offersPerAddress.perSecond);
   // CORS only for OnAir's own pages and the players the operator allowed (WHEP_CORS_ORIGINS, ALLOWED_ORIGINS).
   const cors = (request: FastifyRequest) => deps.origins.whepCors(originOf(request.headers), request.headers.host);
-  app.options('/whep/:showId', (request, reply) => reply.code(204).headers({ ...cors(request), 'accept-post': 'application/sdp' }).send());
+  // A non-trickle client (our pages) learns the ICE servers here, before it gathers for its offer.
+  const iceLinks = (request: FastifyRequest) => (deps.origins.allowsPlayer(originOf(request.headers), request.headers.host) ? (deps.iceServers?.linkHeaders() ?? []) : []);
+  app.options('/whep/:showId', (request, reply) => {
+    const links = iceLinks(request);
+    return reply.code(204).headers({ ...cors(request), 'accept-post': 'application/sdp', ...(links.length > 0 && { link: links }) }).send();
+  });
   app.options('/whep/:showId/sessions/:sessionId', (request, reply) => reply.code(204).headers(cors(request)).send());
 
   app.post<{ Params: { showId: string } }>('/whep/:showId', { bodyLimit: MAX_SDP_BYTES }, async (request, reply) => {
@@ -125,7 +142,7 @@ async function createSession(
   request: FastifyRequest<{ Params: { showId: string } }>,
   reply: FastifyReply,
   principal: Principal | undefined,
-  { sfu, shows, auth, metrics, limits }: WhepDeps,
+  { sfu, auth, metrics, limits, iceServers, routing, sessionBase }: WhepDeps,
   sessions: WhepSessions,
 ) {
   const { showId } = request.params;
@@ -138,7 +155,12 @@ async function createSession(
   }
   const offer = typeof request.body === 'string' ? request.body : '';
   if (offer.trim() === '') throw new CodedError('INVALID_SDP', 'the SDP offer is empty');
-  await shows.requireLive(showId);
+  const route = await routing.route(showId);
+  if ('redirect' in route) {
+    // WHEP allows a redirect to another server; the client POSTs the same offer there.
+    metrics.whepRequests.inc({ outcome: 'redirected' });
+    return reply.code(307).header('location', route.redirect).send();
+  }
   // Before a token is minted (it spends the address's join budget) or the SFU parses anything.
   checkOfferLimits(offer);
   const host = principal?.role === 'host';
@@ -167,12 +189,15 @@ async function createSession(
     if (sessions.delete(old.sessionId)) sfu.removeViewer(old.sessionId).catch(() => undefined);
   }
   metrics.whepRequests.inc({ outcome: 'created' });
+  const links = iceServers?.linkHeaders() ?? [];
   return reply
     .code(201)
     .headers({
-      location: `/whep/${showId}/sessions/${sessionId}`,
+      location: `${sessionBase}/whep/${showId}/sessions/${sessionId}`,
       etag: `"${sessionId}"`,
       ...(viewerToken && { 'x-onair-viewer-token': viewerToken }),
+      ...(links.length > 0 && { link: links }),
+      ...(route.alternates.length > 0 && { 'x-onair-alternates': route.alternates.join(', ') }),
     })
     .type('application/sdp')
     .send(answerSdp);

@@ -76,7 +76,7 @@ test('the viewer page reconnects by itself when its session drops', async () => 
   await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
   const firstSession = await page.evaluate(() => (window as unknown as { onair: { client: { location: string } } }).onair.client.location);
   // The server ends the session, as an SFU restart or a kick would.
-  const kicked = await fetch(`${onair.url}${firstSession}`, { method: 'DELETE', headers: hostAuth });
+  const kicked = await fetch(new URL(firstSession, onair.url), { method: 'DELETE', headers: hostAuth });
   assert.equal(kicked.status, 204);
   await page.waitForSelector('#state[data-state="reconnecting"]', { timeout: 20_000 });
   await page.waitForSelector('#state[data-state="connected"]', { timeout: 20_000 });

@@ -8,10 +8,13 @@ import { OnAir } from '../../server/OnAir.js';
 export const HOST_TOKEN = 'rkh5ErW2733wGvCfHVBpy26vmuZq_boF';
 export const PRODUCER_TOKEN = 'lBeSdf5gTQLaJuDd460A5E14iclnkfo8';
 
-/** Fresh queue names, asset index and asset folder, so tests never see each other's jobs. */
+/**
+ * Fresh queue names, asset index and folder, audience keys and cluster, so tests never see
+ * each other's jobs or nodes. Servers started with the same object form one cluster.
+ */
 export function isolatedBatchEnv(): Record<string, string> {
   const id = randomBytes(4).toString('hex');
-  return { QUEUE_PREFIX: `t${id}`, ASSET_PREFIX: `t${id}:assets`, ASSET_DIR: join(tmpdir(), `onair-assets-${id}`), AUDIENCE_PREFIX: `t${id}:aud` };
+  return { QUEUE_PREFIX: `t${id}`, ASSET_PREFIX: `t${id}:assets`, ASSET_DIR: join(tmpdir(), `onair-assets-${id}`), AUDIENCE_PREFIX: `t${id}:aud`, CLUSTER_PREFIX: `t${id}:cluster` };
 }
 
 /**

@@ -173,14 +173,14 @@ const provoke: Record<string, () => Promise<Observed>> = {
   },
   NOT_JOINED: async () => ack(await viewer(card, false), 'heartbeat', { watchMs: 1 }),
   NOT_CONNECTED: async () => {
-    // A viewer's two tabs: when one closes, the viewer is gone from the show.
+    // A viewer's two tabs: the later one holds the viewer's connection; when it closes, the viewer is gone from the show.
     const token = await viewerToken(onair, card);
     const [first, second] = [await openSocket(onair, '/viewer', token, sockets), await openSocket(onair, '/viewer', token, sockets)];
-    first.close();
+    second.close();
     return waitUntil(async () => {
-      const reply = await ack(second, 'heartbeat', { watchMs: 1 });
+      const reply = await ack(first, 'heartbeat', { watchMs: 1 });
       return reply.code === 'NOT_CONNECTED' && reply;
-    }, 5_000, 'the first tab to close');
+    }, 5_000, 'the second tab to close');
   },
   DECISION_NOT_FOUND: async () => ack(await viewer(card), 'cta_click', { decisionId: 'nosuchdecision' }),
   POSTBACK_INVALID: async () => http(`/api/shows/${card}/conversions`, { method: 'POST', headers: { ...bearer(await viewerToken(onair, card)), 'x-onair-campaign': 'ledger-card', 'x-onair-timestamp': String(Date.now()), 'x-onair-signature': '0'.repeat(64) }, json: { decisionId: 'nosuchdecision' } }),

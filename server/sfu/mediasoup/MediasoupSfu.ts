@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import type { IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer } from '../Sfu.js';
+import type { types } from 'mediasoup';
+import type { IngestOptions, PipeEndpoint, Sfu, SfuEvents, SfuStats, ShowExport, ViewerAnswer } from '../Sfu.js';
 import type { IngestEndpoint, RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { parseViewerOffer } from '../viewerOffer.js';
 import { IngestRelay } from '../ingest/IngestRelay.js';
 import { chooseViewerCodecs } from './rtpParameters.js';
+import { IngestOrigin } from './IngestOrigin.js';
+import { PipeExport } from './PipeExport.js';
+import { PipeImport, type PipeConnect } from './PipeImport.js';
 import { ShowMedia } from './ShowMedia.js';
 import { ViewerSession } from './ViewerSession.js';
 import { WorkerHost, type WorkerHostOptions } from './WorkerHost.js';
@@ -23,17 +27,34 @@ export interface MediasoupSfuOptions {
   webRtcPort?: number;
   /** Addresses announced as ICE candidates. Default: loopback only. */
   announcedAddresses?: string[];
+  /**
+   * The address other nodes reach this node's show pipes at (UDP on every interface, any free
+   * port). Default: the first announced address that is not loopback; loopback otherwise.
+   */
+  pipeAddress?: string;
+  /** A pipe that has carried nothing for this long is dead (an import is lost, an export closed). Default 5000. */
+  pipeIdleTimeoutMs?: number;
 }
+
+const PIPE_IDLE_TIMEOUT_MS = 5_000;
 
 /**
  * The mediasoup SFU: one worker process per core. A show's origin router takes its media
- * from the ingest relay; viewers land on the least-loaded worker, which pipes the show
+ * from the ingest relay, or, for a show that lives on another node, from a PipeTransport
+ * fed by that node's export; viewers land on the least-loaded worker, which pipes the show
  * from its origin. A worker that dies is replaced and its routers rebuilt; its viewers
- * see their session close and reconnect.
+ * see their session close and reconnect; its exports close, and its imports ask their
+ * origin node again, once.
  */
 export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   readonly backend = 'mediasoup';
+  readonly canPipe = true;
   private readonly shows = new Map<string, ShowMedia>();
+  /** The shows piped in from other nodes (also in `shows`), and the imports under way. */
+  private readonly imports = new Map<string, PipeImport>();
+  private readonly importing = new Map<string, Promise<void>>();
+  /** Pipes towards other nodes, by pipe id. */
+  private readonly exports = new Map<string, PipeExport>();
   private readonly sessions = new Map<string, ViewerSession>();
   private readonly keyframeRequests = new KeyframeRequests();
   private _closed = false;
@@ -43,6 +64,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     private readonly hosts: WorkerHost[],
     private readonly hostOptions: (index: number) => WorkerHostOptions,
     private readonly relay: IngestRelay,
+    private readonly pipe: { listenInfo: types.TransportListenInfo; idleTimeoutMs: number },
   ) {
     super();
     hosts.forEach((host) => this.watch(host));
@@ -64,7 +86,11 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
       for (const host of hosts) host.close();
       throw error;
     }
-    return new MediasoupSfu(mediasoup, hosts, hostOptions, new IngestRelay());
+    const pipeAddress = options.pipeAddress ?? addresses.find((a) => a !== '127.0.0.1') ?? '127.0.0.1';
+    const listenInfo: types.TransportListenInfo =
+      pipeAddress === '127.0.0.1' ? { protocol: 'udp', ip: '127.0.0.1' } : { protocol: 'udp', ip: '0.0.0.0', announcedAddress: pipeAddress };
+    const pipe = { listenInfo, idleTimeoutMs: options.pipeIdleTimeoutMs ?? PIPE_IDLE_TIMEOUT_MS };
+    return new MediasoupSfu(mediasoup, hosts, hostOptions, new IngestRelay(), pipe);
   }
 
   get closed(): boolean {
@@ -75,8 +101,9 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     this.assertOpen();
     if (this.shows.has(showId)) throw new InvalidStateError(`show ${showId} already has an ingest`);
     const { endpoint, ssrcs } = await this.relay.open(showId, videoCodec);
-    const show = new ShowMedia(showId, videoCodec, this.relay, ssrcs);
-    show.on('keyframerequest', () => this.onKeyframeRequest(showId));
+    const source = new IngestOrigin(showId, videoCodec, this.relay, ssrcs);
+    source.on('keyframerequest', () => this.onKeyframeRequest(showId));
+    const show = new ShowMedia(showId, source);
     this.shows.set(showId, show);
     try {
       await show.placeOrigin(this.originHostForNewShow());
@@ -98,12 +125,64 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     this.shows.delete(showId);
     this.keyframeRequests.forget(showId);
     for (const session of [...this.sessions.values()]) if (session.showId === showId) session.close();
+    for (const pipe of [...this.exports.values()]) if (pipe.showId === showId) pipe.close();
     show.close();
+    if (this.imports.delete(showId)) return;
     await this.relay.close(showId);
+  }
+
+  hasShow(showId: string): boolean {
+    return this.shows.has(showId);
+  }
+
+  async exportShow(showId: string, edge: PipeEndpoint): Promise<ShowExport> {
+    this.assertOpen();
+    const show = this.shows.get(showId);
+    // Only what is ingested here: an edge re-exporting an import would chain pipes.
+    if (!show || this.imports.has(showId)) throw new UnknownIngestError(showId);
+    const origin = show.origin;
+    if (!origin) throw new SfuError('SFU_UNAVAILABLE', `show ${showId} is being rebuilt; retry`);
+    const pipe = await PipeExport.open({ showId, codec: show.codec, origin, edge, ...this.pipe });
+    // The show ended, or its worker died, while the export was set up.
+    if (this._closed || pipe.closed || this.shows.get(showId) !== show) {
+      pipe.close();
+      throw new UnknownIngestError(showId);
+    }
+    this.exports.set(pipe.id, pipe);
+    pipe.on('close', () => this.exports.delete(pipe.id));
+    return pipe.describe();
+  }
+
+  async closeExport(pipeId: string): Promise<void> {
+    this.exports.get(pipeId)?.close();
+  }
+
+  async importShow(showId: string, connect: PipeConnect): Promise<void> {
+    this.assertOpen();
+    const pending = this.importing.get(showId);
+    if (pending) return pending;
+    if (this.imports.has(showId)) return;
+    if (this.shows.has(showId)) throw new InvalidStateError(`show ${showId} is ingested on this node`);
+    const source = new PipeImport(showId, connect, this.pipe);
+    const show = new ShowMedia(showId, source);
+    source.on('lost', (reason) => void this.importLost(show, reason));
+    this.shows.set(showId, show);
+    this.imports.set(showId, source);
+    const placing = show.placeOrigin(this.originHostForNewShow()).catch(async (error: Error) => {
+      if (this.shows.get(showId) === show) await this.closeIngest(showId);
+      throw error;
+    });
+    this.importing.set(showId, placing);
+    try {
+      await placing;
+    } finally {
+      this.importing.delete(showId);
+    }
   }
 
   async addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer> {
     this.assertOpen();
+    await this.importing.get(showId)?.catch(() => undefined);
     const show = this.shows.get(showId);
     if (!show) throw new UnknownIngestError(showId);
     const offer = parseViewerOffer(offerSdp, show.codec);
@@ -149,10 +228,11 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
 
   stats(): SfuStats {
     return {
-      ingests: [...this.shows.keys()].map((showId) => this.relay.stats(showId)),
+      ingests: [...this.shows.keys()].filter((showId) => !this.imports.has(showId)).map((showId) => this.relay.stats(showId)),
       shards: this.hosts.map((host) => ({ index: host.index, viewers: host.viewers, packetsOut: 0 })),
       viewers: this.sessions.size,
       pliReceived: this.keyframeRequests.received,
+      pipes: { imports: this.imports.size, exports: this.exports.size },
     };
   }
 
@@ -180,8 +260,10 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     if (this._closed) return;
     this._closed = true;
     for (const session of [...this.sessions.values()]) session.close();
+    for (const pipe of [...this.exports.values()]) pipe.close();
     for (const show of this.shows.values()) show.close();
     this.shows.clear();
+    this.imports.clear();
     for (const host of this.hosts) host.close();
     await this.relay.terminate();
     this.removeAllListeners();
@@ -205,13 +287,25 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     if (this._closed) return replacement.close();
     this.hosts[dead.index] = replacement;
     this.watch(replacement);
-    // Sessions on the dead worker lost their transports with it.
+    // Sessions and exports on the dead worker lost their transports with it.
     for (const session of [...this.sessions.values()]) if (session.host === dead) session.close();
+    for (const pipe of [...this.exports.values()]) if (pipe.host === dead) pipe.close();
+    // An import whose worker died asks its origin node again, once (PipeImport.build).
     await Promise.all(
       [...this.shows.values()].map((show) =>
-        show.workerDied(dead, replacement).catch((rebuildError: Error) => this.safeEmit('failure', `show ${show.showId} could not be rebuilt: ${rebuildError.message}`)),
+        show.workerDied(dead, replacement).catch((rebuildError: Error) => {
+          if (show.source instanceof PipeImport) void this.importLost(show, `it could not be imported again after its worker died: ${rebuildError.message}`);
+          else this.safeEmit('failure', `show ${show.showId} could not be rebuilt: ${rebuildError.message}`);
+        }),
       ),
     );
+  }
+
+  /** An imported show's pipe died: the show closes here (its viewers with it), then the cluster is told. */
+  private async importLost(show: ShowMedia, reason: string): Promise<void> {
+    if (this.shows.get(show.showId) !== show) return;
+    await this.closeIngest(show.showId);
+    this.safeEmit('importlost', show.showId, reason);
   }
 
   private onKeyframeRequest(showId: string): void {

@@ -34,6 +34,17 @@ export function routerMediaCodecs(videoCodec: VideoCodecName, profile: PayloadPr
   ];
 }
 
+/**
+ * An imported show's origin router: it is created before the origin node says the show's
+ * codec, so it routes either. Payload types are mediasoup's own: a pipe producer's are
+ * mapped onto them, and viewer routers map them onto theirs.
+ */
+export function importRouterMediaCodecs(): types.RouterRtpCodecCapability[] {
+  const [h264, audio] = routerMediaCodecs('H264', INGEST_PROFILE);
+  const [vp8] = routerMediaCodecs('VP8', INGEST_PROFILE);
+  return [h264!, vp8!, audio!].map(({ preferredPayloadType: _, ...codec }) => codec);
+}
+
 /** The producers' parameters: exactly the payload types and SSRCs the ingest relay sends. */
 export function producerParameters(kind: MediaKind, videoCodec: VideoCodecName, ssrc: number, cname: string): types.RtpParameters {
   const codec =

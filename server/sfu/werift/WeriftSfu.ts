@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import type { IngestOptions, Sfu, SfuEvents, SfuStats, ViewerAnswer, ViewerState } from '../Sfu.js';
+import type { IngestOptions, PipeEndpoint, Sfu, SfuEvents, SfuStats, ShowExport, ViewerAnswer, ViewerState } from '../Sfu.js';
 import type { IngestEndpoint, RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import type { VideoCodecName } from '../../../lib/media/codecs.js';
-import { InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
+import { CannotPipeError, InvalidStateError, SfuError, UnknownIngestError } from '../errors.js';
 import { KeyframeRequests } from '../KeyframeRequests.js';
 import { EgressShard } from './EgressShard.js';
 import { iceOptionsFor, type IceOptions } from './iceOptions.js';
@@ -29,6 +29,12 @@ interface Session {
  */
 export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   readonly backend = 'werift';
+  /**
+   * werift has no pipe transport: a show enters only through the ingest relay, as raw RTP
+   * fanned out by egress threads with no router to hand it on. A cluster node running werift
+   * sends viewers of a show that lives elsewhere to the show's node instead.
+   */
+  readonly canPipe = false;
   /** The video codec of each show with an ingest. */
   private readonly codecs = new Map<string, VideoCodecName>();
   private readonly relay = new IngestRelay();
@@ -81,6 +87,23 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     await Promise.all(this.shards.map((shard) => shard.request({ type: 'closeShow', showId }).catch(() => 0)));
   }
 
+  hasShow(showId: string): boolean {
+    return this.codecs.has(showId);
+  }
+
+  /** See `canPipe`. */
+  async exportShow(_showId: string, _edge: PipeEndpoint): Promise<ShowExport> {
+    throw new CannotPipeError(this.backend);
+  }
+
+  /** Nothing is ever exported (see `canPipe`). */
+  async closeExport(_pipeId: string): Promise<void> {}
+
+  /** See `canPipe`. */
+  async importShow(_showId: string, _connect: (local: PipeEndpoint) => Promise<ShowExport>): Promise<void> {
+    throw new CannotPipeError(this.backend);
+  }
+
   async addViewer(showId: string, offerSdp: string): Promise<ViewerAnswer> {
     this.assertOpen();
     const videoCodec = this.codecs.get(showId);
@@ -120,6 +143,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
       shards: this.shards.map((shard) => ({ index: shard.index, viewers: shard.viewers, packetsOut: 0 })),
       viewers: this.sessions.size,
       pliReceived: this.keyframeRequests.received,
+      pipes: { imports: 0, exports: 0 },
     };
   }
 

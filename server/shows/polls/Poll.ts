@@ -37,15 +37,18 @@ const POLL_LIMITS = { question: 120, label: 60, segment: 200, minOptions: 2, max
 
 /** One poll of a show: its options and live tallies. Votes are deduplicated by PollVotes. */
 export class Poll {
-  readonly id = randomBytes(8).toString('hex');
+  readonly id: string;
   readonly tallies: number[];
   readonly closesAt: number;
   private result_: PollResult | undefined;
 
-  constructor(readonly request: PollRequest, now = Date.now()) {
+  /** `resumed`: the same poll again on another node after a takeover (its votes are in Redis under its id). */
+  constructor(readonly request: PollRequest, now = Date.now(), resumed?: { id: string; closesAt: number }) {
     validatePoll(request);
+    if (resumed && !/^[0-9a-f]{16}$/.test(resumed.id)) throw invalid('a resumed poll keeps its 16-hex-digit id');
+    this.id = resumed?.id ?? randomBytes(8).toString('hex');
     this.tallies = request.options.map(() => 0);
-    this.closesAt = now + request.durationMs;
+    this.closesAt = resumed?.closesAt ?? now + request.durationMs;
   }
 
   get open(): boolean {

@@ -9,6 +9,13 @@ export type ShowPollsEvents = {
   closed: [poll: PollView, result: PollResult, request: PollRequest];
 };
 
+/** The open poll as a takeover restores it. */
+export interface OpenPoll {
+  id: string;
+  request: PollRequest;
+  closesAt: number;
+}
+
 const TALLY_INTERVAL_MS = 250;
 const HISTORY = 20;
 
@@ -28,10 +35,31 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
 
   launch(request: PollRequest): PollView {
     if (this.current) throw new CodedError('POLL_ALREADY_OPEN', `poll ${this.current.poll.id} is still open`);
-    const poll = new Poll(request);
+    return this.start(new Poll(request));
+  }
+
+  /**
+   * The open poll of a show taken over from a dead node: same id, same closing time, and the
+   * tallies Redis counted (so every vote counts once, before and after the move).
+   */
+  async resume(saved: OpenPoll): Promise<PollView> {
+    if (this.current) throw new CodedError('POLL_ALREADY_OPEN', `poll ${this.current.poll.id} is still open`);
+    const poll = new Poll(saved.request, Date.now(), saved);
+    const counted = await this.votes.tallies(poll.id, poll.tallies.length).catch(() => undefined);
+    counted?.forEach((n, i) => (poll.tallies[i] = n));
+    return this.start(poll);
+  }
+
+  /** What a takeover needs of the open poll. */
+  openPoll(): OpenPoll | undefined {
+    const poll = this.current?.poll;
+    return poll && { id: poll.id, request: poll.request, closesAt: poll.closesAt };
+  }
+
+  private start(poll: Poll): PollView {
     this.polls.set(poll.id, poll);
     for (const id of [...this.polls.keys()].slice(0, Math.max(0, this.polls.size - HISTORY))) this.polls.delete(id);
-    this.current = { poll, timer: setTimeout(() => void this.close(poll.id).catch(() => undefined), request.durationMs) };
+    this.current = { poll, timer: setTimeout(() => void this.close(poll.id).catch(() => undefined), Math.max(0, poll.closesAt - Date.now())) };
     this.safeEmit('update', poll.view());
     return poll.view();
   }

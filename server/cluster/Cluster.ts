@@ -1,0 +1,140 @@
+import type { Redis } from 'ioredis';
+import { CodedError } from '../../lib/errors/CodedError.js';
+import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
+import { ClusterAuth } from './clusterAuth.js';
+import { hasShowRoom, hasViewerRoom, loadScore, type NodeInfo, type NodeLoad } from './NodeInfo.js';
+import { NodeRegistry } from './NodeRegistry.js';
+import { ShowDirectory } from './ShowDirectory.js';
+
+export interface ClusterOptions {
+  redis: Redis;
+  prefix: string;
+  secret: string;
+  self: Omit<NodeInfo, 'load' | 'heartbeatAt' | 'url' | 'publicUrl'>;
+  load: () => NodeLoad;
+  heartbeatMs?: number;
+  ttlMs?: number;
+}
+
+export type ClusterEvents = {
+  joined: [node: NodeInfo];
+  left: [node: NodeInfo];
+  forged: [nodeId: string];
+};
+
+/** Where a show runs, as this node sees it. */
+export type ShowLocation = { where: 'here' } | { where: 'node'; node: NodeInfo } | { where: 'lost'; nodeId: string } | { where: 'nowhere' };
+
+/** Node-to-node calls give up after this long: a node that does not answer is treated as away. */
+const CALL_TIMEOUT_MS = 5_000;
+
+/**
+ * This node's view of the cluster: the live nodes and their load (NodeRegistry), which node
+ * runs each show (ShowDirectory), and signed calls to other nodes. Nodes that share REDIS_URL
+ * and CLUSTER_PREFIX are one cluster; a single node is a cluster of one.
+ */
+export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
+  readonly auth: ClusterAuth;
+  readonly directory: ShowDirectory;
+  private registry: NodeRegistry | undefined;
+  private addresses = { url: '', publicUrl: '' };
+
+  constructor(private readonly options: ClusterOptions) {
+    super();
+    this.auth = new ClusterAuth(options.secret);
+    this.directory = new ShowDirectory(options.redis, options.prefix);
+  }
+
+  /** Joins the cluster once this node listens: `url` is where other nodes call it, `publicUrl` where browsers do. */
+  async start(addresses: { url: string; publicUrl: string }): Promise<void> {
+    this.addresses = addresses;
+    const registry = new NodeRegistry({ ...this.options, self: { ...this.options.self, ...addresses }, auth: this.auth });
+    registry.on('joined', (node) => this.safeEmit('joined', node));
+    registry.on('left', (node) => this.safeEmit('left', node));
+    registry.on('forged', (id) => this.safeEmit('forged', id));
+    this.registry = registry;
+    await registry.start();
+  }
+
+  get nodeId(): string {
+    return this.options.self.nodeId;
+  }
+
+  nodes(): NodeInfo[] {
+    return this.registry?.nodes() ?? [];
+  }
+
+  node(nodeId: string): NodeInfo | undefined {
+    return this.registry?.node(nodeId);
+  }
+
+  get forged(): string[] {
+    return this.registry?.forged ?? [];
+  }
+
+  /** This node's registration as others see it, with its load now. */
+  self(): NodeInfo {
+    return { ...this.options.self, ...this.addresses, heartbeatAt: new Date().toISOString(), load: this.options.load() };
+  }
+
+  /** The node a new show should run on: the least loaded with room for a show; this one wins ties. */
+  placeNewShow(): NodeInfo {
+    const self = this.self();
+    const candidates = [self, ...this.nodes().filter((node) => node.nodeId !== this.nodeId && hasShowRoom(node))];
+    const chosen = candidates.reduce((best, node) => (loadScore(node.load) < loadScore(best.load) - 1e-9 ? node : best));
+    // Counted at once in this node's view (the next heartbeat replaces it), so a burst of creates spreads.
+    if (chosen !== self) chosen.load.shows++;
+    return chosen;
+  }
+
+  /** The other nodes with room for a viewer, the emptiest first: for WHEP 307s and alternates. */
+  nodesWithViewerRoom(filter: (node: NodeInfo) => boolean): NodeInfo[] {
+    return this.nodes()
+      .filter((node) => node.nodeId !== this.nodeId && hasViewerRoom(node) && filter(node))
+      .sort((a, b) => loadScore(a.load) - loadScore(b.load));
+  }
+
+  async locate(showId: string, isHere: boolean): Promise<ShowLocation> {
+    if (isHere) return { where: 'here' };
+    const nodeId = await this.directory.originOf(showId).catch((error: Error) => {
+      throw new CodedError('CLUSTER_NODE_UNAVAILABLE', `the show directory cannot be read: ${error.message}`, 2);
+    });
+    if (!nodeId) return { where: 'nowhere' };
+    if (nodeId === this.nodeId) return { where: 'lost', nodeId };
+    const node = this.node(nodeId);
+    return node ? { where: 'node', node } : { where: 'lost', nodeId };
+  }
+
+  /** A signed call to another node's internal API. */
+  async call(node: NodeInfo, method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { ...this.auth.headers(this.nodeId, method, path) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await fetch(`${node.url}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new CodedError('CLUSTER_NODE_UNAVAILABLE', `node ${node.nodeId} did not answer: ${(error as Error).message}`, 2);
+    }
+  }
+
+  /** A call that must succeed with JSON; an error answer is rethrown with its code. */
+  async callJson<T>(node: NodeInfo, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.call(node, method, path, body);
+    const payload = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+    if (!response.ok) {
+      const code = payload?.error?.code ?? 'CLUSTER_NODE_UNAVAILABLE';
+      throw new CodedError(code, `node ${node.nodeId}: ${payload?.error?.message ?? response.status}`);
+    }
+    return payload as T;
+  }
+
+  async close(): Promise<void> {
+    await this.registry?.close();
+    this.removeAllListeners();
+  }
+}

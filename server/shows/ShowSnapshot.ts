@@ -1,0 +1,63 @@
+import type { CueKind, CueOffer } from '../../pipeline/cues/Cue.js';
+import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
+import type { ShowAudience } from '../audience/ShowAudience.js';
+import type { OpenPoll } from './polls/ShowPolls.js';
+
+/**
+ * What a show holds in memory that another node needs to put it back on air as it was:
+ * persona, topic, the open poll and the cues not yet spoken. Its record, its viewers'
+ * sessions and arms, and its rollout are in Redis already.
+ */
+export interface ShowSnapshot {
+  persona?: string;
+  topic?: string;
+  poll?: OpenPoll;
+  cues: QueuedCue[];
+}
+
+export interface QueuedCue {
+  kind: CueKind;
+  /** The words (`say`) or the host's prompt (`prompt`). */
+  text: string;
+  personaId: string;
+  offer?: Pick<CueOffer, 'word' | 'overlay'>;
+}
+
+export function snapshotOf(cues: ShowCues | undefined, audience: ShowAudience | undefined): ShowSnapshot {
+  const topic = audience?.topic;
+  const poll = audience?.polls.openPoll();
+  return {
+    ...(cues && { persona: cues.currentPersona.id }),
+    ...(topic !== undefined && { topic }),
+    ...(poll && { poll }),
+    cues: (cues?.list() ?? [])
+      .filter((cue) => cue.state === 'queued' || cue.state === 'awaiting_approval')
+      .map((cue) => ({
+        kind: cue.kind,
+        text: cue.kind === 'prompt' ? (cue.prompt ?? cue.text) : cue.text,
+        personaId: cue.personaId,
+        ...(cue.offer && { offer: { word: cue.offer.word, overlay: cue.offer.overlay } }),
+      })),
+  };
+}
+
+/** Puts a snapshot back on a show that was just started again; each part that fails is reported, the rest still restored. */
+export async function restoreSnapshot(snapshot: ShowSnapshot, cues: ShowCues | undefined, audience: ShowAudience | undefined): Promise<string[]> {
+  const failures: string[] = [];
+  const attempt = async (what: string, action: () => unknown) => {
+    try {
+      await action();
+    } catch (error) {
+      failures.push(`${what}: ${(error as Error).message}`);
+    }
+  };
+  if (cues && snapshot.persona) await attempt('persona', () => cues.setPersona(snapshot.persona!));
+  if (audience && snapshot.topic !== undefined) await attempt('topic', () => (audience.topic = snapshot.topic));
+  if (audience && snapshot.poll) await attempt('poll', () => audience.polls.resume(snapshot.poll!));
+  for (const cue of cues ? snapshot.cues : []) {
+    await attempt(`cue "${cue.text.slice(0, 40)}"`, () =>
+      cue.kind === 'prompt' ? cues!.prompt(cue.text, cue.personaId, {}, undefined, cue.offer) : cues!.submit(cue.text, cue.personaId, cue.offer),
+    );
+  }
+  return failures;
+}

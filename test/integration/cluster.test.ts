@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { OnAir } from '../../server/OnAir.js';
+import { ClusterAuth } from '../../server/cluster/clusterAuth.js';
+import { hostAuth, isolatedBatchEnv, startOnAir } from '../helpers/startOnAir.js';
+
+// Two real nodes in this process, on the test Redis, forming one cluster of their own.
+const env: Record<string, string> = { ...isolatedBatchEnv(), DEMO_SHOW: 'false', HLS: 'false' };
+let a: OnAir;
+let b: OnAir;
+let redis: Redis;
+
+before(async () => {
+  a = await startOnAir({ ...env, NODE_ID: 'node-a' });
+  b = await startOnAir({ ...env, NODE_ID: 'node-b' });
+  redis = new Redis(a.redis.url);
+  await waitFor(() => a.cluster.nodes().length === 2 && b.cluster.nodes().length === 2, 'both nodes see each other');
+});
+
+after(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+  redis?.disconnect();
+});
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const api = (node: OnAir, path: string, init: RequestInit = {}) => fetch(`${node.url}${path}`, { ...init, headers: { ...hostAuth, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+
+test('GET /api/cluster lists every node with its load; only hosts may read it', async () => {
+  const response = await api(b, '/api/cluster');
+  assert.equal(response.status, 200);
+  const body = (await response.json()) as { nodeId: string; nodes: { nodeId: string; url: string; self: boolean; load: { viewers: number; shows: number; cpu: number } }[] };
+  assert.equal(body.nodeId, 'node-b');
+  assert.deepEqual(body.nodes.map((n) => n.nodeId).sort(), ['node-a', 'node-b']);
+  for (const node of body.nodes) {
+    assert.equal(typeof node.load.viewers, 'number');
+    assert.equal(typeof node.load.cpu, 'number');
+  }
+  assert.equal(body.nodes.find((n) => n.self)?.nodeId, 'node-b');
+  assert.equal((await fetch(`${b.url}/api/cluster`)).status, 401);
+});
+
+test('new shows go to the emptiest node, and any node answers for any show', async () => {
+  const created = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await api(a, '/api/shows', { method: 'POST', body: JSON.stringify({ title: `placed ${i}`, testCard: true }) });
+    assert.equal(response.status, 201);
+    created.push((await response.json()) as { id: string; node: string });
+  }
+  assert.deepEqual(created.map((s) => s.node).sort(), ['node-a', 'node-b'], 'one show on each node');
+  for (const show of created) {
+    const runner = show.node === 'node-a' ? a : b;
+    const other = show.node === 'node-a' ? b : a;
+    assert.ok(runner.shows.live(show.id));
+    assert.equal(other.shows.live(show.id), undefined);
+    // Asked on the node that does not run it: forwarded, answered by the one that does.
+    const info = (await (await api(other, `/api/shows/${show.id}`)).json()) as { id: string; node: string; viewers: number };
+    assert.equal(info.node, show.node);
+    assert.equal(info.viewers, 0);
+    const ended = await api(other, `/api/shows/${show.id}`, { method: 'DELETE' });
+    assert.equal(ended.status, 200);
+    assert.equal(runner.shows.live(show.id), undefined);
+  }
+  await waitFor(async () => (await redis.hlen(`${env.CLUSTER_PREFIX!}:shows`)) === 0, 'ended shows leave the directory');
+});
+
+test('a show no node holds is refused with SHOW_NOT_FOUND on every node', async () => {
+  for (const node of [a, b]) {
+    const response = await api(node, '/api/shows/nosuchshow1/cues');
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'SHOW_NOT_FOUND');
+  }
+});
+
+test('node-to-node calls without the cluster secret are refused', async () => {
+  const forger = new ClusterAuth('another-secret-another-secret-0123456789');
+  const cases: Record<string, string>[] = [
+    { 'x-onair-node': 'node-a' },
+    forger.headers('node-a', 'GET', '/api/cluster'),
+    a.cluster.auth.headers('node-a', 'GET', '/api/cluster', Date.now() - 60_000),
+    a.cluster.auth.headers('node-a', 'GET', '/api/other'),
+  ];
+  for (const headers of cases) {
+    const response = await fetch(`${b.url}/api/cluster`, { headers: { ...hostAuth, ...headers } });
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'CLUSTER_AUTH_INVALID');
+  }
+  const signed = await fetch(`${b.url}/api/cluster`, { headers: { ...hostAuth, ...a.cluster.auth.headers('node-a', 'GET', '/api/cluster') } });
+  assert.equal(signed.status, 200);
+});
+
+test('a forged node registration is never listed or used', async () => {
+  const prefix = env.CLUSTER_PREFIX!;
+  const fake = { nodeId: 'evil', url: 'http://127.0.0.1:9', publicUrl: 'http://127.0.0.1:9', sfu: 'mediasoup', canPipe: true, startedAt: '', heartbeatAt: '', load: { viewers: 0, shows: 0, cpu: 0, maxViewers: 1e6, maxShows: 1e6 } };
+  await redis.multi().set(`${prefix}:node:evil`, `forgedsignature.${JSON.stringify(fake)}`, 'PX', 10_000).sadd(`${prefix}:nodes`, 'evil').exec();
+  await waitFor(() => a.cluster.forged.includes('evil'), 'the forged entry is noticed');
+  const body = (await (await api(a, '/api/cluster')).json()) as { nodes: { nodeId: string }[]; forged: string[] };
+  assert.deepEqual(body.nodes.map((n) => n.nodeId).sort(), ['node-a', 'node-b']);
+  assert.deepEqual(body.forged, ['evil']);
+  // The emptiest "node" would win placement if it were believed.
+  const response = await api(a, '/api/shows', { method: 'POST', body: JSON.stringify({ title: 'not on evil', testCard: true }) });
+  const show = (await response.json()) as { id: string; node: string };
+  assert.notEqual(show.node, 'evil');
+  await api(a, `/api/shows/${show.id}`, { method: 'DELETE' });
+});
