@@ -257,6 +257,12 @@ export class OnAir {
     const revocations = new RevocationStore(redis.client, `${config.audience.prefix}:revoked-viewers`);
     const viewerTokens = new ViewerTokens(config.viewerTokenSecret);
     viewerTokens.restore(await revocations.active());
+    // A viewer erased on any node: its token is refused, and its in-memory state dropped, here too.
+    await revocations.watch((viewerId, untilMs) => {
+      viewerTokens.restore([[viewerId, untilMs]]);
+      audience.forget(viewerId);
+    });
+    app.addHook('onClose', async () => revocations.close());
     const auth = new Authenticator(config.hostToken, config.producerToken, viewerTokens, config.viewerJoinsPerIp);
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
@@ -295,7 +301,7 @@ export class OnAir {
     await registerAdminRoutes(app, queues.all, auth, { publicUrl: config.publicUrl });
     registerHostNamespace(io, shows, config.hostToken, app.log, socketRelay);
     registerProducerNamespace(io, queues, config.producerToken);
-    await registerPageRoutes(app, CLIENT_DIR);
+    await registerPageRoutes(app, CLIENT_DIR, () => this.parts.cluster.publicUrls().map((url) => new URL(url).origin));
   }
 }
 
@@ -307,9 +313,7 @@ function nodeAddresses(config: Config, port: number): { url: string; publicUrl: 
 }
 
 function originPolicy(config: Config, cluster: Cluster): OriginPolicy {
-  return new OriginPolicy({ allowedOrigins: config.allowedOrigins, whepCorsOrigins: config.whepCorsOrigins, publicUrl: config.publicUrl }, () =>
-    cluster.nodes().map((node) => node.publicUrl),
-  );
+  return new OriginPolicy({ allowedOrigins: config.allowedOrigins, whepCorsOrigins: config.whepCorsOrigins, publicUrl: config.publicUrl }, () => cluster.publicUrls());
 }
 
 function encoderSettings(config: Config): EncoderSettings {

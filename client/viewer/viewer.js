@@ -74,24 +74,44 @@ const overlays = new OverlayLayer(document.getElementById('overlays'), video, {
   },
 });
 
-/** The socket joins once the WHEP session has given this viewer its signed token. */
+/** The node that serves the viewer's session (another node's after a 307 or a failover), else this page's. */
+const sessionOrigin = () => (client.location ? new URL(client.location, location.href).origin : location.origin);
+let socketOrigin = null;
+
+/**
+ * The socket joins once the WHEP session has given this viewer its signed token, on the node
+ * that serves the session; when the session moves to another node, the socket follows it.
+ */
 function connectSocket() {
-  if (socket || !client.token) return;
-  socket = window.io('/viewer', { auth: { token: client.token } });
-  socket.on('connect', () => {
+  if (!client.token) return;
+  const node = sessionOrigin();
+  if (socket && socketOrigin === node) return;
+  socket?.close();
+  socketOrigin = node;
+  const own = window.io(`${node}/viewer`, { auth: { token: client.token } });
+  socket = own;
+  own.on('connect', () => {
     chatForm.hidden = false;
     void sendJoin();
   });
-  socket.on('connect_error', (error) => (chatStatus.textContent = error.message));
-  socket.on('overlay', onOverlay);
-  socket.on('clock', (sync) => clock.setSync(sync));
-  socket.on('poll', (poll) => showPoll(poll));
+  own.on('connect_error', (error) => {
+    chatStatus.textContent = error.message;
+    // Refused while the show moves to another node: socket.io does not retry a refusal by itself.
+    if (error.data?.code === 'SHOW_MOVING') setTimeout(() => socket === own && own.connect(), 1000);
+  });
+  // The connection to the node dropped (not a kick): if it served our video too, move now, not when ICE gives up.
+  own.on('disconnect', (reason) => {
+    if (['transport close', 'transport error', 'ping timeout'].includes(reason)) whep.nodeGone(node);
+  });
+  own.on('overlay', onOverlay);
+  own.on('clock', (sync) => clock.setSync(sync));
+  own.on('poll', (poll) => showPoll(poll));
   // The SFU lost our session (a media worker died): reconnect now, not when ICE gives up.
-  socket.on('session_closed', ({ sessionId }) => {
+  own.on('session_closed', ({ sessionId }) => {
     if (client.location?.endsWith(`/${sessionId}`)) client.retry('the server closed the session');
   });
-  trackPlayback(video, (event, payload) => socket.connected && socket.emit(event, payload));
 }
+trackPlayback(video, (event, payload) => socket?.connected && socket.emit(event, payload));
 
 const votes = {};
 function showPoll(poll) {

@@ -143,9 +143,14 @@ export class Audience {
     });
   }
 
+  /** Drops what this node's shows hold in memory about a viewer. */
+  forget(viewerId: string): void {
+    for (const show of this.shows.values()) show.forget(viewerId);
+  }
+
   /** Everything kept about a viewer, in one Redis call. */
   async erase(viewerId: string) {
-    for (const show of this.shows.values()) show.forget(viewerId);
+    this.forget(viewerId);
     try {
       return await this.eraser.erase(viewerId);
     } catch (error) {

@@ -38,6 +38,8 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
   readonly directory: ShowDirectory;
   private registry: NodeRegistry | undefined;
   private addresses = { url: '', publicUrl: '' };
+  /** Every node's PUBLIC_URL seen since this node started: pages a dead node served still move here. */
+  private readonly seenPublicUrls = new Set<string>();
 
   constructor(private readonly options: ClusterOptions) {
     super();
@@ -49,7 +51,10 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
   async start(addresses: { url: string; publicUrl: string }): Promise<void> {
     this.addresses = addresses;
     const registry = new NodeRegistry({ ...this.options, self: { ...this.options.self, ...addresses }, auth: this.auth });
-    registry.on('joined', (node) => this.safeEmit('joined', node));
+    registry.on('joined', (node) => {
+      this.seenPublicUrls.add(node.publicUrl);
+      this.safeEmit('joined', node);
+    });
     registry.on('left', (node) => this.safeEmit('left', node));
     registry.on('forged', (id) => this.safeEmit('forged', id));
     this.registry = registry;
@@ -66,6 +71,11 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
 
   node(nodeId: string): NodeInfo | undefined {
     return this.registry?.node(nodeId);
+  }
+
+  /** The public URLs of every node that was in the cluster while this one ran, itself included. */
+  publicUrls(): string[] {
+    return [...this.seenPublicUrls];
   }
 
   get forged(): string[] {

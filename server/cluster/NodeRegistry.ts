@@ -34,6 +34,9 @@ export class NodeRegistry extends EnhancedEventEmitter<NodeRegistryEvents> {
   private known = new Map<string, NodeInfo>();
   /** Known nodes missing from the last read: one miss may be Redis coming back empty, two is a leave. */
   private readonly missing = new Set<string>();
+  /** After Redis was away, every node needs a beat to register again: nobody has left before this. */
+  private quietUntilMs = 0;
+  private redisAway = false;
   private readonly forgedIds = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
@@ -94,9 +97,14 @@ export class NodeRegistry extends EnhancedEventEmitter<NodeRegistryEvents> {
       await redis.multi().set(nodeKey(prefix, self.nodeId), `${auth.sign(body)}.${body}`, 'PX', this.ttlMs).sadd(`${prefix}:nodes`, self.nodeId).exec();
       const ids = await redis.smembers(`${prefix}:nodes`);
       const raw = ids.length ? await redis.mget(ids.map((id) => nodeKey(prefix, id))) : [];
+      if (this.redisAway) {
+        this.redisAway = false;
+        this.quietUntilMs = Date.now() + this.ttlMs;
+      }
       this.update(ids, raw);
     } catch {
       // Redis is away: keep the last view; registrations expire by themselves if it lasts.
+      this.redisAway = true;
     }
   }
 
@@ -127,7 +135,7 @@ export class NodeRegistry extends EnhancedEventEmitter<NodeRegistryEvents> {
     const left: NodeInfo[] = [];
     for (const [id, info] of before) {
       if (next.has(id)) continue;
-      if (this.missing.has(id)) {
+      if (this.missing.has(id) && Date.now() >= this.quietUntilMs) {
         this.missing.delete(id);
         left.push(info);
       } else {

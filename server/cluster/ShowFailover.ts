@@ -27,6 +27,7 @@ export class ShowFailover {
   private sweeping: Promise<void> | undefined;
   /** A sweep was asked for while one ran (with an older view of the nodes): run once more after it. */
   private sweepAgain = false;
+  private failing = false;
   private snapshotting: Promise<void> | undefined;
   private closed = false;
 
@@ -83,7 +84,16 @@ export class ShowFailover {
       return;
     }
     this.sweeping = this.reconcile()
-      .catch((error: Error) => this.log.warn({ err: error }, 'show takeover sweep failed'))
+      .then(
+        () => {
+          this.failing = false;
+        },
+        (error: Error) => {
+          // Once per outage, not every second of it.
+          if (!this.failing) this.log.warn({ err: error }, 'show takeover sweep failed; retrying every second');
+          this.failing = true;
+        },
+      )
       .finally(() => {
         this.sweeping = undefined;
         if (this.sweepAgain && !this.closed) {
@@ -94,8 +104,8 @@ export class ShowFailover {
   }
 
   /**
-   * Takes over the shows whose node is gone (or is this node, restarted without them), and
-   * ends a show here that the directory gives to another node: this node was thought dead
+   * Takes over the shows whose node is gone (or is this node, restarted without them), puts
+   * back this node's shows that the directory lost, and ends a show here that the directory gives to another node: this node was thought dead
    * (frozen, or cut from Redis) and a survivor took it, so two copies must not stay on air.
    */
   private async reconcile(): Promise<void> {
@@ -105,7 +115,9 @@ export class ShowFailover {
     const placed = await this.cluster.directory.all();
     for (const show of this.shows.list()) {
       const owner = placed.get(show.id);
-      if (owner !== undefined && owner !== self) {
+      // Redis came back without its data (no AOF): say again where this node's shows are.
+      if (owner === undefined) await this.cluster.directory.place(show.id, self);
+      else if (owner !== self) {
         this.log.error({ showId: show.id, owner }, 'another node took this show over; ending the copy here');
         await this.shows.end(show.id, { moved: true }).catch(() => undefined);
       }

@@ -25,12 +25,12 @@ export class OriginPolicy {
 
   /** Pages, sockets and the API: OnAir's own origin, or one in `ALLOWED_ORIGINS`. */
   allowsPage(origin: string | undefined, host: string | undefined): boolean {
-    return origin === undefined || this.sameOrigin(origin, host) || this.pages.has('*') || this.pages.has(origin);
+    return origin === undefined || this.sameOrigin(origin, host) || this.pages.has('*') || this.pages.has(origin) || this.ofCluster(origin);
   }
 
   /** WHEP: also the players in `WHEP_CORS_ORIGINS`. */
   allowsPlayer(origin: string | undefined, host: string | undefined): boolean {
-    return origin === undefined || this.sameOrigin(origin, host) || this.players.has('*') || this.players.has(origin);
+    return origin === undefined || this.sameOrigin(origin, host) || this.players.has('*') || this.players.has(origin) || this.ofCluster(origin);
   }
 
   /** The CORS headers for a WHEP answer to `origin`: none unless it is an allowed player (or cross-origin at all). */
@@ -46,9 +46,14 @@ export class OriginPolicy {
     };
   }
 
+  /** A page another node of the cluster served: cross-origin, but OnAir's own. */
+  private ofCluster(origin: string): boolean {
+    for (const url of this.clusterUrls()) if (safeOrigin(url) === origin) return true;
+    return false;
+  }
+
   private sameOrigin(origin: string, host: string | undefined): boolean {
     if (origin === this.publicOrigin) return true;
-    for (const url of this.clusterUrls()) if (safeOrigin(url) === origin) return true;
     if (host === undefined) return false;
     try {
       return new URL(origin).host === host.toLowerCase();

@@ -1,16 +1,18 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { OnAir } from '../../server/OnAir.js';
 
 export type Reply<T = Record<string, unknown>> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
 
+/** A server to connect to: an in-process OnAir, or a node process. */
+type Node = { url: string };
+
 /** A viewer token for a show, as the viewer page gets it. */
-export async function viewerToken(onair: OnAir, showId: string): Promise<string> {
+export async function viewerToken(onair: Node, showId: string): Promise<string> {
   const response = await fetch(`${onair.url}/api/shows/${showId}/viewers`, { method: 'POST' });
   return ((await response.json()) as { token: string }).token;
 }
 
 /** A socket.io client on a namespace, connected (or rejected with the server's error). */
-export function openSocket(onair: OnAir, namespace: string, token: string, sockets: Socket[] = []): Promise<Socket> {
+export function openSocket(onair: Node, namespace: string, token: string, sockets: Socket[] = []): Promise<Socket> {
   const socket = connect(`${onair.url}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false });
   sockets.push(socket);
   return new Promise((resolve, reject) => {

@@ -110,3 +110,36 @@ test('a forged node registration is never listed or used', async () => {
   assert.notEqual(show.node, 'evil');
   await api(a, `/api/shows/${show.id}`, { method: 'DELETE' });
 });
+
+test('a werift node cannot pipe: it sends WHEP viewers of another node\'s show to that node (307)', async () => {
+  const c = await startOnAir({ ...env, NODE_ID: 'node-c', SFU_BACKEND: 'werift' });
+  try {
+    await waitFor(() => c.cluster.nodes().length === 3, 'the werift node joins');
+    const show = await a.shows.create({ title: 'on a', testCard: true });
+    try {
+      const response = await fetch(`${c.url}/whep/${show.id}`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'v=0\r\n', redirect: 'manual' });
+      assert.equal(response.status, 307);
+      assert.equal(response.headers.get('location'), `${a.url}/whep/${show.id}`);
+      assert.equal(c.cluster.nodes().find((n) => n.nodeId === 'node-c')!.canPipe, false);
+    } finally {
+      await a.shows.end(show.id);
+    }
+  } finally {
+    await c.close();
+  }
+});
+
+test('a viewer erased on one node is refused on every node', async () => {
+  const show = await a.shows.create({ title: 'erasure', testCard: true });
+  try {
+    const joined = (await (await fetch(`${b.url}/api/shows/${show.id}/viewers`, { method: 'POST' })).json()) as { viewerId: string; token: string };
+    // A WHEP offer that cannot parse: 400 with a good token, 401 with a revoked one.
+    const asViewer = (node: OnAir) => fetch(`${node.url}/whep/${show.id}`, { method: 'POST', headers: { authorization: `Bearer ${joined.token}`, 'content-type': 'application/sdp' }, body: 'not sdp' });
+    assert.notEqual((await asViewer(a)).status, 401, 'a token minted on node b works on node a');
+    const erased = await api(b, `/api/viewers/${joined.viewerId}`, { method: 'DELETE' });
+    assert.equal(erased.status, 200);
+    await waitFor(async () => (await asViewer(a)).status === 401, 'node a refuses the token too', 3_000);
+  } finally {
+    await a.shows.end(show.id);
+  }
+});

@@ -107,6 +107,8 @@ const provoke: Record<string, () => Promise<Observed>> = {
   BODY_TOO_LARGE: () => http('/api/shows', { method: 'POST', json: { title: 'x'.repeat(10_000) } }),
   UNSUPPORTED_MEDIA_TYPE: () => http('/api/shows', { method: 'POST', headers: { ...hostAuth, 'content-type': 'application/xml' }, body: '<show/>' }),
   ROUTE_NOT_FOUND: () => http('/api/no/such/route'),
+  // A node-to-node route called without the cluster signature.
+  CLUSTER_AUTH_INVALID: () => http(`/internal/cluster/shows/${card}/pipe`, { method: 'POST', json: { endpoint: { ip: '127.0.0.1', port: 9 } } }),
   AUTH_REQUIRED: () => http('/api/shows'),
   AUTH_INVALID: () => http('/api/shows', { headers: bearer('not-a-token') }),
   FORBIDDEN_ROLE: () => http('/api/shows', { method: 'POST', headers: producerAuth, json: {} }),

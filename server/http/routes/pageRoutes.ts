@@ -21,14 +21,20 @@ const BOARD_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src
 /** hls.js, for the viewer page's HLS playback: the ES module build, which the page imports only when it needs it. */
 const HLS_JS_DIR = path.dirname(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.mjs'));
 
-/** The browser pages: viewer, host and producer. Pages carry a strict CSP: no inline script or style. */
-export async function registerPageRoutes(app: FastifyInstance, clientDir: string): Promise<void> {
+/**
+ * The browser pages: viewer, host and producer. Pages carry a strict CSP: no inline script or
+ * style. `clusterOrigins`: the other nodes' origins, which a viewer page may reach over WHEP and
+ * its socket when it is sent to (307) or fails over to another node.
+ */
+export async function registerPageRoutes(app: FastifyInstance, clientDir: string, clusterOrigins: () => string[] = () => []): Promise<void> {
   app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
       // bull-board's UI sets inline styles from its scripts; it gets only that allowance.
       const board = request.url.startsWith(BOARD_PATH);
-      void reply.header('content-security-policy', board ? BOARD_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
+      const others = [...new Set(clusterOrigins())].join(' ');
+      const policy = board ? BOARD_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+      void reply.header('content-security-policy', others ? policy.replace("connect-src 'self'", `connect-src 'self' ${others}`) : policy);
       void reply.header('referrer-policy', 'no-referrer');
     }
     void reply.header('x-content-type-options', 'nosniff');

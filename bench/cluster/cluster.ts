@@ -1,0 +1,152 @@
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { NodeProcess } from '../../test/helpers/nodeProcess.js';
+import { hostAuth, isolatedBatchEnv } from '../../test/helpers/startOnAir.js';
+import { descendants, startTicksOf } from './procCpu.js';
+
+/** Per-address limits lifted: every viewer of the bench comes from 127.0.0.1. */
+const UNLIMITED: Record<string, string> = {
+  VIEWER_JOIN_BURST: '100000',
+  VIEWER_JOINS_PER_SECOND: '100000',
+  WHEP_OFFER_BURST: '100000',
+  WHEP_OFFERS_PER_SECOND: '100000',
+  MAX_WHEP_SESSIONS_PER_IP: '100000',
+  MAX_SOCKETS_PER_IP: '100000',
+  MAX_CONNECTIONS_PER_IP: '100000',
+};
+
+export interface Api {
+  status: number;
+  body: unknown;
+}
+
+export async function api<T>(
+  node: NodeProcess,
+  path: string,
+  init: { method?: string; json?: unknown; timeoutMs?: number } = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${node.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...hostAuth,
+      ...(init.json !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
+    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
+  });
+  return { status: response.status, body: (await response.json().catch(() => undefined)) as T };
+}
+
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => undefined as T);
+    if (value !== undefined && ok(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
+ * Three OnAir node processes on one Redis (one cluster: the same isolated prefixes), one
+ * mediasoup worker each. Everything they spawned is remembered, so `close` can kill what a
+ * SIGKILLed node left behind, but only while its pid still names the same process.
+ */
+export class BenchCluster {
+  readonly nodes: NodeProcess[] = [];
+  readonly env: Record<string, string>;
+  private readonly children = new Map<number, { comm: string; startTicks: number }>();
+  private closed = false;
+
+  constructor(extraEnv: Record<string, string>) {
+    this.env = {
+      ...isolatedBatchEnv(),
+      HLS: 'false',
+      SFU_WORKERS: '1',
+      ...UNLIMITED,
+      ...(process.env.REDIS_URL && { REDIS_URL: process.env.REDIS_URL }),
+      ...extraEnv,
+    };
+  }
+
+  async start(nodeId: string): Promise<NodeProcess> {
+    const node = await NodeProcess.start(nodeId, this.env);
+    this.nodes.push(node);
+    this.remember();
+    return node;
+  }
+
+  /** Records the nodes' descendants (mediasoup workers, ffmpeg) as they are now. */
+  remember(): void {
+    for (const node of this.nodes)
+      for (const { pid, comm, startTicks } of descendants(node.pid))
+        this.children.set(pid, { comm, startTicks });
+  }
+
+  /** Descendants recorded earlier that still run (as the same process). */
+  leftovers(): { pid: number; comm: string }[] {
+    return [...this.children]
+      .filter(([pid, { startTicks }]) => startTicksOf(pid) === startTicks)
+      .map(([pid, { comm }]) => ({ pid, comm }));
+  }
+
+  /** SIGKILLs every recorded descendant that still runs; returns what it killed. */
+  killLeftovers(): { pid: number; comm: string }[] {
+    const left = this.leftovers();
+    for (const { pid } of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return left;
+  }
+
+  /** Synchronous last resort (an exit handler): SIGKILL the nodes and their children. */
+  killAllNow(): void {
+    this.remember();
+    for (const node of this.nodes) {
+      try {
+        process.kill(node.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.killLeftovers();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.remember();
+    await Promise.all(this.nodes.map((node) => node.stop()));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    this.killLeftovers();
+    // The run's keys (queues, assets, audience, cluster, sockets) all start with the isolated prefix.
+    const redis = new Redis(this.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: 1,
+    });
+    try {
+      const prefix = this.env.QUEUE_PREFIX!;
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    } catch {
+      // best effort
+    } finally {
+      redis.disconnect();
+    }
+    rmSync(this.env.ASSET_DIR!, { recursive: true, force: true });
+  }
+}
