@@ -123,7 +123,8 @@ export class BenchCluster {
     this.killLeftovers();
   }
 
-  async close(): Promise<void> {
+  /** Stops everything and deletes the run's keys; the nodes' logs stay only when `keepLogs`. */
+  async close(keepLogs = false): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.remember();
@@ -148,5 +149,6 @@ export class BenchCluster {
       redis.disconnect();
     }
     rmSync(this.env.ASSET_DIR!, { recursive: true, force: true });
+    if (!keepLogs) for (const node of this.nodes) rmSync(node.logFile, { force: true });
   }
 }

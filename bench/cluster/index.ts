@@ -51,25 +51,59 @@ const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   cores: os.availableParallelism(),
   node: process.version,
-  config: { VIEWERS_PER_NODE, SOCKETS_PER_NODE, SOCKET_EVENTS, CPU_SECONDS, RELAY_SECONDS, REPOST_MS, RESOLUTION },
+  config: {
+    VIEWERS_PER_NODE,
+    SOCKETS_PER_NODE,
+    SOCKET_EVENTS,
+    CPU_SECONDS,
+    RELAY_SECONDS,
+    REPOST_MS,
+    RESOLUTION,
+  },
 };
 let exitCode = 0;
 try {
-  log(`bench:cluster: 3 nodes (SFU_WORKERS=1), test-card show ${RESOLUTION}30 H264, ${os.availableParallelism()} cores, Node ${process.version}`);
+  log(
+    `bench:cluster: 3 nodes (SFU_WORKERS=1), test-card show ${RESOLUTION}30 H264, ${os.availableParallelism()} cores, Node ${process.version}`,
+  );
   // Node 1 alone places the show on itself; the others join after.
   const origin = await cluster.start('bench-1');
-  const created = await api<{ id: string; node: string }>(origin, '/api/shows', { method: 'POST', json: { title: 'bench cluster', testCard: true } });
-  if (created.status !== 201 || created.body.node !== origin.nodeId) throw new Error(`create show: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await api<{ id: string; node: string }>(origin, '/api/shows', {
+    method: 'POST',
+    json: { title: 'bench cluster', testCard: true },
+  });
+  if (created.status !== 201 || created.body.node !== origin.nodeId)
+    throw new Error(`create show: ${created.status} ${JSON.stringify(created.body)}`);
   const showId = created.body.id;
-  const [edge, edge2] = (await Promise.all([cluster.start('bench-2'), cluster.start('bench-3')])) as [NodeProcess, NodeProcess];
+  const [edge, edge2] = (await Promise.all([
+    cluster.start('bench-2'),
+    cluster.start('bench-3'),
+  ])) as [NodeProcess, NodeProcess];
   const nodes = [origin, edge, edge2];
-  await until(() => api<{ nodes: unknown[] }>(origin, '/api/cluster'), (r) => r.body.nodes.length === 3, 15_000, 'three nodes are listed');
+  await until(
+    () => api<{ nodes: unknown[] }>(origin, '/api/cluster'),
+    (r) => r.body.nodes.length === 3,
+    15_000,
+    'three nodes are listed',
+  );
   const workers = new Map(nodes.map((n) => [n.nodeId, mediasoupWorkers(n.pid)]));
-  for (const [id, pids] of workers) if (pids.length !== 1) throw new Error(`${id}: expected one mediasoup-worker child, found ${pids.length}`);
-  log(`  nodes up at ${elapsed()}: origin ${origin.nodeId} (show ${showId}), edges ${edge.nodeId}, ${edge2.nodeId}`);
+  for (const [id, pids] of workers)
+    if (pids.length !== 1)
+      throw new Error(`${id}: expected one mediasoup-worker child, found ${pids.length}`);
+  log(
+    `  nodes up at ${elapsed()}: origin ${origin.nodeId} (show ${showId}), edges ${edge.nodeId}, ${edge2.nodeId}`,
+  );
 
   // 1. Event → overlay on every node, the host on the origin and then on an edge.
-  const sockets = await measureSockets({ nodes, hostNodes: [origin, edge], showId, perNode: SOCKETS_PER_NODE, events: SOCKET_EVENTS, gapMs: SOCKET_GAP_MS, log });
+  const sockets = await measureSockets({
+    nodes,
+    hostNodes: [origin, edge],
+    showId,
+    perNode: SOCKETS_PER_NODE,
+    events: SOCKET_EVENTS,
+    gapMs: SOCKET_GAP_MS,
+    log,
+  });
   results.sockets = sockets;
 
   // 3. CPU: 0 viewers; N on the origin; N on an edge alone (as much werift work in this process as with N on the origin).
@@ -89,7 +123,9 @@ try {
   const piped = await connectViewers(edge, showId, VIEWERS_PER_NODE);
   viewers.push(...piped);
   await sleep(SETTLE_SECONDS * 1000);
-  log(`  + ${VIEWERS_PER_NODE} viewers on ${edge.nodeId}, frames recorded (${RELAY_SECONDS} s) at ${elapsed()}`);
+  log(
+    `  + ${VIEWERS_PER_NODE} viewers on ${edge.nodeId}, frames recorded (${RELAY_SECONDS} s) at ${elapsed()}`,
+  );
   for (const v of viewers) v.recording = true;
   const relayWindow = await measureCpu(groups, RELAY_SECONDS);
   for (const v of viewers) v.recording = false;
@@ -100,7 +136,12 @@ try {
   const edged = await measureCpu(groups, CPU_SECONDS);
   await Promise.all(viewers.splice(0).map((v) => v.close()));
   results.cpu = { idle, single, relayWindow, edged };
-  results.relay = { frames: delay.frames, unmatched: delay.unmatched, edge: summarize(delay.edge), direct: summarize(delay.direct) };
+  results.relay = {
+    frames: delay.frames,
+    unmatched: delay.unmatched,
+    edge: summarize(delay.edge),
+    direct: summarize(delay.direct),
+  };
 
   // 4. Failover: a page-like viewer already watching on an edge, and from the kill, viewers POSTing again on both edges.
   log(`  kill -9 of ${origin.nodeId} at ${elapsed()}`);
@@ -124,63 +165,131 @@ try {
   );
   const [tookOver, ...reposts] = await Promise.all([
     takeover,
-    ...[edge, edge2].map((n) => repostUntilPlaying(n, showId, killedAtMs, { everyMs: REPOST_MS, timeoutMs: FAILOVER_TIMEOUT_MS })),
+    ...[edge, edge2].map((n) =>
+      repostUntilPlaying(n, showId, killedAtMs, {
+        everyMs: REPOST_MS,
+        timeoutMs: FAILOVER_TIMEOUT_MS,
+      }),
+    ),
   ]);
   await killed;
-  while (page.recoveredAtMs === undefined && performance.now() - killedAtMs < FAILOVER_TIMEOUT_MS) await sleep(20);
+  while (page.recoveredAtMs === undefined && performance.now() - killedAtMs < FAILOVER_TIMEOUT_MS)
+    await sleep(20);
   const pageGapMs = page.recoveredAtMs === undefined ? undefined : page.recoveredAtMs - killedAtMs;
   await page.stop();
   await sleep(1_000);
   const orphans = originChildren.filter((c) => cluster.leftovers().some((l) => l.pid === c.pid));
-  results.failover = { tookOver, reposts, page: { gapMs: pageGapMs, reasons: page.reasons, servedBy: page.servedBy }, orphans };
+  results.failover = {
+    tookOver,
+    reposts,
+    page: { gapMs: pageGapMs, reasons: page.reasons, servedBy: page.servedBy },
+    orphans,
+  };
 
   // Report.
   log('');
-  log(`bench:cluster results (${new Date().toISOString().slice(0, 10)}, ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  log(
+    `bench:cluster results (${new Date().toISOString().slice(0, 10)}, ${os.availableParallelism()} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
   const role = (id: string) => (id === origin.nodeId ? 'origin' : 'edge');
-  const pick = (f: (s: SocketSample) => boolean) => summarize(sockets.samples.filter(f).map((s) => s.ms));
-  log(`1. event → overlay: host HTTP request sent → viewer socket receives; ${sockets.sockets} sockets (${SOCKETS_PER_NODE} per node), ${sockets.events} events (¾ shared overlays, ¼ poll launches), ${sockets.missed} missed`);
+  const pick = (f: (s: SocketSample) => boolean) =>
+    summarize(sockets.samples.filter(f).map((s) => s.ms));
+  log(
+    `1. event → overlay: host HTTP request sent → viewer socket receives; ${sockets.sockets} sockets (${SOCKETS_PER_NODE} per node), ${sockets.events} events (¾ shared overlays, ¼ poll launches), ${sockets.missed} missed`,
+  );
   for (const host of [origin, edge])
-    for (const n of nodes) log(formatSummary(`   host on ${host.nodeId} (${role(host.nodeId)}), viewers on ${n.nodeId} (${role(n.nodeId)})`, pick((x) => x.hostNode === host.nodeId && x.viewerNode === n.nodeId)));
-  for (const kind of ['shared overlay', 'poll'] as const) log(formatSummary(`   ${kind}, all nodes`, pick((x) => x.kind === kind)));
+    for (const n of nodes)
+      log(
+        formatSummary(
+          `   host on ${host.nodeId} (${role(host.nodeId)}), viewers on ${n.nodeId} (${role(n.nodeId)})`,
+          pick((x) => x.hostNode === host.nodeId && x.viewerNode === n.nodeId),
+        ),
+      );
+  for (const kind of ['shared overlay', 'poll'] as const)
+    log(
+      formatSummary(
+        `   ${kind}, all nodes`,
+        pick((x) => x.kind === kind),
+      ),
+    );
   const worstP99 = Math.max(...nodes.map((n) => pick((x) => x.viewerNode === n.nodeId).p99));
-  log(`   target p99 ≤ 50 ms on every node: worst node p99 ${worstP99.toFixed(1)} ms — ${verdict(worstP99 <= 50 && sockets.missed === 0)}`);
+  log(
+    `   target p99 ≤ 50 ms on every node: worst node p99 ${worstP99.toFixed(1)} ms — ${verdict(worstP99 <= 50 && sockets.missed === 0)}`,
+  );
 
-  log(`2. relay delay: first packet of each video frame at an edge viewer − the ${VIEWERS_PER_NODE} direct viewers' median; ${delay.frames} frames matched (${delay.unmatched} unmatched)`);
+  log(
+    `2. relay delay: first packet of each video frame at an edge viewer − the ${VIEWERS_PER_NODE} direct viewers' median; ${delay.frames} frames matched (${delay.unmatched} unmatched)`,
+  );
   const edgeDelay = summarize(delay.edge);
   log(formatSummary(`   edge (${edge.nodeId}) − direct (${origin.nodeId})`, edgeDelay));
   log(formatSummary('   baseline: direct − direct median (same frames)', summarize(delay.direct)));
-  log(`   the workers' run-queue wait meanwhile (ms per s): ${nodes.map((n) => `${n.nodeId} ${relayWindow.waitMsPerS[`${n.nodeId} worker`]!.toFixed(1)}`).join(', ')}`);
-  log(`   target ≤ 5 ms added at p95: ${edgeDelay.p95.toFixed(2)} ms — ${verdict(edgeDelay.p95 <= 5)}`);
+  log(
+    `   the workers' run-queue wait meanwhile (ms per s): ${nodes.map((n) => `${n.nodeId} ${relayWindow.waitMsPerS[`${n.nodeId} worker`]!.toFixed(1)}`).join(', ')}`,
+  );
+  log(
+    `   target ≤ 5 ms added at p95: ${edgeDelay.p95.toFixed(2)} ms — ${verdict(edgeDelay.p95 <= 5)}`,
+  );
 
   const originWorker = `${origin.nodeId} worker`;
   const edgeWorker = `${edge.nodeId} worker`;
-  const perViewer = (w: CpuWindow, name: string, sched = false) => ((sched ? w.schedCores : w.cores)[name]! - (sched ? idle.schedCores : idle.cores)[name]!) / VIEWERS_PER_NODE;
-  log(`3. CPU, % of one core over ${CPU_SECONDS} s windows, utime+stime [schedstat]; per viewer = (with N − with 0) / N, N = ${VIEWERS_PER_NODE}`);
+  const perViewer = (w: CpuWindow, name: string, sched = false) =>
+    ((sched ? w.schedCores : w.cores)[name]! - (sched ? idle.schedCores : idle.cores)[name]!) /
+    VIEWERS_PER_NODE;
+  log(
+    `3. CPU, % of one core over ${CPU_SECONDS} s windows, utime+stime [schedstat]; per viewer = (with N − with 0) / N, N = ${VIEWERS_PER_NODE}`,
+  );
   log('   process          0 viewers            N on origin          N on edge, alone');
-  const cell = (w: CpuWindow, name: string) => `${pct(w.cores[name]!)} [${pct(w.schedCores[name]!)}]`.padEnd(21);
-  for (const name of Object.keys(groups)) log(`   ${name.padEnd(16)} ${cell(idle, name)}${cell(single, name)}${cell(edged, name)}`);
+  const cell = (w: CpuWindow, name: string) =>
+    `${pct(w.cores[name]!)} [${pct(w.schedCores[name]!)}]`.padEnd(21);
+  for (const name of Object.keys(groups))
+    log(`   ${name.padEnd(16)} ${cell(idle, name)}${cell(single, name)}${cell(edged, name)}`);
   const originPer = perViewer(single, originWorker);
   const edgePer = perViewer(edged, edgeWorker);
   const ratio = edgePer / originPer;
   const schedRatio = perViewer(edged, edgeWorker, true) / perViewer(single, originWorker, true);
-  log(`   mediasoup worker per viewer: single node (origin) ${pct(originPer)} [${pct(perViewer(single, originWorker, true))}], edge (import included) ${pct(edgePer)} [${pct(perViewer(edged, edgeWorker, true))}]`);
-  log(`   Node.js process per viewer: origin ${pct(perViewer(single, `${origin.nodeId} node`))}, edge ${pct(perViewer(edged, `${edge.nodeId} node`))}`);
-  log(`   the origin worker's export (0 viewers there, N on the edge) less 0 viewers: ${pct(edged.cores[originWorker]! - idle.cores[originWorker]!)} [${pct(edged.schedCores[originWorker]! - idle.schedCores[originWorker]!)}]`);
-  log(`   target edge ≤ 1.1× single node: ${ratio.toFixed(2)}× [${schedRatio.toFixed(2)}×] — ${verdict(ratio <= 1.1)}`);
+  log(
+    `   mediasoup worker per viewer: single node (origin) ${pct(originPer)} [${pct(perViewer(single, originWorker, true))}], edge (import included) ${pct(edgePer)} [${pct(perViewer(edged, edgeWorker, true))}]`,
+  );
+  log(
+    `   Node.js process per viewer: origin ${pct(perViewer(single, `${origin.nodeId} node`))}, edge ${pct(perViewer(edged, `${edge.nodeId} node`))}`,
+  );
+  log(
+    `   the origin worker's export (0 viewers there, N on the edge) less 0 viewers: ${pct(edged.cores[originWorker]! - idle.cores[originWorker]!)} [${pct(edged.schedCores[originWorker]! - idle.schedCores[originWorker]!)}]`,
+  );
+  log(
+    `   target edge ≤ 1.1× single node: ${ratio.toFixed(2)}× [${schedRatio.toFixed(2)}×] — ${verdict(ratio <= 1.1)}`,
+  );
 
   log(`4. failover: kill -9 of ${origin.nodeId}`);
   const took = tookOver as { ms?: number; node?: string; error?: string };
-  log(`   takeover (GET /api/shows/:id on ${edge.nodeId} says live on another node): ${took.ms !== undefined ? `${took.ms.toFixed(0)} ms, on ${took.node}` : took.error}`);
+  log(
+    `   takeover (GET /api/shows/:id on ${edge.nodeId} says live on another node): ${took.ms !== undefined ? `${took.ms.toFixed(0)} ms, on ${took.node}` : took.error}`,
+  );
   [edge, edge2].forEach((n, i) => {
     const r = reposts[i]!;
-    log(`   viewer on ${n.nodeId} POSTing again every ${REPOST_MS} ms from the kill → first video packet: ${r.gapMs !== undefined ? `${r.gapMs.toFixed(0)} ms` : 'none'} (${r.attempts} POSTs: ${Object.entries(r.statuses).map(([s, c]) => `${c}× ${s}`).join(', ')})`);
+    log(
+      `   viewer on ${n.nodeId} POSTing again every ${REPOST_MS} ms from the kill → first video packet: ${r.gapMs !== undefined ? `${r.gapMs.toFixed(0)} ms` : 'none'} (${r.attempts} POSTs: ${Object.entries(
+        r.statuses,
+      )
+        .map(([s, c]) => `${c}× ${s}`)
+        .join(', ')})`,
+    );
   });
-  log(`   page-like viewer on ${edge2.nodeId} → first video packet: ${pageGapMs !== undefined ? `${pageGapMs.toFixed(0)} ms` : 'none'}, served by ${page.servedBy}; reconnects: ${page.reasons.join('; ') || 'none'}`);
-  if (orphans.length) log(`   left running by the killed node (killed now): ${orphans.map((o) => `${o.comm}(${o.pid})`).join(', ')}`);
+  log(
+    `   page-like viewer on ${edge2.nodeId} → first video packet: ${pageGapMs !== undefined ? `${pageGapMs.toFixed(0)} ms` : 'none'}, served by ${page.servedBy}; reconnects: ${page.reasons.join('; ') || 'none'}`,
+  );
+  if (orphans.length)
+    log(
+      `   left running by the killed node (killed now): ${orphans.map((o) => `${o.comm}(${o.pid})`).join(', ')}`,
+    );
   const gaps = reposts.map((r) => r.gapMs ?? Number.POSITIVE_INFINITY);
   const worstGap = Math.max(...gaps);
-  log(`   target gap ≤ 5 s: re-POSTing viewers, worst edge ${worstGap.toFixed(0)} ms — ${verdict(worstGap <= 5_000)}; page-like viewer ${pageGapMs === undefined ? 'did not recover' : `${pageGapMs.toFixed(0)} ms — ${verdict(pageGapMs <= 5_000)}`}`);
+  log(
+    `   target gap ≤ 5 s: re-POSTing viewers, worst edge ${worstGap.toFixed(0)} ms — ${verdict(worstGap <= 5_000)}; page-like viewer ${pageGapMs === undefined ? 'did not recover' : `${pageGapMs.toFixed(0)} ms — ${verdict(pageGapMs <= 5_000)}`}`,
+  );
 
   const dir = path.join(ROOT_DIR, 'var/bench');
   mkdirSync(dir, { recursive: true });
@@ -193,6 +302,6 @@ try {
   exitCode = 1;
 } finally {
   await Promise.all(viewers.map((v) => v.close()));
-  await cluster.close();
+  await cluster.close(exitCode !== 0);
 }
 process.exit(exitCode);

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CodedError } from '../../lib/errors/CodedError.js';
 
 /** Headers of a node-to-node call: when it was signed, by which node, and the signature. */
-export const CLUSTER_HEADERS = { node: 'x-onair-node', at: 'x-onair-cluster-at', signature: 'x-onair-cluster-sig' } as const;
+export const CLUSTER_HEADERS = { node: 'x-onair-node', at: 'x-onair-cluster-at', signature: 'x-onair-cluster-sig', client: 'x-onair-client' } as const;
 
 /** A signed call older or newer than this is refused, so a captured one cannot be replayed later. */
 const MAX_SKEW_MS = 30_000;
@@ -25,10 +25,18 @@ export class ClusterAuth {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  /** Headers for a call from `nodeId`: the signature covers the node, the time, the method and the path. */
-  headers(nodeId: string, method: string, path: string, nowMs = Date.now()): Record<string, string> {
+  /**
+   * Headers for a call from `nodeId`: the signature covers the node, the time, the method, the
+   * path and, for a client's call forwarded to another node, the client's address.
+   */
+  headers(nodeId: string, method: string, path: string, nowMs = Date.now(), client = ''): Record<string, string> {
     const at = String(nowMs);
-    return { [CLUSTER_HEADERS.node]: nodeId, [CLUSTER_HEADERS.at]: at, [CLUSTER_HEADERS.signature]: this.sign(callText(nodeId, at, method, path)) };
+    return {
+      [CLUSTER_HEADERS.node]: nodeId,
+      [CLUSTER_HEADERS.at]: at,
+      ...(client && { [CLUSTER_HEADERS.client]: client }),
+      [CLUSTER_HEADERS.signature]: this.sign(callText(nodeId, at, method, path, client)),
+    };
   }
 
   /** Whether a request carries cluster headers at all (then they must verify). */
@@ -36,19 +44,20 @@ export class ClusterAuth {
     return headers[CLUSTER_HEADERS.signature] !== undefined || headers[CLUSTER_HEADERS.node] !== undefined;
   }
 
-  /** The calling node's id, or CLUSTER_AUTH_INVALID. */
-  check(headers: Record<string, string | string[] | undefined>, method: string, path: string, nowMs = Date.now()): string {
+  /** The calling node's id and the forwarded client's address, or CLUSTER_AUTH_INVALID. */
+  check(headers: Record<string, string | string[] | undefined>, method: string, path: string, nowMs = Date.now()): { node: string; client: string | undefined } {
     const node = headers[CLUSTER_HEADERS.node];
     const at = headers[CLUSTER_HEADERS.at];
     const signature = headers[CLUSTER_HEADERS.signature];
-    if (typeof node !== 'string' || typeof at !== 'string' || typeof signature !== 'string' || !/^\d{1,16}$/.test(at)) {
+    const client = headers[CLUSTER_HEADERS.client] ?? '';
+    if (typeof node !== 'string' || typeof at !== 'string' || typeof signature !== 'string' || typeof client !== 'string' || !/^\d{1,16}$/.test(at)) {
       throw new CodedError('CLUSTER_AUTH_INVALID', 'node-to-node calls must be signed with the cluster secret');
     }
-    if (Math.abs(nowMs - Number(at)) > MAX_SKEW_MS || !this.verify(callText(node, at, method, path), signature)) {
+    if (Math.abs(nowMs - Number(at)) > MAX_SKEW_MS || !this.verify(callText(node, at, method, path, client), signature)) {
       throw new CodedError('CLUSTER_AUTH_INVALID', 'the cluster signature does not verify (wrong CLUSTER_SECRET, or a stale or altered call)');
     }
-    return node;
+    return { node, client: client || undefined };
   }
 }
 
-const callText = (node: string, at: string, method: string, path: string) => `${node}\n${at}\n${method.toUpperCase()}\n${path}`;
+const callText = (node: string, at: string, method: string, path: string, client: string) => `${node}\n${at}\n${method.toUpperCase()}\n${path}\n${client}`;

@@ -25,7 +25,10 @@ const callers = new WeakMap<FastifyRequest, string>();
 export function installClusterForwarding(app: FastifyInstance, cluster: Cluster, shows: ShowManager): void {
   app.addHook('onRequest', async (request, reply) => {
     if (ClusterAuth.claims(request.headers)) {
-      callers.set(request, cluster.auth.check(request.headers, request.method, request.url));
+      const { node, client } = cluster.auth.check(request.headers, request.method, request.url);
+      callers.set(request, node);
+      // A client's call forwarded by another node: limits and logs see the client, not that node.
+      if (client) Object.defineProperty(request, 'ip', { value: client });
       return;
     }
     const url = request.url;
@@ -67,7 +70,7 @@ function forward(request: FastifyRequest, reply: FastifyReply, node: NodeInfo, c
   void reply.hijack();
   const headers: http.OutgoingHttpHeaders = { ...request.headers };
   for (const name of HOP_HEADERS) delete headers[name];
-  Object.assign(headers, cluster.auth.headers(cluster.nodeId, request.method, request.url));
+  Object.assign(headers, cluster.auth.headers(cluster.nodeId, request.method, request.url, Date.now(), request.ip));
   const upstream = http.request(new URL(request.url, node.url), { method: request.method, headers, timeout: 10_000 }, (answer) => {
     reply.raw.writeHead(answer.statusCode ?? 502, withoutHop(answer.headers));
     answer.pipe(reply.raw);

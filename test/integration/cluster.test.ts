@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import http from 'node:http';
 import { Redis } from 'ioredis';
 import type { OnAir } from '../../server/OnAir.js';
 import { ClusterAuth } from '../../server/cluster/clusterAuth.js';
 import { hostAuth, isolatedBatchEnv, startOnAir } from '../helpers/startOnAir.js';
 
 // Two real nodes in this process, on the test Redis, forming one cluster of their own.
-const env: Record<string, string> = { ...isolatedBatchEnv(), DEMO_SHOW: 'false', HLS: 'false' };
+const env: Record<string, string> = { ...isolatedBatchEnv(), DEMO_SHOW: 'false', HLS: 'false', VIEWER_JOIN_BURST: '3', VIEWER_JOINS_PER_SECOND: '1' };
 let a: OnAir;
 let b: OnAir;
 let redis: Redis;
@@ -139,6 +140,28 @@ test('a viewer erased on one node is refused on every node', async () => {
     const erased = await api(b, `/api/viewers/${joined.viewerId}`, { method: 'DELETE' });
     assert.equal(erased.status, 200);
     await waitFor(async () => (await asViewer(a)).status === 401, 'node a refuses the token too', 3_000);
+  } finally {
+    await a.shows.end(show.id);
+  }
+});
+
+test('a call forwarded to the show\'s node is limited by the client\'s address, not the forwarding node\'s', async () => {
+  const show = await a.shows.create({ title: 'joins', testCard: true });
+  // Anonymous joins from two loopback addresses, through node b, to the show on node a.
+  const join = (from: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = http.request(`${b.url}/api/shows/${show.id}/viewers`, { method: 'POST', localAddress: from }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  try {
+    const first = [await join('127.0.0.2'), await join('127.0.0.2'), await join('127.0.0.2')];
+    assert.deepEqual(first, [201, 201, 201]);
+    assert.equal(await join('127.0.0.2'), 429, 'the fourth join from one address within the burst');
+    assert.equal(await join('127.0.0.3'), 201, 'another address has its own budget');
   } finally {
     await a.shows.end(show.id);
   }
