@@ -274,7 +274,7 @@ export class OnAir {
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics, auth, metricsToken: config.metricsToken, shows });
     registerShowRoutes(app, shows, auth);
     registerClusterRoutes(app, this.parts.cluster, auth);
-    const pipes = new ShowPipes(this.parts.cluster, sfu, app.log);
+    const pipes = new ShowPipes(this.parts.cluster, sfu, shows, app.log);
     registerClusterInternalRoutes(app, shows, pipes);
     registerCueRoutes(app, shows, personas, auth);
     registerSafetyRoutes(app, this.parts.brain.safety, auth);

@@ -1,7 +1,8 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { NodeProcess } from '../../test/helpers/nodeProcess.js';
 import { hostAuth, isolatedBatchEnv } from '../../test/helpers/startOnAir.js';
+import { childPids } from '../fanout/procStats.js';
 import { descendants, startTicksOf } from './procCpu.js';
 
 /** Per-address limits lifted: every viewer of the bench comes from 127.0.0.1. */
@@ -79,6 +80,8 @@ export class BenchCluster {
   async start(nodeId: string): Promise<NodeProcess> {
     const node = await NodeProcess.start(nodeId, this.env);
     this.nodes.push(node);
+    const startTicks = startTicksOf(node.pid);
+    if (startTicks !== undefined) this.children.set(node.pid, { comm: 'node', startTicks });
     this.remember();
     return node;
   }
@@ -113,13 +116,19 @@ export class BenchCluster {
   /** Synchronous last resort (an exit handler): SIGKILL the nodes and their children. */
   killAllNow(): void {
     this.remember();
-    for (const node of this.nodes) {
+    // A node that failed to start is not in `nodes` (NodeProcess.start threw) but is still this process's child.
+    for (const pid of childPids(process.pid).filter((pid) =>
+      cmdlineOf(pid).includes('server/main.ts'),
+    )) {
+      for (const { pid: child, comm, startTicks } of descendants(pid))
+        this.children.set(child, { comm, startTicks });
       try {
-        process.kill(node.pid, 'SIGKILL');
+        process.kill(pid, 'SIGKILL');
       } catch {
         // already gone
       }
     }
+    // The nodes themselves are in `children` too: killed only while their pid still names them.
     this.killLeftovers();
   }
 
@@ -150,5 +159,13 @@ export class BenchCluster {
     }
     rmSync(this.env.ASSET_DIR!, { recursive: true, force: true });
     if (!keepLogs) for (const node of this.nodes) rmSync(node.logFile, { force: true });
+  }
+}
+
+function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
   }
 }

@@ -157,6 +157,14 @@ export class PageLikeViewer {
     socket.on('session_closed', ({ sessionId }: { sessionId: string }) => {
       if (this.current?.location?.endsWith(`/${sessionId}`)) this.retry('session_closed');
     });
+    // The page's `whep.nodeGone`: the connection to the node dropped, and it served our video too.
+    socket.on('disconnect', (reason: string) => {
+      const location = this.current?.location;
+      if (!['transport close', 'transport error', 'ping timeout'].includes(reason) || !location) return;
+      if (new URL(location, origin).origin !== new URL(origin).origin) return;
+      this.failOver();
+      this.retry(`socket ${reason}`);
+    });
     this.socket = socket;
   }
 

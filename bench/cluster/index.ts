@@ -10,7 +10,7 @@
  *  4. failover: kill -9 of the origin → the show live on another node (takeover), and → the
  *     first video packet at viewers of the edges that POST their WHEP offer again.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../../lib/paths.js';
@@ -35,11 +35,25 @@ const FAILOVER_TIMEOUT_MS = num('FAILOVER_TIMEOUT_SECONDS', 20) * 1000;
 const RESOLUTION = process.env.RESOLUTION ?? '360p';
 
 const startedMs = performance.now();
+const runStartedAt = Date.now();
 const log = (line: string) => console.log(line);
 const elapsed = () => `${((performance.now() - startedMs) / 1000).toFixed(0)} s`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 const pct = (cores: number) => `${(cores * 100).toFixed(2)}%`;
+
+/** Packets per second one viewer receives from now until the returned function is called. */
+function packetRate(viewer: FrameViewer): () => { video: number; audio: number } {
+  const before = { ...viewer.viewer.counts };
+  const startMs = performance.now();
+  return () => {
+    const seconds = (performance.now() - startMs) / 1000;
+    return {
+      video: (viewer.viewer.counts.video - before.video) / seconds,
+      audio: (viewer.viewer.counts.audio - before.audio) / seconds,
+    };
+  };
+}
 
 const cluster = new BenchCluster({ RESOLUTION });
 // Whatever happens, no node, worker or ffmpeg of this run outlives it.
@@ -51,6 +65,7 @@ const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   cores: os.availableParallelism(),
   node: process.version,
+  keyPrefix: cluster.env.QUEUE_PREFIX,
   config: {
     VIEWERS_PER_NODE,
     SOCKETS_PER_NODE,
@@ -119,7 +134,9 @@ try {
   viewers.push(...direct);
   await sleep(SETTLE_SECONDS * 1000);
   log(`  ${VIEWERS_PER_NODE} viewers on ${origin.nodeId} (${CPU_SECONDS} s) at ${elapsed()}`);
+  const singleRate = packetRate(direct[0]!);
   const single = await measureCpu(groups, CPU_SECONDS);
+  const singlePps = singleRate();
   const piped = await connectViewers(edge, showId, VIEWERS_PER_NODE);
   viewers.push(...piped);
   await sleep(SETTLE_SECONDS * 1000);
@@ -131,11 +148,29 @@ try {
   for (const v of viewers) v.recording = false;
   const delay = relayDelay(direct, piped);
   await Promise.all(viewers.splice(0, direct.length).map((v) => v.close()));
+  // The origin's own sessions must be gone (its SFU counts them), or the window would still pay for them.
+  type ClusterView = {
+    nodes: { nodeId: string; load: { viewers: number; pipes: { exports: number } } }[];
+  };
+  const originLoad = async () =>
+    (await api<ClusterView>(origin, '/api/cluster')).body.nodes.find(
+      (n) => n.nodeId === origin.nodeId,
+    )!.load;
+  await until(
+    originLoad,
+    (load) => load.viewers === 0,
+    15_000,
+    `the origin's direct sessions are closed`,
+    200,
+  );
   await sleep(SETTLE_SECONDS * 1000);
+  const exportsNow = (await originLoad()).pipes.exports;
   log(`  ${VIEWERS_PER_NODE} viewers on ${edge.nodeId} alone (${CPU_SECONDS} s) at ${elapsed()}`);
+  const edgedRate = packetRate(piped[0]!);
   const edged = await measureCpu(groups, CPU_SECONDS);
+  const edgedPps = edgedRate();
   await Promise.all(viewers.splice(0).map((v) => v.close()));
-  results.cpu = { idle, single, relayWindow, edged };
+  results.cpu = { idle, single, relayWindow, edged, singlePps, edgedPps };
   results.relay = {
     frames: delay.frames,
     unmatched: delay.unmatched,
@@ -227,7 +262,13 @@ try {
   log(formatSummary(`   edge (${edge.nodeId}) − direct (${origin.nodeId})`, edgeDelay));
   log(formatSummary('   baseline: direct − direct median (same frames)', summarize(delay.direct)));
   log(
-    `   the workers' run-queue wait meanwhile (ms per s): ${nodes.map((n) => `${n.nodeId} ${relayWindow.waitMsPerS[`${n.nodeId} worker`]!.toFixed(1)}`).join(', ')}`,
+    `   the workers meanwhile, waiting to run: ${nodes
+      .slice(0, 2)
+      .map(
+        (n) =>
+          `${n.nodeId} ${relayWindow.waitMsPerS[`${n.nodeId} worker`]!.toFixed(0)} ms/s, ${relayWindow.waitMsPerSlice[`${n.nodeId} worker`]!.toFixed(2)} ms per wake-up`,
+      )
+      .join('; ')}`,
   );
   log(
     `   target ≤ 5 ms added at p95: ${edgeDelay.p95.toFixed(2)} ms — ${verdict(edgeDelay.p95 <= 5)}`,
@@ -245,7 +286,9 @@ try {
   const cell = (w: CpuWindow, name: string) =>
     `${pct(w.cores[name]!)} [${pct(w.schedCores[name]!)}]`.padEnd(21);
   for (const name of Object.keys(groups))
-    log(`   ${name.padEnd(16)} ${cell(idle, name)}${cell(single, name)}${cell(edged, name)}`);
+    log(
+      `   ${name.padEnd(16)} ${cell(idle, name)}${cell(single, name)}${cell(edged, name)}`.trimEnd(),
+    );
   const originPer = perViewer(single, originWorker);
   const edgePer = perViewer(edged, edgeWorker);
   const ratio = edgePer / originPer;
@@ -254,14 +297,40 @@ try {
     `   mediasoup worker per viewer: single node (origin) ${pct(originPer)} [${pct(perViewer(single, originWorker, true))}], edge (import included) ${pct(edgePer)} [${pct(perViewer(edged, edgeWorker, true))}]`,
   );
   log(
+    `   packets a viewer got in those windows: N on origin ${singlePps.video.toFixed(1)} video + ${singlePps.audio.toFixed(1)} audio /s, N on edge ${edgedPps.video.toFixed(1)} + ${edgedPps.audio.toFixed(1)} /s; edge ratio per packet forwarded ${(edgePer / (edgedPps.video + edgedPps.audio) / (originPer / (singlePps.video + singlePps.audio))).toFixed(2)}×`,
+  );
+  log(
     `   Node.js process per viewer: origin ${pct(perViewer(single, `${origin.nodeId} node`))}, edge ${pct(perViewer(edged, `${edge.nodeId} node`))}`,
   );
   log(
-    `   the origin worker's export (0 viewers there, N on the edge) less 0 viewers: ${pct(edged.cores[originWorker]! - idle.cores[originWorker]!)} [${pct(edged.schedCores[originWorker]! - idle.schedCores[originWorker]!)}]`,
+    `   the origin worker with ${exportsNow} export(s), 0 viewers, less 0 viewers: ${pct(edged.cores[originWorker]! - idle.cores[originWorker]!)} [${pct(edged.schedCores[originWorker]! - idle.schedCores[originWorker]!)}]`,
   );
   log(
-    `   target edge ≤ 1.1× single node: ${ratio.toFixed(2)}× [${schedRatio.toFixed(2)}×] — ${verdict(ratio <= 1.1)}`,
+    `   target edge ≤ 1.1× single node: ${ratio.toFixed(3)}× [${schedRatio.toFixed(3)}×] — ${verdict(ratio <= 1.1)}`,
   );
+
+  // The origin's encoder steps down under CPU overload (fewer pictures, lower bitrate): that changes what each window forwards.
+  const degraded = readFileSync(origin.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('degradation level changed'))
+    .flatMap((line) => {
+      try {
+        return [
+          JSON.parse(line) as {
+            time: number;
+            level: number;
+            video: { fps: number; pictureRate?: number };
+          },
+        ];
+      } catch {
+        return [];
+      }
+    })
+    .map(
+      (e) =>
+        `+${((e.time - runStartedAt) / 1000).toFixed(0)} s level ${e.level} (${e.video.pictureRate ?? e.video.fps} pictures/s)`,
+    );
+  log(`   the origin's overload degradation during the run: ${degraded.join(', ') || 'none'}`);
 
   log(`4. failover: kill -9 of ${origin.nodeId}`);
   const took = tookOver as { ms?: number; node?: string; error?: string };

@@ -50,24 +50,33 @@ export function cpuSeconds(pids: readonly number[]): number {
  * time run on a CPU and time spent runnable but waiting for one, both in ns. Finer than
  * utime+stime (clock ticks), and the wait says how long the process queued behind others.
  */
-export function schedSeconds(pids: readonly number[]): { run: number; wait: number } {
+export function schedSeconds(pids: readonly number[]): {
+  run: number;
+  wait: number;
+  slices: number;
+} {
   let run = 0;
   let wait = 0;
+  let slices = 0;
   for (const pid of pids) {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        const [runNs = 0, waitNs = 0] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+        const [runNs = 0, waitNs = 0, count = 0] = readFileSync(
+          `/proc/${pid}/task/${tid}/schedstat`,
+          'utf8',
+        )
           .trim()
           .split(' ')
           .map(Number);
         run += runNs / 1e9;
         wait += waitNs / 1e9;
+        slices += count;
       } catch {
         // thread gone
       }
     }
   }
-  return { run, wait };
+  return { run, wait, slices };
 }
 
 export interface CpuWindow {
@@ -77,6 +86,8 @@ export interface CpuWindow {
   schedCores: Record<string, number>;
   /** Time runnable but not running, in ms per second of the window. */
   waitMsPerS: Record<string, number>;
+  /** Mean time runnable before each run on a CPU (ms): what a packet waits for its process to be scheduled. */
+  waitMsPerSlice: Record<string, number>;
   seconds: number;
 }
 
@@ -104,6 +115,11 @@ export async function measureCpu(
     cores: per((name) => (after[name]!.ticks - before[name]!.ticks) / wall),
     schedCores: per((name) => (after[name]!.run - before[name]!.run) / wall),
     waitMsPerS: per((name) => ((after[name]!.wait - before[name]!.wait) * 1000) / wall),
+    waitMsPerSlice: per(
+      (name) =>
+        ((after[name]!.wait - before[name]!.wait) * 1000) /
+        Math.max(1, after[name]!.slices - before[name]!.slices),
+    ),
     seconds: wall,
   };
 }

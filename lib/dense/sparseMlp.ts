@@ -67,6 +67,16 @@ export function forward(layers: readonly TrainableLayer[], input: SparseVector):
   return { out, activations };
 }
 
+/** One example's forward and backward pass under softmax cross-entropy, its gradient weighted by `scale`. */
+export function backpropSoftmax(layers: readonly TrainableLayer[], input: SparseVector, label: number, scale: number): void {
+  const { out, activations } = forward(layers, input);
+  let max = -Infinity;
+  for (const v of out) max = Math.max(max, v);
+  let sum = 0;
+  for (let c = 0; c < out.length; c++) sum += out[c] = Math.exp(out[c]! - max);
+  backward(layers, activations, input, out.map((p, c) => (p / sum - (c === label ? 1 : 0)) * scale));
+}
+
 /** Accumulates the gradients of every layer from `delta`, the loss gradient at the output. */
 export function backward(layers: readonly TrainableLayer[], activations: readonly Float64Array[], input: SparseVector, delta: Float64Array): void {
   for (let l = layers.length - 1; l >= 1; l--) {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { extractFeatures } from '../intent/features.js';
 import { HARM_CATEGORIES, SAFETY_LABELS, type HarmCategory, type SafetyLanguage } from './categories.js';
 import { SAFETY_ASSETS_DIR } from './dataset.js';
+import { extractSafetyFeatures } from './features.js';
 import { SafetyModelError, InvalidSafetyInputError } from './errors.js';
 import type { SafetyManifest } from './train/trainer.js';
 
@@ -62,7 +62,7 @@ export class SafetyModel implements SafetyGuard {
   /** The probability of every label, in SAFETY_LABELS order. */
   async probabilities(text: string): Promise<Float32Array> {
     const { dimension } = this.manifest.features;
-    const input = new ort.Tensor('float32', extractFeatures(text, this.manifest.features), [1, dimension]);
+    const input = new ort.Tensor('float32', extractSafetyFeatures(text, this.manifest.features), [1, dimension]);
     const output = (await this.session.run({ [this.manifest.model.input]: input }))[this.manifest.model.output];
     if (!output) throw new SafetyModelError('SAFETY_MODEL_OUTPUT', 'the safety model produced no probabilities');
     return output.data as Float32Array;

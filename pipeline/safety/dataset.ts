@@ -20,6 +20,8 @@ export interface SafetyExample {
 
 export const SAFETY_ASSETS_DIR = path.join(ASSETS_DIR, 'safety');
 export const SAFETY_DATASET_PATH = path.join(SAFETY_ASSETS_DIR, 'dataset.jsonl');
+/** Lines written by hand apart from the templates, never trained on: a generalisation check. */
+export const SAFETY_PROBE_PATH = path.join(SAFETY_ASSETS_DIR, 'probe.jsonl');
 
 const SPLITS: readonly string[] = ['train', 'calibration', 'test'];
 
@@ -42,4 +44,18 @@ export function parseSafetyDataset(jsonl: string): SafetyExample[] {
 
 export function loadSafetyDataset(file = SAFETY_DATASET_PATH): SafetyExample[] {
   return parseSafetyDataset(readFileSync(file, 'utf8'));
+}
+
+/** One line of the probe set: like a dataset row, without group or split. */
+export type SafetyProbeLine = Pick<SafetyExample, 'text' | 'label' | 'lang'>;
+
+export function loadSafetyProbe(file = SAFETY_PROBE_PATH): SafetyProbeLine[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, index) => {
+      const row = JSON.parse(line) as Partial<SafetyProbeLine>;
+      if (typeof row.text !== 'string' || !isSafetyLabel(row.label) || (row.lang !== 'en' && row.lang !== 'es')) throw new Error(`safety probe line ${index + 1} is malformed: ${line}`);
+      return row as SafetyProbeLine;
+    });
 }

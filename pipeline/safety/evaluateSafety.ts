@@ -1,27 +1,53 @@
 /**
  * npm run eval:safety — the committed model (assets/safety/model.onnx, through onnxruntime, as
- * the server runs it) on the held-out test split: harmful recall and false refusals per language.
+ * the server runs it) on the held-out test split and on the probe set (assets/safety/probe.jsonl,
+ * lines written by hand apart from the templates and never trained on): harmful recall and false
+ * refusals per language, and the latency of one check. `--details` lists every miss.
  */
 import { SAFETY_LANGUAGES } from './categories.js';
-import { loadSafetyDataset } from './dataset.js';
-import { formatSafetyMetrics, safetyMetrics } from './metrics.js';
+import { loadSafetyDataset, loadSafetyProbe } from './dataset.js';
+import { formatSafetyMetrics, safetyMetrics, type SafetyMetrics } from './metrics.js';
 import { SafetyModel } from './SafetyModel.js';
 
 export const TARGETS = { recall: 0.97, falseRefusalRate: 0.01 };
 
+const details = process.argv.includes('--details');
 const model = await SafetyModel.load();
+const { thresholds } = model.manifest;
 const test = loadSafetyDataset().filter((e) => e.split === 'test');
-const scores: number[] = [];
-for (const e of test) scores.push((await model.check(e.text, e.lang)).score);
-const metrics = safetyMetrics(test, scores, model.manifest.thresholds);
+const probe = loadSafetyProbe();
+
+const latencies: number[] = [];
+async function scoresOf(rows: readonly { text: string; lang: 'en' | 'es' }[]): Promise<number[]> {
+  const scores: number[] = [];
+  for (const e of rows) {
+    const started = performance.now();
+    scores.push((await model.check(e.text, e.lang)).score);
+    latencies.push(performance.now() - started);
+  }
+  return scores;
+}
+// Warm-up, not timed.
+for (const e of test.slice(0, 50)) await model.check(e.text, e.lang);
+const testMetrics = safetyMetrics(test, await scoresOf(test), thresholds);
+const probeMetrics = safetyMetrics(probe, await scoresOf(probe), thresholds);
 await model.close();
 
-console.log(`safety model ${model.version}, held-out test split (templates never trained on): ${test.length} lines`);
-console.log(`thresholds en ${model.manifest.thresholds.en.toFixed(2)} es ${model.manifest.thresholds.es.toFixed(2)}\n`);
-console.log(formatSafetyMetrics(metrics, process.argv.includes('--details')));
-const met = SAFETY_LANGUAGES.map((l) => {
-  const m = metrics[l];
-  const ok = m.recall >= TARGETS.recall && m.falseRefusalRate <= TARGETS.falseRefusalRate;
-  return `${l}: ${ok ? 'met' : 'NOT met'} (recall ≥ ${TARGETS.recall}: ${m.recall >= TARGETS.recall ? 'yes' : 'no'}, false refusals ≤ ${TARGETS.falseRefusalRate}: ${m.falseRefusalRate <= TARGETS.falseRefusalRate ? 'yes' : 'no'})`;
-});
-console.log(`\ntargets: ${met.join('; ')}`);
+const targets = (metrics: SafetyMetrics) =>
+  SAFETY_LANGUAGES.map((l) => {
+    const m = metrics[l];
+    const ok = m.recall >= TARGETS.recall && m.falseRefusalRate <= TARGETS.falseRefusalRate;
+    return `${l}: ${ok ? 'met' : 'NOT met'} (recall ≥ ${TARGETS.recall}: ${m.recall >= TARGETS.recall ? 'yes' : 'no'}, false refusals ≤ ${TARGETS.falseRefusalRate}: ${m.falseRefusalRate <= TARGETS.falseRefusalRate ? 'yes' : 'no'})`;
+  }).join('; ');
+
+const sorted = [...latencies].sort((a, b) => a - b);
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+console.log(`safety model ${model.version}; thresholds en ${thresholds.en.toFixed(2)} es ${thresholds.es.toFixed(2)}\n`);
+console.log(`held-out test split (phrasings never trained on): ${test.length} lines`);
+console.log(formatSafetyMetrics(testMetrics, details));
+console.log(`targets: ${targets(testMetrics)}\n`);
+console.log(`probe set (assets/safety/probe.jsonl, written by hand, never trained or tuned on): ${probe.length} lines`);
+console.log(formatSafetyMetrics(probeMetrics, details));
+console.log(`targets: ${targets(probeMetrics)}\n`);
+console.log(`latency of one check (onnxruntime, features included), ${sorted.length} checks: p50 ${pct(50).toFixed(3)} ms, p95 ${pct(95).toFixed(3)} ms, p99 ${pct(99).toFixed(3)} ms`);

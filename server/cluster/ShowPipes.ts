@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PipeEndpoint, Sfu, ShowExport } from '../sfu/Sfu.js';
+import type { ShowManager } from '../shows/ShowManager.js';
 import type { Cluster } from './Cluster.js';
 import type { NodeInfo } from './NodeInfo.js';
 
@@ -13,22 +14,35 @@ export const pipePath = (showId: string) => `/internal/cluster/shows/${showId}/p
 export class ShowPipes {
   /** Exports this node serves, by the edge node that asked for them. */
   private readonly exportsByNode = new Map<string, Set<string>>();
+  /** Shows this node imports, by their origin node. */
+  private readonly importsByNode = new Map<string, Set<string>>();
 
   constructor(
     private readonly cluster: Cluster,
     private readonly sfu: Sfu,
+    shows: ShowManager,
     log: FastifyBaseLogger,
   ) {
-    sfu.on('importlost', (showId, reason) => log.warn({ showId, reason }, 'a show imported from another node was lost; the next viewer imports it again'));
+    sfu.on('importlost', (showId, reason) => {
+      for (const imports of this.importsByNode.values()) imports.delete(showId);
+      log.warn({ showId, reason }, 'a show imported from another node was lost; the next viewer imports it again');
+    });
     cluster.on('left', (node) => {
       for (const pipeId of this.exportsByNode.get(node.nodeId) ?? []) void sfu.closeExport(pipeId);
       this.exportsByNode.delete(node.nodeId);
+      // Its shows' pipes carry nothing now: close them with their viewers (who reconnect and
+      // are served again once a survivor runs the show) instead of waiting for the idle timeout.
+      for (const showId of this.importsByNode.get(node.nodeId) ?? []) if (!shows.live(showId)) void sfu.closeIngest(showId);
+      this.importsByNode.delete(node.nodeId);
     });
   }
 
   /** Edge: the show is servable here once this resolves (an import in progress is shared). */
   async ensureImported(showId: string, origin: NodeInfo): Promise<void> {
     if (this.sfu.hasShow(showId)) return;
+    let imports = this.importsByNode.get(origin.nodeId);
+    if (!imports) this.importsByNode.set(origin.nodeId, (imports = new Set()));
+    imports.add(showId);
     await this.sfu.importShow(showId, (local) => this.cluster.callJson<ShowExport>(origin, 'POST', pipePath(showId), { endpoint: local }));
   }
 

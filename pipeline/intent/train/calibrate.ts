@@ -21,7 +21,11 @@ export function fitTemperature(
   inputs: readonly Float32Array[],
   labels: readonly number[],
 ): number {
-  const allLogits = inputs.map((x) => logits(model, x));
+  return fitTemperatureOnLogits(inputs.map((x) => logits(model, x)), labels);
+}
+
+/** `fitTemperature` on logits computed already (the safety model computes them from sparse features). */
+export function fitTemperatureOnLogits(allLogits: readonly Float64Array[], labels: readonly number[]): number {
   const loss = (logT: number) => negativeLogLikelihood(allLogits, labels, Math.exp(logT));
   let best = 0;
   for (let logT = -3; logT <= 3; logT += 0.1) if (loss(logT) < loss(best)) best = logT;

@@ -1,5 +1,5 @@
 import { Adam } from '../../../lib/dense/adam.js';
-import { backward, forward, toDenseLayers, trainableLayers, type MlpTrainingOptions, type SparseVector } from '../../../lib/dense/sparseMlp.js';
+import { backpropSoftmax, toDenseLayers, trainableLayers, type MlpTrainingOptions, type SparseVector } from '../../../lib/dense/sparseMlp.js';
 export { toSparse } from '../../../lib/dense/sparseMlp.js';
 import { shuffled } from '../../../lib/prng.js';
 import type { IntentNetwork } from '../network.js';
@@ -20,21 +20,12 @@ export function trainDenseNetwork(
   const params = layers.flatMap((l) => [l.w, l.b]);
   const adam = new Adam(options.learningRate, options.l2);
 
-  const backprop = (input: SparseVector, label: number, scale: number) => {
-    const { out, activations } = forward(layers, input);
-    let max = -Infinity;
-    for (const v of out) max = Math.max(max, v);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += out[c] = Math.exp(out[c]! - max);
-    backward(layers, activations, input, out.map((p, c) => (p / sum - (c === label ? 1 : 0)) * scale));
-  };
-
   const order = inputs.map((_, i) => i);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const epochOrder = shuffled(order, options.random);
     for (let start = 0; start < epochOrder.length; start += options.batchSize) {
       const batch = epochOrder.slice(start, start + options.batchSize);
-      for (const index of batch) backprop(inputs[index]!, labels[index]!, 1 / batch.length);
+      for (const index of batch) backpropSoftmax(layers, inputs[index]!, labels[index]!, 1 / batch.length);
       adam.update(params);
     }
   }

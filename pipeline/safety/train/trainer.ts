@@ -1,10 +1,11 @@
 import { mulberry32 } from '../../../lib/prng.js';
 import { evaluate, type Evaluation } from '../../intent/evaluate.js';
-import { extractFeatures, FEATURE_CONFIG, type FeatureConfig } from '../../intent/features.js';
-import { predictProbabilities, type IntentNetwork } from '../../intent/network.js';
+import { logits, softmax, type IntentNetwork } from '../../intent/network.js';
 import { INPUT_NAME, networkToOnnx, ONNX_IR_VERSION, ONNX_OPSET, OUTPUT_NAME } from '../../intent/onnx/networkGraph.js';
-import { fitTemperature } from '../../intent/train/calibrate.js';
-import { toSparse, trainDenseNetwork } from '../../intent/train/denseTrainer.js';
+import { toSparse } from '../../../lib/dense/sparseMlp.js';
+import { extractSafetyFeatures, SAFETY_FEATURES, type SafetyFeatureConfig } from '../features.js';
+import { trainSparseNetwork } from './sparseAdam.js';
+import { fitTemperatureOnLogits } from '../../intent/train/calibrate.js';
 import { modelVersion } from '../../intent/train/trainer.js';
 import { ALLOWED_INDEX, SAFETY_LABELS, SAFETY_LANGUAGES, type SafetyLabel, type SafetyLanguage } from '../categories.js';
 import { loadSafetyDataset, type SafetyExample } from '../dataset.js';
@@ -19,12 +20,13 @@ export interface TrainSafetyOptions {
   learningRate?: number;
   l2?: number;
   harmfulCopies?: number;
+  features?: SafetyFeatureConfig;
 }
 
 export const DEFAULT_SAFETY_TRAINING = {
   seed: 20_260_514,
   hidden: [32],
-  epochs: 8,
+  epochs: 12,
   batchSize: 32,
   learningRate: 0.003,
   l2: 1e-5,
@@ -33,14 +35,14 @@ export const DEFAULT_SAFETY_TRAINING = {
   /** False-refusal budget the per-language threshold must keep on the calibration split. */
   calibrationFalseRefusals: 0.01,
   /** Thresholds are kept within these bounds whatever the calibration slice says. */
-  thresholdBounds: [0.1, 0.9] as [number, number],
+  thresholdBounds: [0.05, 0.99] as [number, number],
 };
 
 /** What model.json holds next to model.onnx. */
 export interface SafetyManifest {
   version: string;
   labels: SafetyLabel[];
-  features: FeatureConfig;
+  features: SafetyFeatureConfig;
   model: { kind: string; temperature: number; irVersion: number; opset: number; input: string; output: string };
   /** Refuse when 1 − P(allowed) reaches the threshold of the line's language. */
   thresholds: Record<SafetyLanguage, number>;
@@ -56,6 +58,8 @@ export interface TrainedSafetyModel {
   manifest: SafetyManifest;
   train: SafetyExample[];
   test: SafetyExample[];
+  calibration: SafetyExample[];
+  calibrationProbabilities: Float64Array[];
 }
 
 export const CATEGORY_FLOOR = 0.2;
@@ -76,31 +80,35 @@ function chooseThreshold(scores: readonly number[], harmful: readonly boolean[],
   return Math.fround(hi);
 }
 
+
 export function trainSafetyModel(options: TrainSafetyOptions = {}): TrainedSafetyModel {
-  const { examples: given, ...overrides } = options;
+  const { examples: given, features: givenFeatures, ...overrides } = options;
   const settings = { ...DEFAULT_SAFETY_TRAINING, ...overrides };
   const examples = given ?? loadSafetyDataset();
-  const features = FEATURE_CONFIG;
+  const features = givenFeatures ?? SAFETY_FEATURES;
   const of = (split: SafetyExample['split']) => examples.filter((e) => e.split === split);
   const [train, calibration, test] = [of('train'), of('calibration'), of('test')];
   const random = mulberry32(settings.seed);
 
   const labelOf = (e: SafetyExample) => SAFETY_LABELS.indexOf(e.label);
-  const featuresOf = (set: SafetyExample[]) => set.map((e) => extractFeatures(e.text, features));
-  const calibrationFeatures = featuresOf(calibration);
-  const weighted = train.flatMap((e) => (e.label === 'allowed' ? [e] : Array.from({ length: settings.harmfulCopies }, () => e)));
-  const model = trainDenseNetwork(featuresOf(weighted).map(toSparse), weighted.map(labelOf), features.dimension, SAFETY_LABELS.length, { ...settings, random });
-  model.temperature = fitTemperature(model, calibrationFeatures, calibration.map(labelOf));
+  const sparseOf = (e: SafetyExample) => toSparse(extractSafetyFeatures(e.text, features));
+  // Each harmful training line is seen `harmfulCopies` times per epoch.
+  const trainSparse = train.map(sparseOf);
+  const copies = train.flatMap((e, i) => (e.label === 'allowed' ? [i] : Array.from({ length: settings.harmfulCopies }, () => i)));
+  const model = trainSparseNetwork(copies.map((i) => trainSparse[i]!), copies.map((i) => labelOf(train[i]!)), features.dimension, SAFETY_LABELS.length, { ...settings, random });
+  const logitsOf = (set: SafetyExample[]) => set.map((e) => logits(model, extractSafetyFeatures(e.text, features)));
+  const calibrationLogits = logitsOf(calibration);
+  model.temperature = fitTemperatureOnLogits(calibrationLogits, calibration.map(labelOf));
 
-  const calibrationProbabilities = calibrationFeatures.map((x) => predictProbabilities(model, x));
+  const calibrationProbabilities = calibrationLogits.map((l) => softmax(l, model.temperature));
   const thresholds = {} as Record<SafetyLanguage, number>;
   for (const lang of SAFETY_LANGUAGES) {
     const rows = calibration.map((e, i) => ({ e, score: harmScore(calibrationProbabilities[i]!) })).filter((r) => r.e.lang === lang);
     thresholds[lang] = chooseThreshold(rows.map((r) => r.score), rows.map((r) => r.e.label !== 'allowed'), settings.calibrationFalseRefusals, settings.thresholdBounds);
   }
 
-  const testProbabilities = featuresOf(test).map((x) => predictProbabilities(model, x));
-  const kind = settings.hidden.length ? `mlp-${settings.hidden.join('x')}-relu` : 'softmax-regression';
+  const testProbabilities = logitsOf(test).map((l) => softmax(l, model.temperature));
+  const kind = (settings.hidden.length ? `mlp-${settings.hidden.join('x')}-relu` : 'softmax-regression');
   const onnx = networkToOnnx(model, `OnAir safety classifier: hashed n-gram features → ${kind}`, { producer: 'onair-safety', name: 'safety' });
   const manifest: SafetyManifest = {
     version: modelVersion(onnx),
@@ -116,5 +124,5 @@ export function trainSafetyModel(options: TrainSafetyOptions = {}): TrainedSafet
       calibration: safetyMetrics(calibration, calibrationProbabilities.map(harmScore), thresholds),
     },
   };
-  return { onnx, model, manifest, train, test };
+  return { onnx, model, manifest, train, test, calibration, calibrationProbabilities };
 }
