@@ -272,7 +272,7 @@ export class OnAir {
     installOriginCheck(app, originPolicy(config, this.parts.cluster));
     installBodyDepthLimit(app);
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics, auth, metricsToken: config.metricsToken, shows });
-    registerShowRoutes(app, shows, auth);
+    registerShowRoutes(app, shows, auth, this.parts.cluster);
     registerClusterRoutes(app, this.parts.cluster, auth);
     const pipes = new ShowPipes(this.parts.cluster, sfu, shows, app.log);
     registerClusterInternalRoutes(app, shows, pipes);

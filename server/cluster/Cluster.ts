@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import { ClusterAuth } from './clusterAuth.js';
-import { hasShowRoom, hasViewerRoom, loadScore, type NodeInfo, type NodeLoad } from './NodeInfo.js';
+import { emptiest, hasShowRoom, hasViewerRoom, loadScore, type NodeInfo, type NodeLoad } from './NodeInfo.js';
 import { NodeRegistry } from './NodeRegistry.js';
 import { ShowDirectory } from './ShowDirectory.js';
 
@@ -91,7 +91,7 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
   placeNewShow(): NodeInfo {
     const self = this.self();
     const candidates = [self, ...this.nodes().filter((node) => node.nodeId !== this.nodeId && hasShowRoom(node))];
-    const chosen = candidates.reduce((best, node) => (loadScore(node.load) < loadScore(best.load) - 1e-9 ? node : best));
+    const chosen = emptiest(candidates);
     // Counted at once in this node's view (the next heartbeat replaces it), so a burst of creates spreads.
     if (chosen !== self) chosen.load.shows++;
     return chosen;
@@ -115,9 +115,9 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
     return node ? { where: 'node', node } : { where: 'lost', nodeId };
   }
 
-  /** A signed call to another node's internal API. */
-  async call(node: NodeInfo, method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { ...this.auth.headers(this.nodeId, method, path) };
+  /** A signed call to another node; `extra` carries a client's own credentials, which that node checks again. */
+  async call(node: NodeInfo, method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...extra, ...this.auth.headers(this.nodeId, method, path) };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
       return await fetch(`${node.url}${path}`, {
@@ -133,14 +133,21 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
   }
 
   /** A call that must succeed with JSON; an error answer is rethrown with its code. */
-  async callJson<T>(node: NodeInfo, method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.call(node, method, path, body);
+  async callJson<T>(node: NodeInfo, method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+    const response = await this.call(node, method, path, body, extra);
     const payload = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
     if (!response.ok) {
       const code = payload?.error?.code ?? 'CLUSTER_NODE_UNAVAILABLE';
       throw new CodedError(code, `node ${node.nodeId}: ${payload?.error?.message ?? response.status}`);
     }
     return payload as T;
+  }
+
+  /** The same signed call to every other live node; the answers of those that gave one (a node that fails is left out). */
+  async fromOtherNodes<T>(method: string, path: string, extra?: Record<string, string>): Promise<T[]> {
+    const others = this.nodes().filter((node) => node.nodeId !== this.nodeId);
+    const answers = await Promise.allSettled(others.map((node) => this.callJson<T>(node, method, path, undefined, extra)));
+    return answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : []));
   }
 
   async close(): Promise<void> {

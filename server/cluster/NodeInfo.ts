@@ -42,3 +42,8 @@ export function loadScore({ viewers, shows, cpu, maxViewers, maxShows }: NodeLoa
 
 export const hasViewerRoom = (node: NodeInfo) => node.load.viewers < node.load.maxViewers;
 export const hasShowRoom = (node: NodeInfo) => node.load.shows < node.load.maxShows;
+
+/** The emptiest node by `loadScore`; on a tie the first (callers list themselves first, so a node keeps a tie). */
+export function emptiest<T extends { load: NodeLoad }>(candidates: readonly T[]): T {
+  return candidates.reduce((best, node) => (loadScore(node.load) < loadScore(best.load) - 1e-9 ? node : best));
+}

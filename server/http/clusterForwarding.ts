@@ -63,8 +63,8 @@ export const clusterOnly: onRequestHookHandler = async (request) => {
   if (!callers.has(request)) throw new CodedError('CLUSTER_AUTH_INVALID', 'node-to-node calls must be signed with the cluster secret');
 };
 
-/** The node that signed this call (after `clusterOnly`). */
-export const callerOf = (request: FastifyRequest): string => callers.get(request)!;
+/** The node that signed this call; undefined for a call from a client. */
+export const callerOf = (request: FastifyRequest): string | undefined => callers.get(request);
 
 function forward(request: FastifyRequest, reply: FastifyReply, node: NodeInfo, cluster: Cluster): void {
   void reply.hijack();

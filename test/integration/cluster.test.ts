@@ -48,14 +48,21 @@ test('GET /api/cluster lists every node with its load; only hosts may read it', 
   assert.equal((await fetch(`${b.url}/api/cluster`)).status, 401);
 });
 
-test('new shows go to the emptiest node, and any node answers for any show', async () => {
-  const created = [];
-  for (let i = 0; i < 2; i++) {
-    const response = await api(a, '/api/shows', { method: 'POST', body: JSON.stringify({ title: `placed ${i}`, testCard: true }) });
-    assert.equal(response.status, 201);
-    created.push((await response.json()) as { id: string; node: string });
+test('a new show goes to the emptiest node, and any node answers for any show', async () => {
+  // Two shows on node a already: a show created through node a is placed on node b and forwarded there.
+  const busy = [await a.shows.create({ title: 'busy 1', testCard: true }), await a.shows.create({ title: 'busy 2', testCard: true })];
+  await waitFor(() => b.cluster.node('node-a')?.load.shows === 2 && a.cluster.node('node-a')?.load.shows === 2, 'the load is heard');
+  const response = await api(a, '/api/shows', { method: 'POST', body: JSON.stringify({ title: 'placed', testCard: true }) });
+  assert.equal(response.status, 201);
+  const placed = (await response.json()) as { id: string; node: string };
+  assert.equal(placed.node, 'node-b');
+  assert.ok(b.shows.live(placed.id));
+  const created = [...busy.map((show) => ({ id: show.id, node: 'node-a' })), placed];
+  for (const node of [a, b]) {
+    const { shows } = (await (await api(node, '/api/shows')).json()) as { shows: { id: string; node: string }[] };
+    assert.deepEqual(shows.map((s) => s.id).sort(), created.map((s) => s.id).sort(), 'every node lists the whole cluster\'s shows');
   }
-  assert.deepEqual(created.map((s) => s.node).sort(), ['node-a', 'node-b'], 'one show on each node');
+  assert.equal((await fetch(`${a.url}/api/shows`)).status, 401);
   for (const show of created) {
     const runner = show.node === 'node-a' ? a : b;
     const other = show.node === 'node-a' ? b : a;

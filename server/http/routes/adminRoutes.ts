@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { Role } from '../../auth/tokens.js';
+import { CodedError } from '../../../lib/errors/CodedError.js';
 import { replyWithError } from '../errorHandler.js';
 
 /** The producers' board: every queue, with retry, clean and remove. */
@@ -150,11 +151,26 @@ async function board(
           return replyWithError(request, reply, error as Error);
         }
       });
+      // Likewise a body that is not JSON: parsed here, refused with INVALID_JSON before bull-board's handler runs.
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        try {
+          done(null, body === '' ? undefined : JSON.parse(body as string));
+        } catch {
+          done(null, NOT_JSON);
+        }
+      });
+      scope.addHook('preHandler', async (request, reply) => {
+        if (request.body === NOT_JSON) return replyWithError(request, reply, new CodedError('INVALID_JSON', 'the body is not valid JSON'));
+      });
       await scope.register(serverAdapter.registerPlugin());
     },
     { prefix: path },
   );
 }
+
+/** A JSON body that did not parse, for the board's own hook to refuse. */
+const NOT_JSON = Symbol('not JSON');
 
 function boardCookie(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;

@@ -51,6 +51,6 @@ const pipeSchema = {
 export function registerClusterInternalRoutes(app: FastifyInstance, shows: ShowManager, pipes: ShowPipes): void {
   app.post<{ Params: { id: string }; Body: { endpoint: PipeEndpoint } }>(pipePath(':id'), { onRequest: clusterOnly, schema: pipeSchema, bodyLimit: 4096 }, async (request) => {
     const show = await shows.requireLive(request.params.id);
-    return pipes.export(show.id, callerOf(request), request.body.endpoint);
+    return pipes.export(show.id, callerOf(request)!, request.body.endpoint);
   });
 }

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { CodedError } from '../../../lib/errors/CodedError.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
+import type { Cluster } from '../../cluster/Cluster.js';
+import type { ShowInfo } from '../../shows/Show.js';
 import type { ShowManager } from '../../shows/ShowManager.js';
+import { callerOf } from '../clusterForwarding.js';
 
 const createShowSchema = {
   body: {
@@ -15,14 +18,21 @@ const createShowSchema = {
   },
 } as const;
 
-export function registerShowRoutes(app: FastifyInstance, shows: ShowManager, auth: Authenticator): void {
+export function registerShowRoutes(app: FastifyInstance, shows: ShowManager, auth: Authenticator, cluster: Cluster): void {
   app.post<{ Body: { title?: string; persona?: string; testCard?: boolean } | undefined }>('/api/shows', { onRequest: auth.only('host'), schema: createShowSchema, bodyLimit: 4096 }, async (request, reply) => {
     const { title = 'OnAir show', persona, testCard } = request.body ?? {};
     const show = await shows.create({ title, persona, testCard });
     return reply.code(201).send(show.info());
   });
 
-  app.get('/api/shows', { onRequest: auth.only('host', 'producer') }, async () => ({ shows: shows.list().map((show) => show.info()) }));
+  app.get('/api/shows', { onRequest: auth.only('host', 'producer') }, async (request) => {
+    const here = shows.list().map((show) => show.info());
+    // Another node asking for this node's part of the list.
+    if (callerOf(request)) return { shows: here };
+    const credentials = { authorization: request.headers.authorization ?? '' };
+    const there = await cluster.fromOtherNodes<{ shows: ShowInfo[] }>('GET', '/api/shows', credentials);
+    return { shows: [...here, ...there.flatMap((answer) => answer.shows)] };
+  });
 
   app.get<{ Params: { id: string } }>('/api/shows/:id', { onRequest: auth.only('host', 'producer') }, async (request) => {
     const live = shows.live(request.params.id);
