@@ -23,7 +23,6 @@ export function trainSparseNetwork(
   const first = layers[0]!;
   const width = first.outputs;
   const rest = [first.b, ...layers.slice(1).flatMap((l) => [l.w, l.b])];
-  let step = 0;
   const touched = new Uint8Array(dimension);
   const rows: number[] = [];
 
@@ -38,9 +37,14 @@ export function trainSparseNetwork(
     }
   };
 
+  // The bias corrections' powers as running products: `**` may round differently from one V8 to
+  // the next (optimized code against the runtime), and the model must be the same bytes on each.
+  let beta1Power = 1;
+  let beta2Power = 1;
   const update = () => {
-    step++;
-    const lr = (options.learningRate * Math.sqrt(1 - BETA2 ** step)) / (1 - BETA1 ** step);
+    beta1Power *= BETA1;
+    beta2Power *= BETA2;
+    const lr = (options.learningRate * Math.sqrt(1 - beta2Power)) / (1 - beta1Power);
     const adam = (p: { value: Float64Array; grad: Float64Array; m: Float64Array; v: Float64Array; decay: boolean }, i: number) => {
       const g = p.grad[i]! + (p.decay ? options.l2 * p.value[i]! : 0);
       p.m[i] = BETA1 * p.m[i]! + (1 - BETA1) * g;
