@@ -105,8 +105,9 @@ export class ShowFailover {
 
   /**
    * Takes over the shows whose node is gone (or is this node, restarted without them), puts
-   * back this node's shows that the directory lost, and ends a show here that the directory gives to another node: this node was thought dead
-   * (frozen, or cut from Redis) and a survivor took it, so two copies must not stay on air.
+   * back this node's shows that the directory lost, and ends a show here that the directory
+   * gives to another node: this node was thought dead (frozen, or cut from Redis) and a
+   * survivor took it, so two copies must not stay on air.
    */
   private async reconcile(): Promise<void> {
     if (this.closed) return;
