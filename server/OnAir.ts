@@ -163,6 +163,7 @@ export class OnAir {
       prefix: config.cluster.prefix,
       secret: config.cluster.secret!,
       self: { nodeId: config.cluster.nodeId, sfu: sfu.backend, canPipe: sfu.canPipe, startedAt: new Date().toISOString() },
+      isHere: (showId) => shows.live(showId) !== undefined,
       load: () => {
         const { viewers, pipes } = sfu.stats();
         return { viewers, shows: shows.list().length, cpu: cpu(), maxViewers: config.cluster.maxViewers, maxShows: config.maxShows, pipes };
@@ -267,8 +268,8 @@ export class OnAir {
     const metrics = createMetrics({ sfu, shows, encoderChoice, speechCache, rigs });
     shows.traceObserver = metrics.traceObserver;
     installErrorHandler(app);
-    installClusterForwarding(app, this.parts.cluster, shows);
-    installSnapshotOnChange(app, this.parts.failover, shows);
+    installClusterForwarding(app, this.parts.cluster);
+    installSnapshotOnChange(app, this.parts.failover);
     installOriginCheck(app, originPolicy(config, this.parts.cluster));
     installBodyDepthLimit(app);
     registerHealthRoutes(app, { redis: redis.client, sfu, encoderChoice, metrics, auth, metricsToken: config.metricsToken, shows });
@@ -280,12 +281,11 @@ export class OnAir {
     registerSafetyRoutes(app, this.parts.brain.safety, auth);
     registerAudienceRoutes(app, audience, auth, revocations);
     registerRecordingRoutes(app, this.parts.recordings, auth);
-    const socketRelay = new SocketRelay(this.parts.cluster, shows);
+    const socketRelay = new SocketRelay(this.parts.cluster);
     registerSocketRelayRoutes(app, socketRelay);
     const viewers = registerViewerNamespace(io, shows, auth.viewerTokens, app.log, socketRelay);
     await registerWhepRoutes(app, {
       sfu,
-      shows,
       auth,
       metrics,
       origins: originPolicy(config, this.parts.cluster),

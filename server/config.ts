@@ -397,38 +397,27 @@ function iceSettings(env: Env): IceSettings {
 }
 
 function urlList(env: Env, name: string, pattern: RegExp, expected: string): string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return [];
-  const list = raw.split(',').map((u) => u.trim()).filter(Boolean);
-  for (const url of list) {
+  return commaList(env, name, (url) => {
     const port = /:(\d+)(?:\?|$)/.exec(url)?.[1];
-    if (!pattern.test(url) || (port !== undefined && (Number(port) < 1 || Number(port) > 65_535))) throw new ConfigError(name, `"${url}" is not a ${expected} URL`);
-  }
-  return list;
+    if (!pattern.test(url) || (port !== undefined && (Number(port) < 1 || Number(port) > 65_535))) return `"${url}" is not a ${expected} URL`;
+  });
 }
 
 /** A comma-separated list of IPv4/IPv6 addresses or CIDRs (`10.0.0.0/8, fd00::/8`). */
 function cidrs(env: Env, name: string): string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return [];
-  const list = raw.split(',').map((c) => c.trim()).filter(Boolean);
-  for (const cidr of list) {
+  return commaList(env, name, (cidr) => {
     try {
       parseCidr(cidr);
     } catch (error) {
-      throw new ConfigError(name, (error as Error).message);
+      return (error as Error).message;
     }
-  }
-  return list;
+  });
 }
 
 /** A comma-separated list of web origins (`https://example.com`, no path), or `*` for any. */
 function origins(env: Env, name: string): string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return [];
-  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
-  for (const origin of list) {
-    if (origin === '*') continue;
+  return commaList(env, name, (origin) => {
+    if (origin === '*') return;
     let parsed: URL | undefined;
     try {
       parsed = new URL(origin);
@@ -436,8 +425,19 @@ function origins(env: Env, name: string): string[] {
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
-      throw new ConfigError(name, `"${origin}" is not an origin like https://example.com (scheme, host and port only; or *)`);
+      return `"${origin}" is not an origin like https://example.com (scheme, host and port only; or *)`;
     }
+  });
+}
+
+/** A comma-separated setting, items trimmed and empty ones dropped; `problem` says what is wrong with an item, if anything. */
+function commaList(env: Env, name: string, problem: (item: string) => string | undefined): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of list) {
+    const message = problem(item);
+    if (message !== undefined) throw new ConfigError(name, message);
   }
   return list;
 }

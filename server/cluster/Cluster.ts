@@ -1,29 +1,22 @@
-import type { Redis } from 'ioredis';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import { ClusterAuth } from './clusterAuth.js';
-import { emptiest, hasShowRoom, hasViewerRoom, loadScore, type NodeInfo, type NodeLoad } from './NodeInfo.js';
-import { NodeRegistry } from './NodeRegistry.js';
+import { emptiest, hasShowRoom, hasViewerRoom, loadScore, type NodeInfo } from './NodeInfo.js';
+import { NodeRegistry, type NodeRegistryEvents, type NodeRegistryOptions } from './NodeRegistry.js';
 import { ShowDirectory } from './ShowDirectory.js';
 
-export interface ClusterOptions {
-  redis: Redis;
-  prefix: string;
+export interface ClusterOptions extends Omit<NodeRegistryOptions, 'auth' | 'self'> {
   secret: string;
-  self: Omit<NodeInfo, 'load' | 'heartbeatAt' | 'url' | 'publicUrl'>;
-  load: () => NodeLoad;
-  heartbeatMs?: number;
-  ttlMs?: number;
+  /** The registration without its addresses, which `start` adds once the node listens. */
+  self: Omit<NodeRegistryOptions['self'], 'url' | 'publicUrl'>;
+  /** Whether a show runs on this node. */
+  isHere: (showId: string) => boolean;
 }
 
-export type ClusterEvents = {
-  joined: [node: NodeInfo];
-  left: [node: NodeInfo];
-  forged: [nodeId: string];
-};
+export type ClusterEvents = NodeRegistryEvents;
 
 /** Where a show runs, as this node sees it. */
-export type ShowLocation = { where: 'here' } | { where: 'node'; node: NodeInfo } | { where: 'lost'; nodeId: string } | { where: 'nowhere' };
+export type ShowLocation = { where: 'here' } | { where: 'node'; node: NodeInfo } | { where: 'nowhere' };
 
 /** Node-to-node calls give up after this long: a node that does not answer is treated as away. */
 const CALL_TIMEOUT_MS = 5_000;
@@ -104,15 +97,16 @@ export class Cluster extends EnhancedEventEmitter<ClusterEvents> {
       .sort((a, b) => loadScore(a.load) - loadScore(b.load));
   }
 
-  async locate(showId: string, isHere: boolean): Promise<ShowLocation> {
-    if (isHere) return { where: 'here' };
+  /** Where a show runs; SHOW_MOVING while the directory names a node that is gone (a survivor is taking it over). */
+  async locate(showId: string): Promise<ShowLocation> {
+    if (this.options.isHere(showId)) return { where: 'here' };
     const nodeId = await this.directory.originOf(showId).catch((error: Error) => {
       throw new CodedError('CLUSTER_NODE_UNAVAILABLE', `the show directory cannot be read: ${error.message}`, 2);
     });
     if (!nodeId) return { where: 'nowhere' };
-    if (nodeId === this.nodeId) return { where: 'lost', nodeId };
-    const node = this.node(nodeId);
-    return node ? { where: 'node', node } : { where: 'lost', nodeId };
+    const node = nodeId === this.nodeId ? undefined : this.node(nodeId);
+    if (!node) throw new CodedError('SHOW_MOVING', `show ${showId} lost its node; another node is taking it over`, 2);
+    return { where: 'node', node };
   }
 
   /** A signed call to another node; `extra` carries a client's own credentials, which that node checks again. */

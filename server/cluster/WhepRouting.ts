@@ -26,12 +26,11 @@ export class WhepRouting {
   ) {}
 
   async route(showId: string): Promise<WhepRoute> {
-    const location = await this.cluster.locate(showId, this.shows.live(showId) !== undefined);
+    const location = await this.cluster.locate(showId);
     if (location.where === 'nowhere') {
       await this.shows.requireLive(showId);
       throw new CodedError('SHOW_NOT_FOUND', `show ${showId} not found`);
     }
-    if (location.where === 'lost') throw new CodedError('SHOW_MOVING', `show ${showId} lost its node; another node is taking it over`, 2);
     const origin = location.where === 'node' ? location.node : this.cluster.self();
     const canServe = (node: NodeInfo) => node.nodeId === origin.nodeId || (node.canPipe && origin.canPipe);
     const endpoint = (node: NodeInfo) => `${node.publicUrl}/whep/${showId}`;

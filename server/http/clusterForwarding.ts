@@ -5,7 +5,6 @@ import { ClusterAuth } from '../cluster/clusterAuth.js';
 import type { Cluster } from '../cluster/Cluster.js';
 import type { NodeInfo } from '../cluster/NodeInfo.js';
 import type { ShowFailover } from '../cluster/ShowFailover.js';
-import type { ShowManager } from '../shows/ShowManager.js';
 
 /** `/api/shows/:id…` and `/hls/:id/…`: calls about one show, answered by the node that runs it. */
 const SHOW_PATH = /^\/(?:api\/shows|hls)\/([a-z0-9]{6,32})(?:[/?]|$)/;
@@ -22,7 +21,7 @@ const callers = new WeakMap<FastifyRequest, string>();
  * placement picks. A call that already carries a cluster signature is verified and answered
  * here, never forwarded again, so calls cannot loop.
  */
-export function installClusterForwarding(app: FastifyInstance, cluster: Cluster, shows: ShowManager): void {
+export function installClusterForwarding(app: FastifyInstance, cluster: Cluster): void {
   app.addHook('onRequest', async (request, reply) => {
     if (ClusterAuth.claims(request.headers)) {
       const { node, client } = cluster.auth.check(request.headers, request.method, request.url);
@@ -39,9 +38,8 @@ export function installClusterForwarding(app: FastifyInstance, cluster: Cluster,
     }
     const showId = SHOW_PATH.exec(url)?.[1];
     if (!showId) return;
-    const location = await cluster.locate(showId, shows.live(showId) !== undefined);
+    const location = await cluster.locate(showId);
     if (location.where === 'node') forward(request, reply, location.node, cluster);
-    else if (location.where === 'lost') throw new CodedError('SHOW_MOVING', `show ${showId} lost its node; another node is taking it over`, 2);
   });
 }
 
@@ -49,11 +47,11 @@ export function installClusterForwarding(app: FastifyInstance, cluster: Cluster,
  * A change to a show made over HTTP (topic, poll, persona, cue) is in the show's snapshot in
  * Redis before its answer leaves, so a takeover after an acknowledged change keeps it.
  */
-export function installSnapshotOnChange(app: FastifyInstance, failover: ShowFailover, shows: ShowManager): void {
+export function installSnapshotOnChange(app: FastifyInstance, failover: ShowFailover): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return payload;
     const showId = SHOW_PATH.exec(request.url)?.[1];
-    if (showId && shows.live(showId)) await failover.saveSnapshot(showId).catch((error: Error) => request.log.warn({ err: error }, 'show snapshot not saved'));
+    if (showId) await failover.saveSnapshot(showId).catch((error: Error) => request.log.warn({ err: error }, 'show snapshot not saved'));
     return payload;
   });
 }

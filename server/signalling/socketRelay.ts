@@ -1,7 +1,5 @@
-import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Cluster } from '../cluster/Cluster.js';
 import type { NodeInfo } from '../cluster/NodeInfo.js';
-import type { ShowManager } from '../shows/ShowManager.js';
 import type { HostActions, HostEventName } from './hostActions.js';
 import type { RelayedViewerCall, ViewerActions } from './viewerActions.js';
 
@@ -33,10 +31,7 @@ export class SocketRelay {
   /** What to do for sockets relayed to a node when that node leaves the cluster. */
   private readonly onLost = new Map<string, Set<() => void>>();
 
-  constructor(
-    private readonly cluster: Cluster,
-    private readonly shows: ShowManager,
-  ) {
+  constructor(private readonly cluster: Cluster) {
     cluster.on('left', (node) => {
       const lost = this.onLost.get(node.nodeId);
       this.onLost.delete(node.nodeId);
@@ -46,8 +41,7 @@ export class SocketRelay {
 
   /** Where a show runs, for a socket here: this node, another (the origin to relay to), or none. */
   async locate(showId: string): Promise<'here' | 'nowhere' | NodeInfo> {
-    const location = await this.cluster.locate(showId, this.shows.live(showId) !== undefined);
-    if (location.where === 'lost') throw new CodedError('SHOW_MOVING', `show ${showId} lost its node; another node is taking it over`, 2);
+    const location = await this.cluster.locate(showId);
     return location.where === 'node' ? location.node : location.where;
   }
 

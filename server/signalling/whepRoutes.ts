@@ -7,7 +7,6 @@ import type { IceServers } from '../ice/IceServers.js';
 import type { WhepRouting } from '../cluster/WhepRouting.js';
 import { originOf, type OriginPolicy } from '../http/origins.js';
 import type { Metrics } from '../metrics.js';
-import type { ShowManager } from '../shows/ShowManager.js';
 import { TokenBucket } from '../shows/chat/TokenBucket.js';
 import type { Sfu } from '../sfu/Sfu.js';
 import { checkOfferLimits, MAX_SDP_BYTES } from '../sfu/viewerOffer.js';
@@ -30,7 +29,6 @@ export interface WhepLimits {
 
 export interface WhepDeps {
   sfu: Sfu;
-  shows: ShowManager;
   auth: Authenticator;
   metrics: Metrics;
   origins: OriginPolicy;

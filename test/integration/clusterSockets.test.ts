@@ -35,7 +35,7 @@ before(async () => {
   [edge, origin] = [a, b];
   showId = (await origin.shows.create({ title: 'cluster sockets' })).id;
   assert.ok(origin.shows.live(showId) && !edge.shows.live(showId), 'the show runs on one node');
-  await waitUntil(async () => (await edge.cluster.locate(showId, false)).where === 'node', 5_000, 'the edge to find the show in the directory');
+  await waitUntil(async () => (await edge.cluster.locate(showId)).where === 'node', 5_000, 'the edge to find the show in the directory');
 });
 
 after(async () => {
