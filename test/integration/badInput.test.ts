@@ -58,11 +58,15 @@ test('rollout: resuming a running rollout or advancing a paused one is a 409 wit
   await expectError(advanced, 409, 'ROLLOUT_COMPLETE');
 });
 
-test('bull-board: a body that is not JSON is a 400 INVALID_JSON, not its own 500', async () => {
+test('bull-board: a body that is not JSON, or not a JSON object, is a 400, not its own 500', async () => {
   // Found by the fuzzer: a JSON string with a raw NUL in it.
   const body = '"\u0000"';
   await expectError(await api('/admin/queues-view/api/queues/x/obliterate', { method: 'PUT', headers: { ...hostAuth, 'content-type': 'application/json' }, body }), 400, 'INVALID_JSON');
   await expectError(await api('/admin/queues/api/queues/x/pause', { method: 'PUT', headers: { ...producerAuth, 'content-type': 'application/json' }, body: '{"a":' }), 400, 'INVALID_JSON');
+  // Found by the fuzzer too: valid JSON that is not an object (here a string holding a NUL) threw inside bull-board.
+  for (const other of ['"\\u0000"', '[1]', 'null', '7']) {
+    await expectError(await api('/admin/queues-view/api/queues/a%2Fb/add', { method: 'POST', headers: { ...hostAuth, 'content-type': 'application/json' }, body: other }), 400, 'INVALID_REQUEST');
+  }
 });
 
 test('a job payload nested 4,000 deep is a 400, not a stack overflow answered as an outage', async () => {

@@ -151,7 +151,7 @@ async function board(
           return replyWithError(request, reply, error as Error);
         }
       });
-      // Likewise a body that is not JSON: parsed here, refused with INVALID_JSON before bull-board's handler runs.
+      // Likewise a body that is not JSON, or not a JSON object: parsed and refused here, before bull-board's handler runs.
       scope.removeContentTypeParser('application/json');
       scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         try {
@@ -161,7 +161,12 @@ async function board(
         }
       });
       scope.addHook('preHandler', async (request, reply) => {
-        if (request.body === NOT_JSON) return replyWithError(request, reply, new CodedError('INVALID_JSON', 'the body is not valid JSON'));
+        const { body } = request;
+        if (body === NOT_JSON) return replyWithError(request, reply, new CodedError('INVALID_JSON', 'the body is not valid JSON'));
+        // Its handlers read fields of an object: valid JSON of another shape (a string, an array) throws in them.
+        if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+          return replyWithError(request, reply, new CodedError('INVALID_REQUEST', 'the board takes a JSON object as its body'));
+        }
       });
       await scope.register(serverAdapter.registerPlugin());
     },
