@@ -180,7 +180,7 @@ export class OnAir {
     limitConnections(app.server, config.connections.http, proxies);
     const io = await createSocketServer(app.server, { caps: config.connections.sockets, proxies, origins: originPolicy(config, cluster), cluster: { redisUrl: redis.url, prefix: config.cluster.prefix } });
     const failover = new ShowFailover(cluster, shows, showStore, app.log);
-    shows.placement = (showId) => failover.placed(showId);
+    shows.placement = failover;
     const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings, cluster, failover });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });

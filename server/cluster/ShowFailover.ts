@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Show } from '../shows/Show.js';
-import type { ShowManager } from '../shows/ShowManager.js';
+import type { ShowManager, ShowPlacement } from '../shows/ShowManager.js';
 import { restoreSnapshot, snapshotOf } from '../shows/ShowSnapshot.js';
 import type { ShowStore } from '../shows/ShowStore.js';
 import type { Cluster } from './Cluster.js';
@@ -20,7 +20,7 @@ const RANK_STEP_MS = 250;
  * then started again under its id from its record and snapshot; its rollout, and its viewers'
  * sessions and arms, are in Redis already.
  */
-export class ShowFailover {
+export class ShowFailover implements ShowPlacement {
   private readonly timer: NodeJS.Timeout;
   private readonly snapshotTimer: NodeJS.Timeout;
   private readonly saved = new Map<string, string>();
@@ -37,10 +37,7 @@ export class ShowFailover {
     private readonly store: ShowStore,
     private readonly log: FastifyBaseLogger,
   ) {
-    shows.on('ended', (showId) => {
-      this.saved.delete(showId);
-      void cluster.directory.remove(showId, cluster.nodeId).catch(() => undefined);
-    });
+    shows.on('ended', (showId) => this.saved.delete(showId));
     cluster.on('left', (node) => {
       log.warn({ node: node.nodeId }, 'a cluster node left; taking over its shows');
       this.sweep();
@@ -56,6 +53,11 @@ export class ShowFailover {
   /** Called once a show is live here, before its creation is answered: other nodes find it from now on. */
   async placed(showId: string): Promise<void> {
     await this.cluster.directory.place(showId, this.cluster.nodeId);
+  }
+
+  /** Called as a show ends here, before its end is answered (unless another node took it over). */
+  async removed(showId: string): Promise<void> {
+    await this.cluster.directory.remove(showId, this.cluster.nodeId);
   }
 
   close(): void {
@@ -123,7 +125,7 @@ export class ShowFailover {
         await this.shows.end(show.id, { moved: true }).catch(() => undefined);
       }
     }
-    const orphans = [...placed].filter(([showId, owner]) => (owner === self ? !this.shows.live(showId) && !this.shows.opening(showId) : !live.has(owner)));
+    const orphans = [...placed].filter(([showId, owner]) => (owner === self ? !this.shows.live(showId) && !this.shows.inTransitHere(showId) : !live.has(owner)));
     await Promise.all(orphans.map(([showId, owner]) => this.takeOver(showId, owner)));
   }
 

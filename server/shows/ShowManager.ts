@@ -57,6 +57,12 @@ export interface CreateShowOptions {
   takeover?: { id: string; createdAt: string; restore?: (show: Show) => Promise<void> };
 }
 
+/** Where the cluster learns which shows run on this node (ShowFailover). */
+export interface ShowPlacement {
+  placed(showId: string): Promise<void>;
+  removed(showId: string): Promise<void>;
+}
+
 export type ShowManagerEvents = {
   /** A new show is live (RECORD_SHOWS starts its recording here). */
   created: [show: Show];
@@ -71,10 +77,10 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
   private reserved = 0;
   /** Where cue traces report their stage timings and fallbacks (the metrics). */
   traceObserver: TraceObserver | undefined;
-  /** Tells the cluster a show is live here, before its creation is answered. */
-  placement: ((showId: string) => Promise<void>) | undefined;
-  /** Ids of shows taken over from a dead node while they start. */
-  private readonly takingOver = new Set<string>();
+  /** Tells the cluster where shows run: a show is placed before its creation is answered, removed before its end is. */
+  placement: ShowPlacement | undefined;
+  /** Shows starting (taken over from a dead node) or ending here: neither live nor gone yet. */
+  private readonly inTransit = new Set<string>();
 
   constructor(private readonly options: ShowManagerOptions) {
     super();
@@ -87,18 +93,18 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     }
     this.reserved++;
     const takeover = options.takeover?.id;
-    if (takeover) this.takingOver.add(takeover);
+    if (takeover) this.inTransit.add(takeover);
     try {
       return await this.open(options);
     } finally {
       this.reserved--;
-      if (takeover) this.takingOver.delete(takeover);
+      if (takeover) this.inTransit.delete(takeover);
     }
   }
 
-  /** Whether a show taken over from another node is starting here. */
-  opening(id: string): boolean {
-    return this.takingOver.has(id);
+  /** Whether a show is starting here after a takeover, or ending here: the cluster must not take it over meanwhile. */
+  inTransitHere(id: string): boolean {
+    return this.inTransit.has(id);
   }
 
   private async open({ title, persona, testCard, takeover }: CreateShowOptions): Promise<Show> {
@@ -136,7 +142,7 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     }
     await takeover?.restore?.(show);
     await this.options.store.save(show.record());
-    await this.placement?.(id);
+    await this.placement?.placed(id);
     // Listed only now: a show taken over is seen restored, and where the directory says it is.
     this.shows.set(id, show);
     log.info({ title, encoder: encoderChoice.name }, 'show is live');
@@ -201,11 +207,19 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
   /** Ends a show; `moved`: only this node's copy, because another node runs it now (its record stays live). */
   async end(id: string, { moved = false } = {}): Promise<ShowRecord> {
     const show = await this.requireLive(id);
-    this.shows.delete(id);
-    this.chats.delete(id);
-    this.options.audience?.end(id);
-    await show.end();
-    if (!moved) await this.options.store.save(show.record()).catch(() => undefined);
+    this.inTransit.add(id);
+    try {
+      this.shows.delete(id);
+      this.chats.delete(id);
+      this.options.audience?.end(id);
+      await show.end();
+      if (!moved) {
+        await this.options.store.save(show.record()).catch(() => undefined);
+        await this.placement?.removed(id).catch(() => undefined);
+      }
+    } finally {
+      this.inTransit.delete(id);
+    }
     this.options.logger.info({ showId: id }, 'show ended');
     this.safeEmit('ended', id);
     return show.record();

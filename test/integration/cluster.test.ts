@@ -173,3 +173,16 @@ test('a call forwarded to the show\'s node is limited by the client\'s address, 
     await a.shows.end(show.id);
   }
 });
+
+test('a show ending on its node is never taken over by that node\'s own sweep', async () => {
+  // The sweep runs every second; each end spends a while between leaving the show list and
+  // leaving the directory, which once read as a show of this node to take over.
+  for (let i = 0; i < 5; i++) {
+    const show = await a.shows.create({ title: `short ${i}`, testCard: true });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await a.shows.end(show.id);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.deepEqual(a.shows.list().map((s) => s.id), []);
+  assert.equal(await redis.hlen(`${env.CLUSTER_PREFIX!}:shows`), 0);
+});
