@@ -8,7 +8,9 @@ export class StreamClock {
   constructor(video, audioReceiver) {
     this.video = video;
     this.audioReceiver = audioReceiver;
-    this.sync = null;
+    // The latest sync point first, then the one before: a new point (the encoder dropped
+    // frames, or restarted) starts at RTP the page has not played yet.
+    this.syncs = [];
     this.playingDateMs = null;
     this.streamEpochMs = null;
     this.frameStreamTimeMs = null;
@@ -18,7 +20,18 @@ export class StreamClock {
   }
 
   setSync(sync) {
-    this.sync = sync;
+    this.syncs = [sync, ...this.syncs].slice(0, 2);
+  }
+
+  /** Stream time of an RTP timestamp of `key` (`audioRtpTimestamp`, `videoRtpTimestamp`) at `ticksPerMs`; null before every sync point. */
+  streamTimeOf(rtpTimestamp, key, ticksPerMs) {
+    for (const sync of this.syncs) {
+      if (sync[key] === undefined) continue;
+      const ticks = (rtpTimestamp - sync[key]) >>> 0;
+      // A packet older than the sync point wraps to a huge count: it is before that point.
+      if (ticks < 2 ** 31) return sync.streamTimeMs + ticks / ticksPerMs;
+    }
+    return null;
   }
 
   /** Wall clock (server's, ms since the epoch) of stream time 0. */
@@ -50,16 +63,11 @@ export class StreamClock {
 
   heardStreamTimeMs() {
     if (this.playingDateMs) return this.playheadStreamTimeMs();
-    const receiver = this.audioReceiver();
-    const base = this.sync?.audioRtpTimestamp;
-    const [source] = receiver?.getSynchronizationSources?.() ?? [];
-    if (base === undefined || !source) return null;
-    const ticks = (source.rtpTimestamp - base) >>> 0;
-    // A packet older than the sync point wraps to a huge count: treat it as before the sync.
-    if (ticks >= 2 ** 31) return null;
+    const [source] = this.audioReceiver()?.getSynchronizationSources?.() ?? [];
+    const streamTimeMs = source ? this.streamTimeOf(source.rtpTimestamp, 'audioRtpTimestamp', 48) : null;
+    if (streamTimeMs === null) return null;
     // The source's timestamp is when that audio was played; time has gone on since.
-    const playedAgoMs = Math.max(0, nowLike(source.timestamp) - source.timestamp);
-    return this.sync.streamTimeMs + ticks / 48 + playedAgoMs;
+    return streamTimeMs + Math.max(0, nowLike(source.timestamp) - source.timestamp);
   }
 
   playheadStreamTimeMs() {
@@ -68,11 +76,7 @@ export class StreamClock {
   }
 
   onFrame(meta) {
-    const base = this.sync?.videoRtpTimestamp;
-    if (base !== undefined && typeof meta.rtpTimestamp === 'number') {
-      const ticks = (meta.rtpTimestamp - base) >>> 0;
-      this.frameStreamTimeMs = ticks < 2 ** 31 ? this.sync.streamTimeMs + ticks / 90 : null;
-    }
+    if (typeof meta.rtpTimestamp === 'number') this.frameStreamTimeMs = this.streamTimeOf(meta.rtpTimestamp, 'videoRtpTimestamp', 90);
     this.video.requestVideoFrameCallback((now, next) => this.onFrame(next));
   }
 

@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from '../EnhancedEventEmitter.js';
 import type { EncodedFragment, EncodedInit } from './EncodedMedia.js';
+import type { FramePoint } from './FrameTimeline.js';
 import type { IngestEndpoint, RtpSourcePorts } from './IngestEndpoint.js';
 
 export type MediaSinkEvents = {
@@ -27,6 +28,9 @@ export abstract class MediaSink<E extends MediaSinkEvents = MediaSinkEvents> ext
 
   /** A new encoder process wrote its first frame, which plays at `streamTimeMs` on the show clock. */
   encoderStarted(_streamTimeMs: number): void {}
+
+  /** The encoder process dropped frames: from its frame `point.frame` on, its times map to the show clock from `point`. */
+  encoderResynced(_point: FramePoint): void {}
 
   /** The init segment of a new generation; it comes before that generation's fragments. */
   init(_init: EncodedInit): void {}

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import type { EncodedFragment, EncodedInit } from '../../lib/media/EncodedMedia.js';
+import { FrameTimeline, type FramePoint } from '../../lib/media/FrameTimeline.js';
 import type { EncoderSettings } from './EncoderSettings.js';
 import { buildEncoderArgs, FRAGMENTS_FD, supportsFragments, type EncoderOutputs } from './ffmpegArgs.js';
 import { Fmp4Reader } from './fmp4/Fmp4Reader.js';
@@ -17,6 +18,11 @@ export type EncoderEvents = {
   stderr: [line: string];
   /** The first frame written to a new ffmpeg process: its outputs start at this stream time. */
   firstframe: [streamTimeMs: number];
+  /**
+   * Frames were dropped since the last write: the process's frame `point.frame` plays at
+   * `point.streamTimeMs`, not where counting from its first frame would put it.
+   */
+  resync: [point: FramePoint];
   /** The fragmented MP4 output of a new process begins (outputs.fragments). */
   init: [init: EncodedInit];
   fragment: [fragment: EncodedFragment];
@@ -46,8 +52,10 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private _restarts = 0;
   private _droppedFrames = 0;
   private framesToChild = 0;
-  /** The current process's first frame on the show clock; each process gets its own object. */
-  private firstFrame: { streamTimeMs: number } = { streamTimeMs: 0 };
+  /** A frame was dropped since the last one written: the next write is a new timeline point. */
+  private skipped = false;
+  /** The current process's frames on the show clock; each process gets its own. */
+  private timeline: FrameTimeline;
 
   constructor(
     readonly settings: EncoderSettings,
@@ -55,6 +63,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     readonly outputs: EncoderOutputs,
   ) {
     super();
+    this.timeline = new FrameTimeline(settings.fps);
   }
 
   /** Whether this encoder writes fragmented MP4 (H.264 only). */
@@ -112,12 +121,13 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     });
     this.child = child;
     this.framesToChild = 0;
+    this.skipped = false;
     this.startedAtMs = performance.now();
     const generation = ++this.generation;
-    this.firstFrame = { streamTimeMs: 0 };
+    this.timeline = new FrameTimeline(this.settings.fps);
     for (const stream of [child.stdin, child.stdio[3]] as Writable[]) stream.on('error', () => undefined);
     const fragments = child.stdio[FRAGMENTS_FD] as Readable | null;
-    if (fragments) this.readFragments(fragments, generation, this.firstFrame);
+    if (fragments) this.readFragments(fragments, generation, this.timeline);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       for (const line of text.split('\n')) if (line.trim()) this.safeEmit('stderr', line.trim());
     });
@@ -136,27 +146,31 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     const audio = child.stdio[3] as Writable;
     if (video.writableLength > MAX_QUEUED_FRAMES * rgba.length) {
       this._droppedFrames++;
+      this.skipped = true;
       return false;
     }
     audio.write(pcm);
     video.write(rgba);
-    if (this.framesToChild++ === 0 && streamTimeMs !== undefined) {
-      this.firstFrame.streamTimeMs = streamTimeMs;
-      this.safeEmit('firstframe', streamTimeMs);
+    const frame = this.framesToChild++;
+    if (streamTimeMs !== undefined && (frame === 0 || this.skipped)) {
+      const point = this.timeline.mark(frame, streamTimeMs);
+      if (frame === 0) this.safeEmit('firstframe', streamTimeMs);
+      else this.safeEmit('resync', point);
     }
+    this.skipped = false;
     return true;
   }
 
   /**
    * Always drained, sinks or not: a full pipe would stall ffmpeg and with it the RTP.
-   * Fragment times are the process's own (from 0), placed on the show clock by its first frame.
+   * Fragment times are the process's own (from 0), placed on the show clock by its timeline.
    */
-  private readFragments(stream: Readable, generation: number, firstFrame: { streamTimeMs: number }): void {
+  private readFragments(stream: Readable, generation: number, timeline: FrameTimeline): void {
     const reader = new Fmp4Reader();
     let index = 0;
     reader.on('init', ({ data, codecs, width, height }) => this.safeEmit('init', { generation, data, codecs, width, height }));
     reader.on('fragment', ({ data, startS, durationS, independent }) => {
-      const startStreamTimeMs = firstFrame.streamTimeMs + startS * 1000;
+      const startStreamTimeMs = timeline.streamTimeAt(startS) ?? startS * 1000;
       this.safeEmit('fragment', { generation, index: index++, data, startStreamTimeMs, durationMs: durationS * 1000, independent });
     });
     reader.on('error', (error) => this.safeEmit('fragmenterror', error));

@@ -174,6 +174,9 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
     encoder.on('firstframe', (streamTimeMs) => {
       for (const sink of [...this.sinks_]) this.deliver(sink, () => sink.encoderStarted(streamTimeMs));
     });
+    encoder.on('resync', (point) => {
+      for (const sink of [...this.sinks_]) this.deliver(sink, () => sink.encoderResynced(point));
+    });
     let localGeneration = 0;
     encoder.on('init', (init) => {
       if (encoder !== this.encoder_) return;

@@ -1,4 +1,5 @@
 import type { MediaKind, VideoCodecName } from '../../lib/media/codecs.js';
+import { rtpTicksAt, type FramePoint } from '../../lib/media/FrameTimeline.js';
 import type { IngestEndpoint, RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import { MediaSink, type MediaSinkEvents } from '../../lib/media/MediaSink.js';
 import type { Sfu } from './Sfu.js';
@@ -22,7 +23,10 @@ export type SfuIngestSinkEvents = MediaSinkEvents & {
 /** The show's WebRTC output: the encoder sends RTP straight to the SFU ingest. */
 export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
   readonly kind = 'sfu';
-  private firstFrameMs: number | undefined;
+  /** The current encoder process's latest timeline point: its first frame, or the first write after a drop. */
+  private point: { frame: number; streamTimeMs: number; fps?: number } | undefined;
+  /** The RTP timestamps of the current process's first packets, per kind. */
+  private rtpBase: Partial<Record<MediaKind, number>> = {};
   private clockSync_: StreamClockSync | undefined;
   private closed = false;
   private readonly onMediaSource = (showId: string, kind: MediaKind, rtpTimestamp: number) => showId === this.showId && this.mediaSourceStarted(kind, rtpTimestamp);
@@ -53,14 +57,31 @@ export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
   }
 
   override encoderStarted(streamTimeMs: number): void {
-    this.firstFrameMs = streamTimeMs;
+    this.point = { frame: 0, streamTimeMs };
+    this.rtpBase = {};
+  }
+
+  /** Each drop shifts the process's RTP clock by a frame against the show clock: a new sync point undoes it. */
+  override encoderResynced(point: FramePoint): void {
+    this.point = point;
+    this.publishSync();
   }
 
   /** Each encoder process numbers its RTP from its first frame, so its first packets pin the clock. */
   private mediaSourceStarted(kind: MediaKind, rtpTimestamp: number): void {
-    if (this.firstFrameMs === undefined) return;
-    const base = this.clockSync_?.streamTimeMs === this.firstFrameMs ? this.clockSync_ : { streamTimeMs: this.firstFrameMs };
-    this.clockSync_ = { ...base, [kind === 'video' ? 'videoRtpTimestamp' : 'audioRtpTimestamp']: rtpTimestamp };
+    if (this.point === undefined) return;
+    this.rtpBase[kind] = rtpTimestamp;
+    this.publishSync();
+  }
+
+  private publishSync(): void {
+    const point = this.point;
+    if (!point) return;
+    const at = (kind: MediaKind) => {
+      const base = this.rtpBase[kind];
+      return base === undefined ? {} : { [`${kind}RtpTimestamp`]: (base + rtpTicksAt(point.frame, point.fps ?? 1, kind)) >>> 0 };
+    };
+    this.clockSync_ = { streamTimeMs: point.streamTimeMs, ...at('video'), ...at('audio') };
     this.safeEmit('clocksync', this.clockSync_);
   }
 

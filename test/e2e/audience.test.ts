@@ -121,6 +121,22 @@ test('a CTA timed to a spoken word appears within 100 ms of the viewer hearing i
   await page.close();
 });
 
+test('frames the encoder drops under overload do not move word-timed CTAs (issue 14)', async () => {
+  const page = await watching();
+  const encoder = onair.shows.live(showId)!.session.encoder;
+  const dropped = encoder.droppedFrames;
+  // ffmpeg stalls for a second, as on a busy core: the pipe fills and some 20 frames are dropped.
+  process.kill(encoder.pid!, 'SIGSTOP');
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  process.kill(encoder.pid!, 'SIGCONT');
+  assert.ok(encoder.droppedFrames - dropped >= 10, `${encoder.droppedFrames - dropped} frames dropped`);
+  const offsetMs = await wordTimedCtaOffsetMs(page, onair, showId);
+  console.log(`word-timed CTA after ${encoder.droppedFrames - dropped} dropped frames: shown ${offsetMs.toFixed(1)} ms after the word was heard`);
+  // Uncounted, each drop would put it 33 ms later.
+  assert.ok(Math.abs(offsetMs) <= 100, `CTA ${offsetMs.toFixed(1)} ms from the word`);
+  await page.close();
+});
+
 test('the host launches a poll, a viewer votes on the page, tallies reach the host and the result is announced', async () => {
   const viewer = await watching();
   const host = await browser.newPage();
