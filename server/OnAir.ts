@@ -8,6 +8,7 @@ import type { EncoderSettings } from '../pipeline/encode/EncoderSettings.js';
 import { selectVideoEncoder, type VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
 import { BatchQueues } from '../pipeline/jobs/BatchQueues.js';
 import { BatchWorkers } from '../pipeline/jobs/BatchWorkers.js';
+import { DataFeeds } from '../pipeline/rundown/DataFeeds.js';
 import { openAssetStore } from '../pipeline/jobs/JobContext.js';
 import { PayloadReader, RESOLUTIONS, type Resolution } from '../pipeline/jobs/payloads.js';
 import { Brain } from '../pipeline/brain/Brain.js';
@@ -40,11 +41,13 @@ import { installOriginCheck, OriginPolicy } from './http/origins.js';
 import { registerAdminRoutes } from './http/routes/adminRoutes.js';
 import { registerAudienceRoutes } from './http/routes/audienceRoutes.js';
 import { registerCueRoutes } from './http/routes/cueRoutes.js';
+import { registerKnowledgeRoutes } from './http/routes/knowledgeRoutes.js';
 import { registerJobRoutes } from './http/routes/jobRoutes.js';
 import { registerHealthRoutes } from './http/routes/healthRoutes.js';
 import { registerHlsRoutes } from './http/routes/hlsRoutes.js';
 import { registerPageRoutes } from './http/routes/pageRoutes.js';
 import { registerRecordingRoutes } from './http/routes/recordingRoutes.js';
+import { registerRundownRoutes } from './http/routes/rundownRoutes.js';
 import { registerSafetyRoutes } from './http/routes/safetyRoutes.js';
 import { registerShowRoutes } from './http/routes/showRoutes.js';
 import { registerSocketRelayRoutes } from './http/routes/socketRelayRoutes.js';
@@ -86,6 +89,7 @@ interface Parts {
   recordings: ShowRecordings;
   cluster: Cluster;
   failover: ShowFailover;
+  feeds: DataFeeds;
 }
 
 /** The composition root: one OnAir server with its Redis, SFU, TTS, shows, HTTP API and sockets. */
@@ -140,6 +144,8 @@ export class OnAir {
     const brain = await Brain.create(config.llm, config.intentPlacement);
     const audience = await Audience.start({ redisUrl: redis.url, ...config.audience });
     const showStore = new ShowStore(redis.client);
+    // Feed values are shared by the cluster's nodes, so a show taken over speaks the same data.
+    const feeds = new DataFeeds({ redis: redis.client, prefix: `${config.cluster.prefix}:rundown`, allowedHosts: config.dataFeeds.hosts, timeoutMs: config.dataFeeds.timeoutMs, ttlMs: config.dataFeeds.ttlMs });
     const shows = new ShowManager({
       sfu,
       store: showStore,
@@ -156,6 +162,7 @@ export class OnAir {
       audience,
       hls: config.hls,
       nodeId: config.cluster.nodeId,
+      feeds,
     });
     const cpu = processCpu();
     const cluster = new Cluster({
@@ -181,7 +188,7 @@ export class OnAir {
     const io = await createSocketServer(app.server, { caps: config.connections.sockets, proxies, origins: originPolicy(config, cluster), cluster: { redisUrl: redis.url, prefix: config.cluster.prefix } });
     const failover = new ShowFailover(cluster, shows, showStore, app.log);
     shows.placement = failover;
-    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings, cluster, failover });
+    const onair = new OnAir({ config, app, io, redis, sfu, shows, personas, encoderChoice, tts, store, queues, queueConnection, workers, speechCache, rigs, brain, audience, recordings, cluster, failover, feeds });
     await onair.registerRoutes();
     await app.listen({ port: config.port, host: config.host });
     await cluster.start(nodeAddresses(config, onair.port));
@@ -233,10 +240,11 @@ export class OnAir {
   }
 
   close(): Promise<void> {
-    const { shows, recordings, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience, cluster, failover } = this.parts;
+    const { shows, recordings, io, app, sfu, tts, redis, workers, queues, queueConnection, brain, audience, cluster, failover, feeds } = this.parts;
     this.closing ??= (async () => {
       failover.close();
       await shows.endAll();
+      feeds.close();
       await cluster.close();
       await recordings.close();
       closeSockets(io);
@@ -278,6 +286,7 @@ export class OnAir {
     const pipes = new ShowPipes(this.parts.cluster, sfu, shows, app.log);
     registerClusterInternalRoutes(app, shows, pipes);
     registerCueRoutes(app, shows, personas, auth);
+    registerKnowledgeRoutes(app, shows, auth);
     registerSafetyRoutes(app, this.parts.brain.safety, auth);
     registerAudienceRoutes(app, audience, auth, revocations);
     registerRecordingRoutes(app, this.parts.recordings, auth);
@@ -297,7 +306,9 @@ export class OnAir {
     });
     registerHlsRoutes(app, shows);
     const resolutions = [resolutionOf(config.resolution)!];
-    registerJobRoutes(app, { queues, store, auth, prep: new ShowPrepIndex(redis.client), resolutions });
+    const prep = new ShowPrepIndex(redis.client);
+    registerJobRoutes(app, { queues, store, auth, prep, resolutions });
+    registerRundownRoutes(app, { shows, auth, queues, store, prep, resolutions });
     await registerAdminRoutes(app, queues.all, auth, { publicUrl: config.publicUrl });
     registerHostNamespace(io, shows, config.hostToken, app.log, socketRelay);
     registerProducerNamespace(io, queues, config.producerToken);

@@ -85,6 +85,8 @@ export interface Config {
   };
   /** Nodes on one Redis form a cluster (docs/cluster.md). */
   cluster: ClusterSettings;
+  /** The JSON feeds of rundowns' data slots (docs/rundown.md): only these hosts are ever polled. */
+  dataFeeds: { hosts: string[]; timeoutMs: number; ttlMs: number };
   audience: {
     /** Key prefix of sessions, profiles, audit, per-arm metrics, rollouts and polls. */
     prefix: string;
@@ -189,7 +191,17 @@ export function loadConfig(env: Env = process.env, system: { networkInterfaces?:
     batch: { ...batchSettings(env), embeddedWorker: bool(env, 'EMBEDDED_WORKER', true) },
     audience: audienceSettings(env),
     cluster: clusterSettings(env),
+    dataFeeds: { hosts: feedHosts(env, 'DATA_FEED_HOSTS'), timeoutMs: int(env, 'DATA_FEED_TIMEOUT_MS', 2_000, 100, 30_000), ttlMs: int(env, 'DATA_FEED_TTL_SECONDS', 600, 10, 86_400) * 1000 },
   };
+}
+
+/** `host` or `host:port`, comma-separated: the hosts a rundown's data feeds may name (none by default). */
+function feedHosts(env: Env, name: string): string[] {
+  return commaList(env, name, (entry) => {
+    if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/.test(entry)) {
+      return `"${entry}" is not a lowercase host name, IP address or host:port`;
+    }
+  });
 }
 
 function clusterSettings(env: Env): ClusterSettings {

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { TraceObserver } from '../pipeline/brain/StageTrace.js';
 import type { VideoEncoderChoice } from '../pipeline/encode/selectVideoEncoder.js';
 import type { RigProvider } from '../pipeline/lanes/live/RigProvider.js';
-import type { SpeechCache } from '../pipeline/lanes/live/SpeechCache.js';
+import type { SpeechCache, SpeechCacheStats } from '../pipeline/lanes/live/SpeechCache.js';
 import type { ShowManager } from './shows/ShowManager.js';
 import type { Sfu } from './sfu/Sfu.js';
 
@@ -135,13 +135,18 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     }),
   );
 
-  sourcedCounter(registry, 'onair_speech_cache_lookups_total', "Cues by how the batch lane's voice cache served them", ['result'], () => {
-    const { hit, partial, miss, lookupFailed } = speechCache.stats;
+  // Per show (the keyed label), so a prepped show's hit ratio can be read on its own; shows that ended count under `show="ended"`.
+  sourcedCounter(registry, 'onair_speech_cache_lookups_total', "Cues by how the batch lane's voice cache served them, per show", ['show', 'result'], () => {
+    const series = (show: string, { hit, partial, miss, lookupFailed }: SpeechCacheStats): Array<[Record<string, string>, number]> => [
+      [{ show, result: 'hit' }, hit],
+      [{ show, result: 'partial' }, partial],
+      [{ show, result: 'miss' }, miss],
+      [{ show, result: 'lookup_failed' }, lookupFailed],
+    ];
+    const ended = speechCache.endedShows;
     return [
-      [{ result: 'hit' }, hit],
-      [{ result: 'partial' }, partial],
-      [{ result: 'miss' }, miss],
-      [{ result: 'lookup_failed' }, lookupFailed],
+      ...speechCache.showStats().flatMap(([showId, stats]) => series(showLabel(showId), stats)),
+      ...(ended.hit + ended.partial + ended.miss + ended.lookupFailed > 0 ? series('ended', ended) : []),
     ];
   });
   sourcedCounter(registry, 'onair_rig_loads_total', 'Rig atlases the live lane loaded, prewarmed or built on demand (the slow path)', ['source'], () => [

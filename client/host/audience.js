@@ -37,6 +37,21 @@ export function attachAudience({ api, socket, selected }) {
     });
   });
   $('overlay-clear').addEventListener('click', () => call('DELETE', '/overlays/shared'));
+  $('topic-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const set = await call('PUT', '/topic', { topic: $('show-topic').value.trim() });
+    if (set) renderTopic(set.topic);
+  });
+  // Every viewer's own CTA, now: each viewer's engine decides under its usual rules.
+  $('cta-moment').addEventListener('click', async () => {
+    const moment = await call('POST', '/cta-moment', {});
+    if (moment) $('cta-moment-result').textContent = `CTA moment: ${moment.shown} of ${moment.viewers} viewers got a CTA`;
+  });
+
+  function renderTopic(topic) {
+    $('topic-current').textContent = topic ? `topic: ${topic}` : 'no topic';
+    $('topic-current').dataset.topic = topic ?? '';
+  }
   for (const step of ['advance', 'pause', 'resume']) $(`rollout-${step}`).addEventListener('click', () => call('POST', `/experiment/${step}`, {}));
 
   function renderPoll(poll) {
@@ -51,6 +66,7 @@ export function attachAudience({ api, socket, selected }) {
 
   function renderSnapshot(snapshot) {
     const { arms, holdoutLift, latency, rollout } = snapshot;
+    renderTopic(snapshot.topic);
     $('arms').tBodies[0].replaceChildren(
       ...Object.entries(arms).map(([arm, m]) =>
         el(
@@ -85,5 +101,12 @@ export function attachAudience({ api, socket, selected }) {
 
   socket.on('poll', (poll) => poll.showId === selected() && renderPoll(poll));
   socket.on('audience', (snapshot) => snapshot.showId === selected() && renderSnapshot(snapshot));
-  return { renderPoll, clear: () => $('poll-tallies').replaceChildren() };
+  return {
+    renderPoll,
+    clear: () => {
+      $('poll-tallies').replaceChildren();
+      $('cta-moment-result').textContent = '';
+      renderTopic(undefined);
+    },
+  };
 }

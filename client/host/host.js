@@ -1,6 +1,7 @@
 import { ApiClient, el, takeToken } from '/client/common/api.js';
 import { WhepClient } from '/client/common/whep.js';
 import { attachAudience } from '/client/host/audience.js';
+import { attachRundown } from '/client/host/rundown.js';
 
 const token = takeToken('host');
 const api = new ApiClient(token);
@@ -15,6 +16,7 @@ const authError = document.getElementById('auth-error');
 let selected = null;
 let previewClient = null;
 const audience = attachAudience({ api, socket, selected: () => selected });
+const rundown = attachRundown({ api, socket, selected: () => selected });
 
 function showError(error) {
   authError.hidden = false;
@@ -130,6 +132,15 @@ async function answer(line) {
 
 socket.on('chat', (line) => line.showId === selected && renderChatLine(line));
 
+/** No fact of the show matched a question the presenter took: it said so, and the host should know. */
+socket.on('question_unanswered', ({ line }) => {
+  if (line.showId !== selected) return;
+  const item = questionList.querySelector(`li[data-line-id="${line.id}"]`);
+  if (!item || item.dataset.unanswered) return;
+  item.dataset.unanswered = 'true';
+  item.append(el('span', { class: 'unanswered', role: 'status', text: 'No fact matched: the presenter said it does not know. Add one to the knowledge?' }));
+});
+
 async function loadPersonas() {
   try {
     const { personas } = await api.call('GET', '/api/personas');
@@ -139,13 +150,31 @@ async function loadPersonas() {
   }
 }
 
+const offerWord = document.getElementById('cue-offer-word');
+const offerOverlay = document.getElementById('cue-offer-overlay');
+
+/** The catalog's CTAs, for the offer word: when the presenter says it, chosen viewers see it. */
+async function loadOverlays() {
+  try {
+    const { templates } = await api.call('GET', '/api/overlays');
+    offerOverlay.replaceChildren(...templates.map((t) => el('option', { value: t.id, text: `${t.headline} (${t.id})` })));
+  } catch (error) {
+    showError(error);
+  }
+}
+
 document.getElementById('cue-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = document.getElementById('cue-text');
+  const word = offerWord.value.trim();
   try {
-    const cue = await emit('cue', { showId: selected, text: text.value });
-    renderCue(cue);
+    // A line with an offer word goes over HTTP, the route that takes `offer`.
+    const cue = word
+      ? await api.call('POST', `/api/shows/${selected}/cues`, { text: text.value, offer: { word, overlay: offerOverlay.value } })
+      : await emit('cue', { showId: selected, text: text.value });
+    renderCue(cue, Boolean(word));
     text.value = '';
+    offerWord.value = '';
     showCueError(null);
   } catch (error) {
     showCueError(error);
@@ -184,6 +213,8 @@ async function watch(showId) {
     if (poll) audience.renderPoll(poll);
     questionList.replaceChildren();
     chat.forEach(renderChatLine);
+    // After the watch: the room gets the autopilot's progress from here on.
+    await rundown.load(showId);
     cueList.dataset.watching = showId;
   } catch (error) {
     showCueError(error);
@@ -238,8 +269,9 @@ document.getElementById('create-show').addEventListener('submit', async (event) 
   }
 });
 
-window.onairHost = { api, select, get preview() { return previewClient; } };
+window.onairHost = { api, select, rundown, get preview() { return previewClient; } };
 void loadPersonas();
+void loadOverlays();
 void refreshReady();
 void refreshShows();
 setInterval(refreshReady, 3000);

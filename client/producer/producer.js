@@ -1,5 +1,6 @@
 import { ApiClient, el, takeToken } from '/client/common/api.js';
 import { initRecordings } from '/client/producer/recordings.js';
+import { initRundown } from '/client/producer/rundown.js';
 
 const token = takeToken('producer');
 const api = new ApiClient(token);
@@ -163,6 +164,6 @@ socket.on('job', (event) => {
 
 await attempt(async () => {
   await loadPickers();
-  await Promise.all([loadJobs(), refreshAssets(), refreshCounts(), initRecordings({ api, token, attempt })]);
+  await Promise.all([loadJobs(), refreshAssets(), refreshCounts(), initRecordings({ api, token, attempt }), initRundown({ api, track })]);
 });
 setInterval(() => void refreshCounts().catch(() => undefined), 3000);

@@ -2,18 +2,18 @@
 // actually playing and visible), pause/resume, mute/unmute and seek.
 const HEARTBEAT_MS = 5000;
 
-export function joinContext(consent) {
+/** `languageTag`: the viewer's language (`?lang=` or the browser's), so the server picks ads in it. */
+export function joinContext(consent, languageTag = navigator.language || 'en') {
   const params = new URLSearchParams(location.search);
   const utm = {};
   for (const key of ['source', 'medium', 'campaign']) {
     const value = params.get(`utm_${key}`);
     if (value && /^[A-Za-z0-9._-]{1,64}$/.test(value)) utm[key] = value;
   }
-  const locale = navigator.language || 'en';
-  const region = /-([A-Z]{2})\b/.exec(locale)?.[1];
+  const region = /-([A-Z]{2})\b/.exec(languageTag)?.[1] ?? /-([A-Z]{2})\b/.exec(navigator.language || '')?.[1];
   return {
     device: deviceClass(),
-    language: locale,
+    language: languageTag,
     referrer: document.referrer.slice(0, 512),
     ...(Object.keys(utm).length && { utm }),
     ...(region && { region }),

@@ -1,6 +1,7 @@
 import { RETURNING_KEY, WhepClient } from '/client/common/whep.js';
 import { joinContext, trackPlayback } from '/client/viewer/engagement.js';
 import { HlsClient } from '/client/viewer/hlsClient.js';
+import { pageLanguage, translatePage, translator, viewerLanguageTag } from '/client/viewer/i18n.js';
 import { OverlayLayer } from '/client/viewer/overlays.js';
 import { StreamClock } from '/client/viewer/streamClock.js';
 
@@ -9,13 +10,19 @@ const video = document.getElementById('video');
 const stateLabel = document.getElementById('state');
 const unmuteButton = document.getElementById('unmute');
 
-const LABELS = { connecting: 'connecting…', connected: 'live', reconnecting: 'reconnecting…', ended: 'show has ended', stopped: 'stopped' };
+/** The viewer's language: the page speaks it (or English), and the join sends it so ads follow it. */
+const languageTag = viewerLanguageTag();
+const t = translator(languageTag);
+translatePage(t, pageLanguage(languageTag));
+const STATES = ['connecting', 'connected', 'reconnecting', 'ended', 'stopped'];
+/** A closed poll's card shows the result this long, then leaves. */
+const POLL_RESULT_MS = 8000;
 /** WebRTC that has not connected by then (UDP blocked on the viewer's network) gives way to HLS. */
 const WEBRTC_GIVE_UP_MS = 8000;
 
 function showState(state, detail) {
   stateLabel.dataset.state = state;
-  stateLabel.textContent = LABELS[state] ?? state;
+  stateLabel.textContent = STATES.includes(state) ? t(`state.${state}`) : state;
   stateLabel.title = detail ?? '';
 }
 
@@ -65,6 +72,7 @@ let socket = null;
 const emit = (event, payload) => new Promise((resolve) => socket.emit(event, payload, resolve));
 const clock = new StreamClock(video, () => client.pc?.getReceivers().find((r) => r.track?.kind === 'audio'));
 const overlays = new OverlayLayer(document.getElementById('overlays'), video, {
+  t,
   onImpression: (overlay) => emit('cta_impression', { decisionId: overlay.decisionId }),
   onClick: (overlay) => emit('cta_click', { decisionId: overlay.decisionId }),
   onDismiss: (overlay) => emit('cta_dismiss', { decisionId: overlay.decisionId }),
@@ -116,7 +124,10 @@ trackPlayback(video, (event, payload) => socket?.connected && socket.emit(event,
 const votes = {};
 function showPoll(poll) {
   if (poll.votedOption !== undefined) votes[poll.id] = poll.votedOption;
-  overlays.show({ slot: 'shared', placement: 'poll_card', poll: { ...poll, votedOption: votes[poll.id] } });
+  const card = { slot: 'shared', placement: 'poll_card', poll: { ...poll, votedOption: votes[poll.id] } };
+  overlays.show(card);
+  // A closed poll shows its result for a moment, then makes room (unless a newer poll replaced it).
+  if (poll.state !== 'open') setTimeout(() => overlays.expire(card), POLL_RESULT_MS);
 }
 
 function onOverlay(overlay) {
@@ -135,10 +146,10 @@ function display(overlay) {
 async function sendJoin() {
   rememberConsent();
   const displayName = document.getElementById('chat-name').value.trim();
-  const reply = await emit('join', { ...joinContext(consentBox.checked), ...(displayName && { displayName }) });
+  const reply = await emit('join', { ...joinContext(consentBox.checked, languageTag), ...(displayName && { displayName }) });
   if (!reply.ok) return;
   const { stage, clock: sync, streamEpochMs, overlays: current, poll } = reply.result;
-  if (stage) overlays.setSafeArea(stage.faceSafeArea, stage.frame);
+  if (stage) overlays.setSafeArea(stage.faceSafeArea, stage.frame, stage.nameStrap);
   if (sync) clock.setSync(sync);
   if (streamEpochMs !== undefined) clock.setStreamEpoch(streamEpochMs);
   for (const overlay of current ?? []) onOverlay(overlay);
@@ -162,7 +173,7 @@ chatForm.addEventListener('submit', async (event) => {
   const input = document.getElementById('chat-text');
   await sendJoin();
   const reply = await emit('chat', { text: input.value });
-  chatStatus.textContent = reply.ok ? 'sent' : `${reply.error.code}: ${reply.error.message}`;
+  chatStatus.textContent = reply.ok ? t('chat.sent') : `${reply.error.code}: ${reply.error.message}`;
   if (reply.ok) input.value = '';
 });
 

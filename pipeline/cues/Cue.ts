@@ -46,6 +46,12 @@ export interface Cue {
   /** Where the speech came from: the batch lane's cache (whole or some sentences) or live TTS. */
   speechSource?: 'cache' | 'partial-cache' | 'tts';
   offer?: CueOffer;
+  /**
+   * A viewer's question answered from the show's facts (docs/knowledge.md): `abstained` when
+   * none matched and the presenter says it does not know, so the host can follow up. Set when
+   * the cue is made; `strayed` counts LLM sentences held back for leaving the facts.
+   */
+  answer?: { status: 'answered' | 'abstained'; facts: string[]; strayed: number };
   timings: CueTimings;
 }
 

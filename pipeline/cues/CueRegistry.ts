@@ -15,6 +15,7 @@ export interface CueRequest {
   kind: CueKind;
   text: string;
   offer?: CueOffer;
+  answer?: Cue['answer'];
 }
 
 const MAX_PENDING_CUES = 50;
@@ -39,7 +40,7 @@ export class CueRegistry extends EnhancedEventEmitter<CueRegistryEvents> {
   /** Records a new cue as `queued`; `ingressStartMs` is when it arrived (performance.now()). */
   open(request: CueRequest, persona: Persona, ingressStartMs: number): CueFlight {
     if (this.flights.size >= MAX_PENDING_CUES) throw new CodedError('CUE_QUEUE_FULL', `at most ${MAX_PENDING_CUES} cues may wait`);
-    const { kind, text, offer } = request;
+    const { kind, text, offer, answer } = request;
     const trace = new StageTrace(this.traceObserver);
     const cue: Cue = {
       id: randomBytes(8).toString('hex'),
@@ -48,6 +49,7 @@ export class CueRegistry extends EnhancedEventEmitter<CueRegistryEvents> {
       text: kind === 'say' ? text : '',
       ...(kind === 'prompt' && { prompt: text }),
       ...(offer && { offer }),
+      ...(answer && { answer }),
       personaId: persona.id,
       state: 'queued',
       traceId: trace.id,

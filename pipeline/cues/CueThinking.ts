@@ -29,6 +29,7 @@ export class CueThinking {
     cue.intent = thought.classified;
     const written = thought.outcome.then((outcome) => {
       cue.script = { path: outcome.path, fallback: outcome.fallback, ...(outcome.fallbackReason && { fallbackReason: outcome.fallbackReason }), audits: outcome.audits };
+      if (outcome.grounding) cue.answer = outcome.grounding;
       if (outcome.status === 'refused') this.registry.finish(flight, { state: 'refused', reason: `refused: ${outcome.refusal ?? thought.classified.intent}` });
     });
     return { lines: transcribe(flight, thought.sentences), written };

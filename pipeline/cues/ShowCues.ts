@@ -53,6 +53,11 @@ export class ShowCues extends EnhancedEventEmitter<ShowCuesEvents> {
   private readonly lane: LaneScheduler;
   private readonly preparer: CuePreparer;
   private persona: Persona;
+  /**
+   * What the show knows that every prompt should (title, topic, rundown segment): read when a
+   * prompt cue is made, under the cue's own context, which wins field by field.
+   */
+  knownContext: (() => ShowContext) | undefined;
 
   constructor(private readonly options: ShowCuesOptions) {
     super();
@@ -61,7 +66,7 @@ export class ShowCues extends EnhancedEventEmitter<ShowCuesEvents> {
     this.registry = new CueRegistry(showId, traceObserver);
     this.approval = new CueApproval(this.registry);
     this.lane = new LaneScheduler(presenter, this.registry, this.encode);
-    const ladder = new FallbackLadder(new SpeechAssembly(tts, speechCache), presenter);
+    const ladder = new FallbackLadder(new SpeechAssembly(tts, speechCache, showId), presenter);
     const thinking = brain && new CueThinking(brain, this.registry);
     this.preparer = new CuePreparer({ registry: this.registry, approval: this.approval, ladder, lane: this.lane, ...(thinking && { thinking }) });
     this.registry.on('status', (cue) => this.safeEmit('status', cue));
@@ -114,7 +119,9 @@ export class ShowCues extends EnhancedEventEmitter<ShowCuesEvents> {
   prompt(prompt: unknown, personaId?: string, context: ShowContext = {}, hostIntent?: Intent, offer?: unknown): Cue {
     if (!this.options.brain) throw new CodedError('SHOW_HAS_NO_BRAIN', 'this show takes only scripted cues');
     const text = validateSpeechText(prompt);
-    return this.start({ kind: 'prompt', text, ...(offer !== undefined && { offer: validateOffer(offer) }) }, personaId, context, hostIntent);
+    const known = { ...this.knownContext?.(), ...context };
+    const answer = known.facts && { status: known.facts.length > 0 ? ('answered' as const) : ('abstained' as const), facts: known.facts.map((fact) => fact.id), strayed: 0 };
+    return this.start({ kind: 'prompt', text, ...(offer !== undefined && { offer: validateOffer(offer) }), ...(answer && { answer }) }, personaId, known, hostIntent);
   }
 
   /** Burns `text` into the lower third for a while (a host's shared overlay). */

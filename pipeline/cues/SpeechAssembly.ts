@@ -22,11 +22,13 @@ export class SpeechAssembly {
     private readonly tts: TtsEngine,
     /** Without one every line is synthesized. */
     private readonly speechCache?: SpeechCache,
+    /** Whose lookups these are, for the per-show cache metrics. */
+    private readonly showId?: string,
   ) {}
 
   async assemble(flight: CueFlight, line: string): Promise<LineSpeech> {
     const synthesize = (segment: string) => this.synthesize(flight, segment);
-    const speech = this.speechCache ? await this.speechCache.assemble(line, flight.persona, synthesize) : { utterance: await synthesize(line), source: 'tts' as const };
+    const speech = this.speechCache ? await this.speechCache.assemble(line, flight.persona, synthesize, this.showId) : { utterance: await synthesize(line), source: 'tts' as const };
     flight.cue.timings.speechReadyMs ??= flight.elapsedMs();
     return speech;
   }

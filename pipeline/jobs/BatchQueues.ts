@@ -2,7 +2,7 @@ import { FlowProducer, Queue, QueueEvents, type Job, type JobsOptions } from 'bu
 import type { Redis } from 'ioredis';
 import { clipAssetKey, voiceAssetKey } from '../store/assetKeys.js';
 import type { Resolution } from './payloads.js';
-import { RESOLUTIONS, type PayloadReader, type QueueName } from './payloads.js';
+import { groupPhrases, RESOLUTIONS, type PayloadReader, type QueueName } from './payloads.js';
 
 export type LeafQueue = Exclude<QueueName, 'show-prep'>;
 
@@ -182,10 +182,4 @@ export class BatchQueues {
     }
     return status;
   }
-}
-
-function groupPhrases(phrases: Array<{ persona: string; text: string }>): Array<{ persona: string; phrases: string[] }> {
-  const byPersona = new Map<string, string[]>();
-  for (const { persona, text } of phrases) byPersona.set(persona, [...(byPersona.get(persona) ?? []), text]);
-  return [...byPersona].map(([persona, texts]) => ({ persona, phrases: texts }));
 }

@@ -35,6 +35,8 @@ export interface ShowPrepPayload {
 
 export const MAX_PHRASES_PER_JOB = 50;
 export const MAX_SHOW_PREP_CHILDREN = 60;
+/** Phrases of one show prep; they go into voice-cache jobs of at most MAX_PHRASES_PER_JOB each. */
+export const MAX_SHOW_PREP_PHRASES = 800;
 const CLIP_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const SHOW_ID = /^[a-z0-9]{6,32}$/;
 
@@ -70,8 +72,9 @@ export class PayloadReader {
       return { persona: this.persona(item.persona).id, text: speech(item.text) };
     });
     if (personas.length + clips.length + phrases.length === 0) throw new InvalidJobError('PAYLOAD_INVALID', 'a show prep needs personas, clips or phrases');
-    if (personas.length + clips.length + phrases.length > MAX_SHOW_PREP_CHILDREN) {
-      throw new InvalidJobError('PAYLOAD_INVALID', `a show prep has at most ${MAX_SHOW_PREP_CHILDREN} items`);
+    if (phrases.length > MAX_SHOW_PREP_PHRASES) throw new InvalidJobError('PAYLOAD_INVALID', `a show prep has at most ${MAX_SHOW_PREP_PHRASES} phrases`);
+    if (new Set(personas).size + clips.length + groupPhrases(phrases).length > MAX_SHOW_PREP_CHILDREN) {
+      throw new InvalidJobError('PAYLOAD_INVALID', `a show prep has at most ${MAX_SHOW_PREP_CHILDREN} jobs (rigs, clips, voice-cache jobs of ${MAX_PHRASES_PER_JOB} phrases)`);
     }
     return { ...(typeof o.showId === 'string' && { showId: o.showId }), personas: [...new Set(personas)], clips, phrases };
   }
@@ -80,6 +83,16 @@ export class PayloadReader {
     if (typeof id !== 'string' || !this.personas.has(id)) throw new InvalidJobError('PERSONA_UNKNOWN', `unknown persona ${JSON.stringify(String(id).slice(0, 40))}`);
     return this.personas.get(id);
   }
+}
+
+/** Phrases by persona, in voice-cache jobs of at most MAX_PHRASES_PER_JOB distinct texts. */
+export function groupPhrases(phrases: Array<{ persona: string; text: string }>): Array<{ persona: string; phrases: string[] }> {
+  const byPersona = new Map<string, Set<string>>();
+  for (const { persona, text } of phrases) byPersona.set(persona, (byPersona.get(persona) ?? new Set()).add(text));
+  return [...byPersona].flatMap(([persona, texts]) => {
+    const all = [...texts];
+    return Array.from({ length: Math.ceil(all.length / MAX_PHRASES_PER_JOB) }, (_, i) => ({ persona, phrases: all.slice(i * MAX_PHRASES_PER_JOB, (i + 1) * MAX_PHRASES_PER_JOB) }));
+  });
 }
 
 function object(data: unknown, allowed: string[]): Record<string, unknown> {

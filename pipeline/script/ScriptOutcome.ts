@@ -9,6 +9,16 @@ export type ScriptPath = 'refused' | 'template' | 'llm' | 'hold';
  */
 export type ScriptFallback = 'none' | 'template' | 'hold' | 'truncated';
 
+/** How a grounded answer went (docs/knowledge.md); only runs whose context has `facts` have one. */
+export interface ScriptGrounding {
+  /** `abstained`: no fact matched, and the presenter said it does not know. */
+  status: 'answered' | 'abstained';
+  /** Ids of the facts the answer was given from, best first. */
+  facts: string[];
+  /** LLM sentences not spoken because they strayed from the facts. */
+  strayed: number;
+}
+
 export interface ScriptOutcome {
   /** `stopped`: the consumer quit iterating early; `aborted`: the AbortSignal fired. */
   status: 'spoken' | 'refused' | 'aborted' | 'stopped';
@@ -21,4 +31,5 @@ export interface ScriptOutcome {
   audits: ScriptAudit[];
   /** Why a `refused` run was refused: `off_policy`, or `safety:<categories>`. */
   refusal?: string;
+  grounding?: ScriptGrounding;
 }

@@ -13,7 +13,10 @@ import { scriptLanguageOf } from './language.js';
 import type { LlmScripter } from './LlmScripter.js';
 import type { PolicyContext } from './PolicyDecision.js';
 import { buildScriptAudit, type ScriptAudit, type ScriptSource } from './ScriptAudit.js';
-import type { ScriptFallback, ScriptOutcome, ScriptPath } from './ScriptOutcome.js';
+import type { ScriptFallback, ScriptGrounding, ScriptOutcome, ScriptPath } from './ScriptOutcome.js';
+import { groundingCheck, type GroundingVerdict } from '../knowledge/groundedness.js';
+import type { KnowledgeFact } from '../knowledge/KnowledgeFact.js';
+import type { TemplateKind } from './TemplateSet.js';
 import type { ScriptRequest, ScriptStageOptions } from './ScriptRequest.js';
 
 /** The state of one run: what was spoken, by which path, and the audit trail. */
@@ -28,6 +31,7 @@ export class ScriptTurn {
   private fallback: ScriptFallback = 'none';
   private fallbackReason: string | undefined;
   private refusal: string | undefined;
+  private grounding: ScriptGrounding | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -54,6 +58,8 @@ export class ScriptTurn {
         this.refuse('off_policy');
       } else if (this.request.promptSafety?.verdict === 'refuse') {
         this.refuse(safetyRule(this.request.promptSafety));
+      } else if (intent === 'answer_question' && this.request.context.facts !== undefined) {
+        yield* this.answerPath(this.request.context.facts);
       } else if (confidence >= this.threshold) {
         yield* this.templatePath(intent, []);
       } else if (this.options.llm) {
@@ -83,6 +89,7 @@ export class ScriptTurn {
         sentences: [...this.sentences],
         audits: [...this.audits],
         ...(this.refusal === undefined ? {} : { refusal: this.refusal }),
+        ...(this.grounding && { grounding: { ...this.grounding, facts: [...this.grounding.facts] } }),
       });
     }
   }
@@ -107,8 +114,31 @@ export class ScriptTurn {
     }
   }
 
+  /**
+   * A viewer's question answered from the show's facts (docs/knowledge.md): none matched, so
+   * the presenter says it does not know; or the LLM answers with the facts as context, each
+   * sentence checked against them; or (no LLM, or it strayed or failed) a template states the
+   * best fact. Never a guess.
+   */
+  private async *answerPath(facts: readonly KnowledgeFact[]) {
+    if (facts.length === 0) {
+      this.grounding = { status: 'abstained', facts: [], strayed: 0 };
+      yield* this.templatePath('answer_unknown', ['no-matching-fact']);
+      return;
+    }
+    this.grounding = { status: 'answered', facts: facts.map((fact) => fact.id), strayed: 0 };
+    if (!this.options.llm) {
+      yield* this.templatePath('answer_question', []);
+      return;
+    }
+    const { persona, context } = this.request;
+    const named = [context.question?.text, context.question?.viewerName, persona.branding.presenterName, persona.branding.showTitle, context.title, context.topic];
+    const check = groundingCheck(facts.map((fact) => fact.text), named.filter((text): text is string => text !== undefined));
+    yield* this.llmPath('answer_question', this.options.llm, check);
+  }
+
   private async *templatePath(
-    intent: Exclude<Intent, 'off_policy'>,
+    intent: Exclude<TemplateKind, 'off_policy'>,
     extraRules: string[],
     llmModel?: string,
   ) {
@@ -150,7 +180,8 @@ export class ScriptTurn {
     yield* this.say(splitSentences(checked.text).map((s) => s.text));
   }
 
-  private async *llmPath(intent: Exclude<Intent, 'off_policy'>, llm: LlmScripter) {
+  /** `grounding`: a sentence it refuses strays from the facts and is not spoken (docs/knowledge.md). */
+  private async *llmPath(intent: Exclude<Intent, 'off_policy'>, llm: LlmScripter, grounding?: (sentence: string) => GroundingVerdict) {
     this.path = 'llm';
     this.source = 'llm';
     const policy = this.options.policy.open(this.policyContext);
@@ -158,6 +189,7 @@ export class ScriptTurn {
     let failure: LlmUnavailableError | undefined;
     let blockedText: string | undefined;
     let unsafe: SafetyVerdict | undefined;
+    let strayed: GroundingVerdict | undefined;
     try {
       const { persona, context, signal } = this.request;
       for await (const sentence of llm.sentences({
@@ -166,6 +198,13 @@ export class ScriptTurn {
         context,
         ...(signal ? { signal } : {}),
       })) {
+        // A sentence that strays from the facts is not spoken either: the stream stops there.
+        const verdict = grounding?.(sentence);
+        if (verdict && !verdict.grounded) {
+          strayed = verdict;
+          blockedText = sentence;
+          break;
+        }
         // A sentence the safety classifier refuses never reaches the consumer (TTS); the stream stops.
         unsafe = await this.safetyOf(sentence);
         if (unsafe) {
@@ -184,13 +223,18 @@ export class ScriptTurn {
     const spokenByLlm = this.sentences.slice(spokenBefore);
     const unavailable = failure ? [`llm-unavailable:${failure.reason}`] : [];
     const safetyRules = unsafe ? [safetyRule(unsafe)] : [];
-    const blockReason = unsafe ? 'safety-block' : 'policy-block';
+    const blockReason = unsafe ? 'safety-block' : strayed ? 'ungrounded' : 'policy-block';
+    if (strayed) {
+      // Kept in the audit, never spoken; the host sees the count on the cue.
+      this.grounding!.strayed++;
+      this.audit({ source: 'llm', llmModel: llm.model, decision: 'block', text: blockedText!, rulesFired: [`ungrounded:${strayed.unsupported.slice(0, 8).join(',')}`] });
+    }
     if (unsafe) {
       // The refused sentence is kept in the audit (never spoken), whether or not others were.
       this.audit({ source: 'llm', llmModel: llm.model, decision: 'block', text: blockedText!, rulesFired: safetyRules });
     }
     if (spokenByLlm.length === 0) {
-      if (blockedText !== undefined && !unsafe) {
+      if (blockedText !== undefined && !unsafe && !strayed) {
         this.audit({
           source: 'llm',
           llmModel: llm.model,
@@ -210,7 +254,7 @@ export class ScriptTurn {
     this.audit({
       source: 'llm',
       llmModel: llm.model,
-      decision: unsafe ? 'amend' : policy.decision,
+      decision: unsafe || strayed ? 'amend' : policy.decision,
       text: this.sentences.slice(spokenBefore).join(' '),
       rulesFired: [...unavailable, ...policy.rulesFired, ...safetyRules],
     });

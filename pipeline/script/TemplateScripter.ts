@@ -1,12 +1,11 @@
-import type { Intent } from '../intent/intents.js';
 import type { Persona } from '../persona/index.js';
 import { TemplateNotFoundError, TemplateSlotMissingError } from './errors.js';
 import { scriptLanguageOf } from './language.js';
 import { seededIndex } from './seededIndex.js';
 import type { ShowContext } from './ShowContext.js';
-import { fillSlots } from './slots.js';
+import { fillSlots, slotWeight } from './slots.js';
 import { slotValuesFor } from './slotValues.js';
-import { TemplateSet, type TemplateVariant } from './TemplateSet.js';
+import { TemplateSet, type TemplateKind, type TemplateVariant } from './TemplateSet.js';
 
 export interface TemplateLine {
   text: string;
@@ -19,12 +18,14 @@ export class TemplateScripter {
   constructor(readonly templates: TemplateSet) {}
 
   /**
-   * Picks a variant deterministically from `seed` among those whose slots all have values,
-   * trying the persona's tone first and then `default`.
+   * Picks a variant deterministically from `seed` among those whose slots all have values and
+   * that say the most about this moment (see `slotWeight`: "Today we're talking about
+   * {topic}" wins over "Welcome back to {showTitle}" when there is a topic), trying the
+   * persona's tone first and then `default` among equals.
    * Throws `TemplateNotFoundError` or `TemplateSlotMissingError`.
    */
   generate(
-    intent: Intent,
+    intent: TemplateKind,
     persona: Persona,
     context: ShowContext,
     seed: number | string,
@@ -38,11 +39,13 @@ export class TemplateScripter {
     const tones = [persona.tone, 'default'] as const;
     const candidates = tones.map((tone) => this.templates.variants(intent, tone, language));
     if (candidates.every((list) => list.length === 0)) throw new TemplateNotFoundError(place);
-    for (const list of candidates) {
-      const usable = list.filter((variant) =>
-        variant.slots.every((slot) => values[slot] !== undefined),
-      );
-      const variant = usable[seededIndex(seed, usable.length)];
+    const usableLists = candidates.map((list) =>
+      list.filter((variant) => variant.slots.every((slot) => values[slot] !== undefined)),
+    );
+    const best = Math.max(-1, ...usableLists.flat().map(weightOf));
+    for (const usable of usableLists) {
+      const top = usable.filter((variant) => weightOf(variant) === best);
+      const variant = top[seededIndex(seed, top.length)];
       if (variant)
         return {
           text: fillSlots(variant.text, values),
@@ -52,6 +55,11 @@ export class TemplateScripter {
     }
     throw new TemplateSlotMissingError(place, missingSlots(candidates.flat(), values));
   }
+}
+
+/** What a variant says about this moment: the weight of its most specific slot. */
+function weightOf(variant: TemplateVariant): number {
+  return Math.max(0, ...variant.slots.map(slotWeight));
 }
 
 function missingSlots(

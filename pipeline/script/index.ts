@@ -3,7 +3,7 @@ export type { ShowContext } from './ShowContext.js';
 export { SCRIPT_LANGUAGES, scriptLanguageOf, type ScriptLanguage } from './language.js';
 export { toPlainText } from './plainText.js';
 export { SLOTS, type Slot, type SlotValues } from './slots.js';
-export { TemplateSet, type TemplateVariant, type TemplateTone } from './TemplateSet.js';
+export { TemplateSet, type TemplateVariant, type TemplateTone, type TemplateKind } from './TemplateSet.js';
 export { parseTemplates, loadTemplates, DEFAULT_TEMPLATES_FILE } from './parseTemplates.js';
 export { TemplateScripter, type TemplateLine } from './TemplateScripter.js';
 export {
@@ -21,7 +21,7 @@ export { PolicyFilter } from './PolicyFilter.js';
 export { PolicyStream } from './PolicyStream.js';
 export { buildScriptAudit, type ScriptAudit, type ScriptSource } from './ScriptAudit.js';
 export { holdLine } from './holdLine.js';
-export type { ScriptOutcome, ScriptPath, ScriptFallback } from './ScriptOutcome.js';
+export type { ScriptOutcome, ScriptPath, ScriptFallback, ScriptGrounding } from './ScriptOutcome.js';
 export { ScriptRun } from './ScriptRun.js';
 export type { ClassifiedIntent, ScriptRequest, ScriptStageOptions } from './ScriptRequest.js';
 export { ScriptStage, DEFAULT_CONFIDENCE_THRESHOLD } from './ScriptStage.js';

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASSETS_DIR } from '../../lib/paths.js';
-import { isIntent } from '../intent/intents.js';
 import { TONES } from '../persona/index.js';
 import { childOf, keysOf, readJsonFile, readScriptConfig } from './configReader.js';
 import { SCRIPT_LANGUAGES } from './language.js';
 import { isSlot, placeholdersOf, type Slot } from './slots.js';
-import { TemplateSet, type TemplateVariant } from './TemplateSet.js';
+import { isTemplateKind, TemplateSet, type TemplateVariant } from './TemplateSet.js';
 
 export const DEFAULT_TEMPLATES_FILE = join(ASSETS_DIR, 'script', 'templates.json');
 export const MAX_TEMPLATE_CHARS = 300;
@@ -15,14 +14,15 @@ const TEMPLATE_TONES = ['default', ...TONES] as const;
 const VARIANT_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;
 
 /**
- * Validates a templates document: `{ intent: { tone|default: { en|es: { variantId: text } } } }`.
+ * Validates a templates document: `{ intent: { tone|default: { en|es: { variantId: text } } } }`
+ * (`answer_unknown` too, see TemplateSet).
  * Unknown keys and unknown `{slots}` throw `ScriptConfigError` naming the place.
  */
 export function parseTemplates(json: unknown, source: string): TemplateSet {
   return readScriptConfig(json, source, (root) => {
     const byPlace = new Map<string, TemplateVariant[]>();
     for (const intent of keysOf(json)) {
-      if (!isIntent(intent)) root.fail(intent, 'unknown intent');
+      if (!isTemplateKind(intent)) root.fail(intent, 'unknown intent');
       if (intent === 'off_policy')
         root.fail(intent, 'off_policy is refused upstream and has no template');
       const intentJson = childOf(json, intent);

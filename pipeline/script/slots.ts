@@ -1,6 +1,12 @@
 /** The placeholders a template may use, e.g. `{topic}`. */
 export const SLOTS = [
   'topic',
+  'episode',
+  'segment',
+  'talkingPoints',
+  'pollQuestion',
+  'pollOptions',
+  'fact',
   'offer',
   'sponsor',
   'pollWinner',
@@ -12,6 +18,17 @@ export const SLOTS = [
 ] as const;
 export type Slot = (typeof SLOTS)[number];
 export type SlotValues = Partial<Record<Slot, string>>;
+
+/**
+ * How much a slot says about this moment of the show: a variant that uses a `specific` slot
+ * is preferred to one that only names the show (`episode`), which is preferred to one that
+ * says nothing the persona does not (`presenterName`, `showTitle`). See TemplateScripter.
+ */
+export function slotWeight(slot: Slot): number {
+  if (slot === 'presenterName' || slot === 'showTitle') return 0;
+  if (slot === 'episode') return 1;
+  return 2;
+}
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 

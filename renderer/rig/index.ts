@@ -1,10 +1,11 @@
 export * from './pose.js';
 export { RigAtlas, EYE_STEPS, type RigAtlasOptions, type RigSprites } from './RigAtlas.js';
-export { Compositor, presenterLowerThird } from './Compositor.js';
+export { Compositor, presenterLowerThird, type CompositorOptions, type RedrawMode } from './Compositor.js';
 export type { LowerThirdText } from './overlays/lowerThird.js';
+export { LOWER_THIRD_BOUNDS } from './overlays/lowerThird.js';
 export type { Sprite } from './Sprite.js';
 export { paintSprite } from './Sprite.js';
 export type { Rect } from './geometry.js';
-export { REFERENCE_WIDTH, REFERENCE_HEIGHT } from './geometry.js';
+export { REFERENCE_WIDTH, REFERENCE_HEIGHT, scaleRect } from './geometry.js';
 export { RigResolutionError, RigLogoError } from './errors.js';
 export { encodeAtlas, decodeAtlas, RENDERER_VERSION, AtlasBundleError } from './atlasBundle.js';

@@ -34,6 +34,8 @@ export interface AudienceDeps {
 /** What the presenter and the stream contribute; absent for the test card. */
 export interface AudienceStage {
   faceSafeArea(): { x: number; y: number; width: number; height: number } | undefined;
+  /** Where the presenter's name strap is burned in, in frame pixels. */
+  nameStrap(): { x: number; y: number; width: number; height: number } | undefined;
   frame(): { width: number; height: number };
   streamTimeMs(): number;
 }
@@ -152,7 +154,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     return {
       viewerId,
       consented: viewer.join.consent,
-      ...(this.stage && { stage: { faceSafeArea: this.stage.faceSafeArea(), frame: this.stage.frame() } }),
+      ...(this.stage && { stage: { faceSafeArea: this.stage.faceSafeArea(), nameStrap: this.stage.nameStrap(), frame: this.stage.frame() } }),
       overlays,
       ...(open && { poll: open.view() }),
     };
@@ -218,6 +220,25 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
           this.show(viewer, decision, timing);
         }),
     );
+  }
+
+  /**
+   * The host's CTA moment: every joined viewer's engine picks that viewer's own CTA now, under
+   * the same rules (consent, region, language, caps, the min gap) and arm as any decision,
+   * audited with trigger `cta_moment`; a chosen CTA replaces the viewer's personal one.
+   * Decisions run where the show runs (its origin node), which holds every viewer's state.
+   */
+  async ctaMoment(): Promise<{ viewers: number; shown: number }> {
+    const joined = [...this.viewers.values()].filter((v) => v.joined);
+    const shown = await Promise.all(
+      joined.map(async (viewer) => {
+        // The features of the viewer's last event, as an offer word uses: every event refreshes them.
+        const decision = await this.decide(viewer, 'cta_moment', viewer.features);
+        this.show(viewer, decision);
+        return decision.templateId !== undefined;
+      }),
+    );
+    return { viewers: joined.length, shown: shown.filter(Boolean).length };
   }
 
   launchPoll(request: PollRequest): PollView {
@@ -371,7 +392,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   private present(viewer: AudienceViewer, decision: Decision, timing: Partial<OverlayMessage> = {}): OverlayMessage | undefined {
     const template = decision.templateId === undefined ? undefined : this.deps.catalog.get(decision.templateId);
     if (!template) return undefined;
-    const message = decisionMessage(decision, template, timing);
+    const message = decisionMessage(decision, template, timing, viewer.join.language);
     viewer.showing = { decisionId: decision.id, untilMs: Date.now() + (message.ttlMs ?? 0) + (timing.fallbackDelayMs ?? 0) };
     return message;
   }

@@ -1,4 +1,5 @@
 import type { Decision, OverlayTemplate, Placement } from '../decisions/types.js';
+import { localizedText } from '../overlays/templateLanguages.js';
 
 /** What the viewer page draws: plain data, rendered there as text only. */
 export interface OverlayMessage {
@@ -6,6 +7,8 @@ export interface OverlayMessage {
   placement: Placement;
   decisionId?: string;
   templateId?: string;
+  /** The language the words are in, when the catalog says (the page marks the card with it). */
+  language?: string;
   headline?: string;
   body?: string;
   action?: string;
@@ -22,12 +25,15 @@ export interface OverlayMessage {
 
 const PERSONAL_OVERLAY_TTL_MS = 20_000;
 
-export function overlayMessage(slot: OverlayMessage['slot'], template: OverlayTemplate, extra: Partial<OverlayMessage> = {}): OverlayMessage {
-  const { id, placement, headline, body, action, link, image, colours } = template;
+/** `language`: the viewer's, for the template's translation into it (if any). */
+export function overlayMessage(slot: OverlayMessage['slot'], template: OverlayTemplate, extra: Partial<OverlayMessage> = {}, language?: string): OverlayMessage {
+  const { id, placement, image, colours } = template;
+  const { headline, body, action, link, language: written } = localizedText(template, language);
   return {
     slot,
     placement,
     templateId: id,
+    ...(written && { language: written }),
     headline,
     ...(body && { body }),
     ...(action && { action }),
@@ -38,7 +44,7 @@ export function overlayMessage(slot: OverlayMessage['slot'], template: OverlayTe
   };
 }
 
-/** A decision's CTA for its viewer alone, taken down after `PERSONAL_OVERLAY_TTL_MS`. */
-export function decisionMessage(decision: Decision, template: OverlayTemplate, extra: Partial<OverlayMessage> = {}): OverlayMessage {
-  return overlayMessage('personal', template, { decisionId: decision.id, ttlMs: PERSONAL_OVERLAY_TTL_MS, ...extra });
+/** A decision's CTA for its viewer alone, in the viewer's language, taken down after `PERSONAL_OVERLAY_TTL_MS`. */
+export function decisionMessage(decision: Decision, template: OverlayTemplate, extra: Partial<OverlayMessage> = {}, language?: string): OverlayMessage {
+  return overlayMessage('personal', template, { decisionId: decision.id, ttlMs: PERSONAL_OVERLAY_TTL_MS, ...extra }, language);
 }

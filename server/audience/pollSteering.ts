@@ -16,8 +16,9 @@ export function steerByPolls(audience: ShowAudience, cues: ShowCues): void {
 }
 
 export function announcePoll(cues: ShowCues, poll: PollView): void {
-  if (cues.thinks) cues.prompt(`Announce the poll: ${poll.question}`, undefined, { topic: poll.question }, 'announce_poll');
-  else cues.submit(`Quick poll: ${poll.question} Vote now!`);
+  // The announcement reads the question and every option ({pollQuestion}, {pollOptions}).
+  if (cues.thinks) cues.prompt(`Announce the poll: ${poll.question}`, undefined, { poll: { question: poll.question, options: poll.options } }, 'announce_poll');
+  else cues.submit(`Quick poll: ${poll.question} ${poll.options.join(', ')}. Vote now!`);
 }
 
 function announceResult(cues: ShowCues, poll: PollView, result: PollResult): void {

@@ -74,7 +74,7 @@ export class ShowFailover implements ShowPlacement {
   async saveSnapshot(showId: string): Promise<void> {
     const show = this.shows.live(showId);
     if (!show) return;
-    const json = JSON.stringify(snapshotOf(show.cues, this.shows.audience(showId)));
+    const json = JSON.stringify(snapshotOf(show.cues, this.shows.audience(showId), this.shows.rundown(showId), show.knowledge));
     if (this.saved.get(showId) === json) return;
     await this.store.saveSnapshot(showId, json);
     this.saved.set(showId, json);
@@ -141,7 +141,7 @@ export class ShowFailover implements ShowPlacement {
     try {
       const snapshot = await this.store.loadSnapshot(showId);
       const restore = async (show: Show) => {
-        const failures = snapshot ? await restoreSnapshot(snapshot, show.cues, this.shows.audience(showId)) : [];
+        const failures = snapshot ? await restoreSnapshot(snapshot, show.cues, this.shows.audience(showId), this.shows.rundown(showId), show) : [];
         if (failures.length) this.log.warn({ showId, failures }, 'parts of the show could not be restored');
       };
       await this.shows.create({ title: record.title, ...(record.persona && { persona: record.persona }), ...(record.testCard && { testCard: true }), takeover: { id: showId, createdAt: record.createdAt, restore } });

@@ -171,6 +171,8 @@ export class DecisionEngine {
     batcher: RankerBatcher,
     started: number,
   ): Promise<Outcome> {
+    // A CTA moment is the host asking for a CTA now: among what the rules allow, `none` is no option.
+    const forced = ruled.forced || context.trigger === 'cta_moment';
     const rows = ruled.eligible.length;
     if (this.scratch.length < rows * FEATURE_DIMENSION)
       this.scratch = new Float32Array(rows * FEATURE_DIMENSION);
@@ -181,10 +183,10 @@ export class DecisionEngine {
         ruled.eligible,
         result.scores,
         result.offset,
-        ruled.forced,
+        forced,
         this.policy,
       );
-      return { ...choice, rulesFired: ruled.rulesFired, ranked: { candidates: ruled.eligible.map((t) => t.id), noneAllowed: !ruled.forced } };
+      return { ...choice, rulesFired: ruled.rulesFired, ranked: { candidates: ruled.eligible.map((t) => t.id), noneAllowed: !forced } };
     });
   }
 

@@ -41,8 +41,15 @@ export interface OverlayTemplate {
   colours: { background: string; text: string; accent: string };
   sponsor?: string;
   topics: string[];
-  /** Languages it may be shown in; absent = any. */
+  /**
+   * Languages it may be shown in. Absent: the languages it has text in (`language` and its
+   * `translations`), or any language for an entry that names none (older catalogs).
+   */
   languages?: string[];
+  /** The language `headline`, `body` and `action` are written in. */
+  language?: string;
+  /** The same CTA in other languages, by primary language subtag; needs `language`. */
+  translations?: Record<string, OverlayText>;
   /** Compliance by region: `deny` wins over `allow`; absent `allow` = every region. */
   regions?: { allow?: string[]; deny?: string[] };
   /** Only for viewers who consented to personalization. */
@@ -53,6 +60,14 @@ export interface OverlayTemplate {
   inventory?: number;
   /** Sponsor commitment: impressions guaranteed over the show (paced across its planned duration). */
   guaranteedImpressions?: number;
+}
+
+/** A CTA's words in one language; a translation may point at a page in that language too. */
+export interface OverlayText {
+  headline: string;
+  body?: string;
+  action?: string;
+  link?: string;
 }
 
 /** A viewer's session features, as the session engine keeps them in Redis. */
@@ -84,8 +99,12 @@ export interface ShowState {
   plannedDurationMs: number;
 }
 
-/** In this order they are the ranker's trigger one-hots: append, never reorder. */
-export const DECISION_TRIGGERS = ['join', 'heartbeat', 'interaction', 'click', 'dismiss', 'poll', 'offer_word', 'topic'] as const;
+/**
+ * What led to a decision. The first eight, in this order, are the ranker's trigger one-hots
+ * (featureLayout.ts: append, never reorder); `cta_moment` (the host's CTA moment) is encoded
+ * as `topic`, the show-driven moment the ranker was trained on.
+ */
+export const DECISION_TRIGGERS = ['join', 'heartbeat', 'interaction', 'click', 'dismiss', 'poll', 'offer_word', 'topic', 'cta_moment'] as const;
 export type DecisionTrigger = (typeof DECISION_TRIGGERS)[number];
 
 export interface DecisionContext {

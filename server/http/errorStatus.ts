@@ -97,6 +97,11 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     CHAT_TOO_LONG: client(400, 'A chat line has at most 300 characters.'),
     CHAT_RATE_LIMITED: client(429, 'This viewer sent too many chat lines; slow down.'),
   },
+  'Show knowledge': {
+    KNOWLEDGE_INVALID: client(400, 'The body must be {facts: [{text, language?}]}: each text a non-empty string, each language en or es; the message names the fact.'),
+    KNOWLEDGE_TOO_LARGE: client(400, 'A show knows at most 200 facts of at most 300 characters each.'),
+    KNOWLEDGE_TEXT_INVALID: client(400, 'A fact contains control, format or bidirectional-override characters.'),
+  },
   'Shared overlays and the overlay catalog': {
     OVERLAY_UNKNOWN_FIELD: client(400, 'An overlay has a field it does not know (the message names it).'),
     OVERLAY_MISSING_FIELD: client(400, 'An overlay lacks a required field (the message names it).'),
@@ -222,6 +227,17 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     SAFETY_LANGUAGE_INVALID: client(400, 'The language is not "en" or "es".'),
     SAFETY_MODEL_LABELS: server(500, "The safety model's labels do not match the categories this server knows."),
     SAFETY_MODEL_OUTPUT: server(500, 'The safety model produced no usable output.'),
+  },
+  'Rundown and autopilot': {
+    RUNDOWN_INVALID: client(400, 'The rundown does not have the shape docs/rundown.md gives (a field, a line, a poll, a pause or a language is wrong).'),
+    RUNDOWN_TOO_LARGE: client(400, 'The rundown is over a bound: segments, lines, languages, data feeds or the length of a line or title.'),
+    RUNDOWN_UNKNOWN_CTA: client(400, "A line's offer names a CTA that is not in the overlay catalog."),
+    RUNDOWN_DATA_URL_NOT_ALLOWED: client(400, "A data feed's URL is not http(s), carries credentials, or its host is not in DATA_FEED_HOSTS."),
+    RUNDOWN_TEMPLATE_INVALID: client(400, 'A data slot is not {{feed.name}} of a declared feed, or names what a template may not read ({{constructor}}, {{__proto__}}).'),
+    RUNDOWN_NOT_SET: client(409, 'The show has no rundown yet; PUT one first.'),
+    RUNDOWN_SEGMENT_NOT_FOUND: client(404, 'The rundown has no segment with this id.'),
+    AUTOPILOT_RUNNING: client(409, 'The autopilot is playing the rundown: it cannot be started again, and the rundown cannot be replaced until it is stopped.'),
+    AUTOPILOT_NOT_RUNNING: client(409, 'The autopilot is not playing or paused (never started, finished or stopped).'),
   },
 };
 

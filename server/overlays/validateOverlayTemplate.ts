@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { CtaPlacement, OverlayTemplate } from '../decisions/types.js';
+import type { CtaPlacement, OverlayTemplate, OverlayText } from '../decisions/types.js';
 import { overlayImagesDir } from './overlayAssets.js';
 import {
   COLOUR_PATTERN,
@@ -36,6 +36,8 @@ const TEMPLATE_FIELDS = [
   'sponsor',
   'topics',
   'languages',
+  'language',
+  'translations',
   'regions',
   'requiresConsent',
   'frequencyCap',
@@ -114,6 +116,45 @@ function image(value: unknown, field: string, exists: (fileName: string) => bool
   return fileName;
 }
 
+const TRANSLATION_FIELDS = ['headline', 'body', 'action', 'link'] as const;
+
+function translations(value: unknown, field: string): Record<string, OverlayText> {
+  const object = expectObject(value, field, Object.keys(value ?? {}));
+  const entries = Object.entries(object);
+  if (entries.length === 0 || entries.length > 32) {
+    failTemplate('OVERLAY_BAD_LANGUAGE', field, 'must hold 1-32 languages');
+  }
+  return Object.fromEntries(
+    entries.map(([language, text]) => {
+      const at = `${field}.${language}`;
+      expectPattern(language, at, LANGUAGE_PATTERN, 'OVERLAY_BAD_LANGUAGE');
+      const t = expectObject(text, at, TRANSLATION_FIELDS);
+      const translated: OverlayText = {
+        headline: expectText(required(t, 'headline', at), `${at}.headline`, TEXT_LIMITS.headline),
+        ...(t.body !== undefined && { body: expectText(t.body, `${at}.body`, TEXT_LIMITS.body) }),
+        ...(t.action !== undefined && { action: expectText(t.action, `${at}.action`, TEXT_LIMITS.action) }),
+        ...(t.link !== undefined && { link: expectHttpsLink(t.link, `${at}.link`) }),
+      };
+      return [language, translated];
+    }),
+  );
+}
+
+/**
+ * A template with text in several languages names the language of its own text, translates
+ * into others only, and lists (if it lists any) only languages it has text in: a viewer never
+ * gets a CTA in a language the catalog did not write it in.
+ */
+function checkLanguages(template: OverlayTemplate, field: string): void {
+  const { language, translations: byLanguage, languages } = template;
+  if (byLanguage === undefined) return;
+  if (language === undefined) failTemplate('OVERLAY_MISSING_FIELD', `${field}.language`, 'is required with translations');
+  if (byLanguage[language!]) failTemplate('OVERLAY_BAD_LANGUAGE', `${field}.translations.${language}`, 'repeats the template\'s own language');
+  const written = new Set([language, ...Object.keys(byLanguage)]);
+  const unwritten = languages?.find((l) => !written.has(l));
+  if (unwritten) failTemplate('OVERLAY_BAD_LANGUAGE', `${field}.languages`, `lists ${unwritten}, which has no text`);
+}
+
 function checkCommitment(template: OverlayTemplate, field: string): void {
   const { guaranteedImpressions, inventory, sponsor } = template;
   if (guaranteedImpressions === undefined) return;
@@ -171,6 +212,10 @@ export function validateOverlayTemplate(
     languages: optional(o, 'languages', (v) =>
       expectList(v, at('languages'), LANGUAGE_PATTERN, 'OVERLAY_BAD_LANGUAGE', { nonEmpty: true }),
     ),
+    language: optional(o, 'language', (v) =>
+      expectPattern(v, at('language'), LANGUAGE_PATTERN, 'OVERLAY_BAD_LANGUAGE'),
+    ),
+    translations: optional(o, 'translations', (v) => translations(v, at('translations'))),
     regions: optional(o, 'regions', (v) => regions(v, at('regions'))),
     requiresConsent: expectBoolean(required(o, 'requiresConsent', field), at('requiresConsent')),
     frequencyCap: frequencyCap(required(o, 'frequencyCap', field), at('frequencyCap')),
@@ -178,6 +223,7 @@ export function validateOverlayTemplate(
     guaranteedImpressions: optional(o, 'guaranteedImpressions', count('guaranteedImpressions')),
   };
   checkCommitment(template, field);
+  checkLanguages(template, field);
   return dropUndefined(template);
 }
 

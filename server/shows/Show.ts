@@ -5,6 +5,7 @@ import type { ShowSession } from '../../pipeline/show/ShowSession.js';
 import type { SfuIngestSink, StreamClockSync } from '../sfu/SfuIngestSink.js';
 import type { Sfu } from '../sfu/Sfu.js';
 import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
+import { KnowledgeBase } from '../../pipeline/knowledge/KnowledgeBase.js';
 
 export type ShowState = 'live' | 'ended';
 
@@ -56,6 +57,8 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
   private _state: ShowState = 'live';
   private endedAt: string | undefined;
   private readonly createdAt: string;
+  /** What the presenter answers viewers' questions from (PUT /api/shows/:id/knowledge, docs/knowledge.md). */
+  knowledge: KnowledgeBase = KnowledgeBase.EMPTY;
 
   constructor(
     readonly id: string,

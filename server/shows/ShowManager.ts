@@ -15,14 +15,18 @@ import type { Brain } from '../../pipeline/brain/Brain.js';
 import type { TraceObserver } from '../../pipeline/brain/StageTrace.js';
 import type { PersonaCatalog } from '../../pipeline/persona/index.js';
 import type { TtsEngine } from '../../pipeline/tts/TtsEngine.js';
+import { LOWER_THIRD_BOUNDS, REFERENCE_HEIGHT, scaleRect } from '../../renderer/rig/index.js';
 import { TestCard } from '../../renderer/testcard/TestCard.js';
 import type { Audience } from '../audience/Audience.js';
 import type { ShowAudience } from '../audience/ShowAudience.js';
 import { SfuIngestSink } from '../sfu/SfuIngestSink.js';
 import type { Sfu } from '../sfu/Sfu.js';
 import { ViewerChat } from './chat/ViewerChat.js';
+import type { DataFeeds } from '../../pipeline/rundown/DataFeeds.js';
+import { ShowRundown } from '../rundown/ShowRundown.js';
 import { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import { Show, type ShowRecord } from './Show.js';
+import { knownContext } from './knownContext.js';
 import type { ShowStore } from './ShowStore.js';
 
 export const SHOW_ID_PATTERN = /^[a-z0-9]{6,32}$/;
@@ -46,6 +50,8 @@ export interface ShowManagerOptions {
   hls?: boolean;
   /** This node's id in the cluster, kept in each show's record. */
   nodeId?: string;
+  /** The JSON feeds rundowns' data slots read (DATA_FEED_HOSTS). */
+  feeds?: DataFeeds;
 }
 
 export interface CreateShowOptions {
@@ -73,6 +79,7 @@ export type ShowManagerEvents = {
 export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
   private readonly shows = new Map<string, Show>();
   private readonly chats = new Map<string, ViewerChat>();
+  private readonly rundowns = new Map<string, ShowRundown>();
   /** Creates under way: they hold a slot of `maxShows` from the check until the show is listed. */
   private reserved = 0;
   /** Where cue traces report their stage timings and fallbacks (the metrics). */
@@ -127,6 +134,7 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     }
     const { brain } = this.options;
     if (brain) this.chats.set(id, new ViewerChat(id, (text) => brain.classify(text), (text) => brain.checkSafety(text)));
+    if (show.cues) this.rundowns.set(id, this.showRundown(show, show.cues));
     const log = logger.child({ showId: id });
     session.on('encodercrash', (code, signal) => log.warn({ code, signal }, 'encoder exited; restarting'));
     session.on('encoderlog', (line) => log.debug({ ffmpeg: line }, 'encoder'));
@@ -134,6 +142,8 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     session.on('sinkfailed', (sink, error) => log.warn({ output: sink.kind, err: error }, 'show output failed; detached'));
     const cues = show.cues;
     if (cues) {
+      // Every prompt knows the show's title and topic (and the rundown's segment): see knownContext.ts.
+      cues.knownContext = () => knownContext(show, this.audience(id));
       ingest.on('audio', (bytes) => cues.audioReachedSfu(bytes));
       cues.on('status', (cue) => {
         // Refusals are policy decisions: keep them, with the script stage's audit, in the log.
@@ -160,6 +170,31 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
       source,
       cues: new ShowCues({ showId, tts, presenter: source, personas, persona, ...(speechCache && { speechCache }), ...(brain && { brain }), ...(traceObserver && { traceObserver }) }),
     };
+  }
+
+  private showRundown(show: Show, cues: ShowCues): ShowRundown {
+    const { personas, feeds, audience } = this.options;
+    const showId = show.id;
+    return new ShowRundown({
+      showId,
+      cues,
+      personas,
+      feeds,
+      audience: () => audience?.get(showId),
+      launchPoll: (request) => {
+        const show = audience?.get(showId);
+        if (!audience || !show) throw new CodedError('SHOW_NOT_FOUND', `show ${showId} has no audience`);
+        return audience.launchPoll(show, request, true);
+      },
+      chat: () => this.chats.get(showId),
+      knowledge: () => show.knowledge,
+      ctaExists: (id) => audience?.catalog.has(id) ?? false,
+    });
+  }
+
+  /** The rundown and autopilot of a live presenter show. */
+  rundown(id: string): ShowRundown | undefined {
+    return this.rundowns.get(id);
   }
 
   /** The viewer chat of a live show that has a brain to classify it. */
@@ -211,6 +246,9 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     try {
       this.shows.delete(id);
       this.chats.delete(id);
+      this.rundowns.get(id)?.close();
+      this.rundowns.delete(id);
+      this.options.speechCache?.forget(id);
       this.options.audience?.end(id);
       await show.end();
       if (!moved) {
@@ -233,6 +271,8 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
 function stageOf(show: Show) {
   return {
     faceSafeArea: () => show.cues?.faceSafeArea,
+    // The presenter's burned-in name strap: CTAs on the viewer page keep out of it as of the face.
+    nameStrap: () => (show.cues ? scaleRect(LOWER_THIRD_BOUNDS, show.encoder.settings.height / REFERENCE_HEIGHT) : undefined),
     frame: () => ({ width: show.encoder.settings.width, height: show.encoder.settings.height }),
     streamTimeMs: () => show.lane.streamTimeMs,
   };

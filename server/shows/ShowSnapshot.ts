@@ -2,6 +2,8 @@ import type { CueKind, CueOffer } from '../../pipeline/cues/Cue.js';
 import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import type { ShowAudience } from '../audience/ShowAudience.js';
 import type { OpenPoll } from './polls/ShowPolls.js';
+import type { RundownSnapshot, ShowRundown } from '../rundown/ShowRundown.js';
+import { KnowledgeBase, parseFacts, type KnowledgeFact } from '../../pipeline/knowledge/index.js';
 
 /**
  * What a show holds in memory that another node needs to put it back on air as it was:
@@ -13,6 +15,10 @@ export interface ShowSnapshot {
   topic?: string;
   poll?: OpenPoll;
   cues: QueuedCue[];
+  /** The rundown as sent, and where its autopilot was (its line on air is replayed from there, so it is not in `cues`). */
+  rundown?: RundownSnapshot;
+  /** The show's facts (PUT /api/shows/:id/knowledge), checked again when restored. */
+  knowledge?: KnowledgeFact[];
 }
 
 export interface QueuedCue {
@@ -23,26 +29,29 @@ export interface QueuedCue {
   offer?: Pick<CueOffer, 'word' | 'overlay'>;
 }
 
-export function snapshotOf(cues: ShowCues | undefined, audience: ShowAudience | undefined): ShowSnapshot {
+export function snapshotOf(cues: ShowCues | undefined, audience: ShowAudience | undefined, rundown?: ShowRundown, knowledge?: KnowledgeBase): ShowSnapshot {
   const topic = audience?.topic;
   const poll = audience?.polls.openPoll();
+  const plan = rundown?.snapshot();
   return {
     ...(cues && { persona: cues.currentPersona.id }),
     ...(topic !== undefined && { topic }),
     ...(poll && { poll }),
     cues: (cues?.list() ?? [])
-      .filter((cue) => cue.state === 'queued' || cue.state === 'awaiting_approval')
+      .filter((cue) => (cue.state === 'queued' || cue.state === 'awaiting_approval') && !rundown?.ownsCue(cue.id))
       .map((cue) => ({
         kind: cue.kind,
         text: cue.kind === 'prompt' ? (cue.prompt ?? cue.text) : cue.text,
         personaId: cue.personaId,
         ...(cue.offer && { offer: { word: cue.offer.word, overlay: cue.offer.overlay } }),
       })),
+    ...(plan && { rundown: plan }),
+    ...(knowledge && knowledge.size > 0 && { knowledge: [...knowledge.facts] }),
   };
 }
 
 /** Puts a snapshot back on a show that was just started again; each part that fails is reported, the rest still restored. */
-export async function restoreSnapshot(snapshot: ShowSnapshot, cues: ShowCues | undefined, audience: ShowAudience | undefined): Promise<string[]> {
+export async function restoreSnapshot(snapshot: ShowSnapshot, cues: ShowCues | undefined, audience: ShowAudience | undefined, rundown?: ShowRundown, show?: { knowledge: KnowledgeBase }): Promise<string[]> {
   const failures: string[] = [];
   const attempt = async (what: string, action: () => unknown) => {
     try {
@@ -54,10 +63,13 @@ export async function restoreSnapshot(snapshot: ShowSnapshot, cues: ShowCues | u
   if (cues && snapshot.persona) await attempt('persona', () => cues.setPersona(snapshot.persona!));
   if (audience && snapshot.topic !== undefined) await attempt('topic', () => (audience.topic = snapshot.topic));
   if (audience && snapshot.poll) await attempt('poll', () => audience.polls.resume(snapshot.poll!));
+  if (show && snapshot.knowledge) await attempt('knowledge', () => (show.knowledge = new KnowledgeBase(parseFacts({ facts: snapshot.knowledge!.map(({ text, language }) => ({ text, ...(language && { language }) })) }))));
   for (const cue of cues ? snapshot.cues : []) {
     await attempt(`cue "${cue.text.slice(0, 40)}"`, () =>
       cue.kind === 'prompt' ? cues!.prompt(cue.text, cue.personaId, {}, undefined, cue.offer) : cues!.submit(cue.text, cue.personaId, cue.offer),
     );
   }
+  // Last: the autopilot's next line queues behind the cues that were waiting before it.
+  if (rundown && snapshot.rundown) await attempt('rundown', () => rundown.restore(snapshot.rundown!));
   return failures;
 }

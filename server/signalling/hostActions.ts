@@ -2,10 +2,11 @@ import type { Namespace } from 'socket.io';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Show } from '../shows/Show.js';
 import type { ShowManager } from '../shows/ShowManager.js';
+import type { ShowRundown } from '../rundown/ShowRundown.js';
 import { showRoom } from './viewerActions.js';
 
 const SHOW_ID = /^[a-z0-9]{6,32}$/;
-export const HOST_EVENTS = ['watch', 'cue', 'interrupt', 'persona'] as const;
+export const HOST_EVENTS = ['watch', 'cue', 'interrupt', 'persona', 'rundown'] as const;
 export type HostEventName = (typeof HOST_EVENTS)[number];
 
 /**
@@ -22,7 +23,8 @@ export class HostActions {
     private readonly shows: ShowManager,
   ) {}
 
-  async run(event: HostEventName, { showId, text, persona }: Record<string, unknown>): Promise<unknown> {
+  async run(event: HostEventName, payload: Record<string, unknown>): Promise<unknown> {
+    const { showId, text, persona } = payload;
     const show = await this.shows.requireLive(checkShowId(showId));
     switch (event) {
       case 'watch': {
@@ -41,6 +43,8 @@ export class HostActions {
         if (!show.cues) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'this show takes no cues');
         if (typeof persona !== 'string') throw new CodedError('INVALID_REQUEST', 'persona must be a string');
         return { persona: show.cues.setPersona(persona).id };
+      case 'rundown':
+        return rundownAction(this.shows.rundown(show.id), payload);
     }
   }
 
@@ -50,12 +54,38 @@ export class HostActions {
       this.watched.add(show.cues);
       show.cues.on('status', (cue) => room().emit('cue', cue));
       this.shows.chat(show.id)?.on('line', (line) => room().emit('chat', line));
+      this.shows.rundown(show.id)?.on('progress', (autopilot) => room().emit('rundown', { showId: show.id, autopilot }));
+      this.shows.chat(show.id)?.on('unanswered', (question) => room().emit('question_unanswered', question));
     }
     const audience = this.shows.audience(show.id);
     if (audience && !this.watched.has(audience)) {
       this.watched.add(audience);
       audience.on('host', (event, payload) => room().emit(event, payload));
     }
+  }
+}
+
+/** The rundown controls of the REST API (`POST /api/shows/:id/rundown/<action>`) over the host socket. */
+function rundownAction(rundown: ShowRundown | undefined, { action, segment, text, prompt }: Record<string, unknown>): unknown {
+  if (!rundown) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'this show has no rundown');
+  if (segment !== undefined && (typeof segment !== 'string' || segment.length > 40)) throw new CodedError('INVALID_REQUEST', 'segment must be a segment id');
+  switch (action) {
+    case 'view':
+      return rundown.view();
+    case 'start':
+      return { autopilot: rundown.start(segment === undefined ? {} : { segment: segment as string }) };
+    case 'pause':
+    case 'resume':
+    case 'skip':
+    case 'stop':
+      return { autopilot: rundown[action]() };
+    case 'jump':
+      if (typeof segment !== 'string') throw new CodedError('INVALID_REQUEST', 'jump needs a segment');
+      return { autopilot: rundown.jump(segment) };
+    case 'insert':
+      return { autopilot: rundown.insert({ ...(text !== undefined && { text }), ...(prompt !== undefined && { prompt }) }) };
+    default:
+      throw new CodedError('INVALID_REQUEST', 'action must be view, start, pause, resume, skip, stop, jump or insert');
   }
 }
 

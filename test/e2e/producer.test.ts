@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { OnAir } from '../../server/OnAir.js';
+import { axeViolations } from '../helpers/axe.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { createShow, HOST_TOKEN, PRODUCER_TOKEN, producerAuth, startOnAir } from '../helpers/startOnAir.js';
 
@@ -76,4 +77,19 @@ test("a show's preparation flow shows its readiness on the host page", async () 
   await pill.waitFor({ timeout: 30_000 });
   assert.match((await pill.textContent()) ?? '', /2\/2 ready/);
   await page.close();
+});
+
+test('the producer page passes axe-core (contrast included) with a show live and a job listed', async () => {
+  const showId = await createShow(onair, 'accessible producer');
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${onair.url}/producer#token=${PRODUCER_TOKEN}`);
+  await page.waitForSelector('#live[data-ready="true"]', { timeout: 10_000 });
+  await page.waitForSelector(`#prep-show option[value="${showId}"]`, { state: 'attached', timeout: 10_000 });
+  await page.fill('#voice-phrases', 'Good evening.');
+  await page.click('#voice-form button[type="submit"]');
+  await page.locator('#jobs li').first().waitFor({ timeout: 10_000 });
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+  await context.close();
 });

@@ -156,8 +156,8 @@ test('a cue whose text the batch lane cached is spliced in instead of synthesize
   assert.equal((await say(`${cached} And now, something new.`)).speechSource, 'partial-cache');
   assert.equal((await say('Nothing here was cached.')).speechSource, 'tts');
   const metrics = await (await fetch(`${onair.url}/metrics`, { headers: producerAuth })).text();
-  assert.match(metrics, /onair_speech_cache_lookups_total\{result="hit"\} 1/);
-  assert.match(metrics, /onair_speech_cache_lookups_total\{result="partial"\} 1/);
+  assert.match(metrics, /onair_speech_cache_lookups_total\{show="[0-9a-f]{12}",result="hit"\} 1/);
+  assert.match(metrics, /onair_speech_cache_lookups_total\{show="[0-9a-f]{12}",result="partial"\} 1/);
 });
 
 test('a show without prewarmed rigs builds them on demand and asks for a prewarm; the next show uses it', async () => {

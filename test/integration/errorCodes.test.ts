@@ -64,6 +64,7 @@ const cue = (showId: string, body: unknown) => http(`/api/shows/${showId}/cues`,
 const shared = (body: Record<string, unknown>) => http(`/api/shows/${card}/overlays/shared`, { method: 'PUT', json: { placement: 'badge', headline: 'Hello', ...body } });
 const colours = { background: '#000000', text: '#ffffff', accent: '#ff0000' };
 const poll = (options: string[]) => http(`/api/shows/${card}/polls`, { method: 'POST', json: { question: 'Which?', options: options.map((label) => ({ label })), durationMs: 60_000, announce: false } });
+const rundown = (body: unknown) => http(`/api/shows/${presenter}/rundown`, { method: 'PUT', json: body });
 const rollout = (step: string) => http(`/api/shows/${card}/experiment/${step}`, { method: 'POST', json: {} });
 
 /** A viewer of `showId` on the /viewer namespace, joined unless told not to. */
@@ -151,6 +152,10 @@ const provoke: Record<string, () => Promise<Observed>> = {
   OFFER_WORD_NOT_IN_TEXT: () => cue(presenter, { text: 'hello world', offer: { word: 'zebra', overlay: onair.audience.catalog.templates[0]!.id } }),
   UNKNOWN_OVERLAY: () => cue(presenter, { text: 'hello world', offer: { word: 'hello', overlay: 'no-such-overlay' } }),
   CHAT_LINE_NOT_FOUND: () => http(`/api/shows/${presenter}/chat/nosuchline/answer`, { method: 'POST', headers: hostAuth }),
+  // Show knowledge.
+  KNOWLEDGE_INVALID: () => http(`/api/shows/${card}/knowledge`, { method: 'PUT', json: { facts: [{ text: 'Ships in 3 days.', language: 'fr' }] } }),
+  KNOWLEDGE_TOO_LARGE: () => http(`/api/shows/${card}/knowledge`, { method: 'PUT', json: { facts: [{ text: 'x'.repeat(301) }] } }),
+  KNOWLEDGE_TEXT_INVALID: () => http(`/api/shows/${card}/knowledge`, { method: 'PUT', json: { facts: [{ text: 'Free \u202eshipping' }] } }),
   TEXT_INVALID: async () => ack(await openSocket(onair, '/host', HOST_TOKEN, sockets), 'cue', { showId: presenter, text: 5 }),
   TEXT_CONTROL_CHARS: () => cue(presenter, { text: 'bell\u0007' }),
   TEXT_EMPTY: () => cue(presenter, { text: '   ' }),
@@ -255,6 +260,25 @@ const provoke: Record<string, () => Promise<Observed>> = {
   SAFETY_TEXT_EMPTY: () => http('/api/safety/check', { method: 'POST', json: { text: '   ' } }),
   SAFETY_TEXT_TOO_LONG: () => http('/api/safety/check', { method: 'POST', json: { text: 'a'.repeat(2001) } }),
   SAFETY_LANGUAGE_INVALID: () => http('/api/safety/check', { method: 'POST', json: { text: 'hello', language: 'fr' } }),
+  // Rundown and autopilot, on the presenter show (its autopilot is stopped again at once).
+  RUNDOWN_NOT_SET: () => http(`/api/shows/${presenter}/rundown/start`, { method: 'POST', json: {} }),
+  AUTOPILOT_NOT_RUNNING: () => http(`/api/shows/${presenter}/rundown/pause`, { method: 'POST', headers: hostAuth }),
+  RUNDOWN_INVALID: () => rundown({ segments: [] }),
+  RUNDOWN_TOO_LARGE: () => rundown({ segments: [{ title: 'One', lines: { en: ['x'.repeat(5_000)] } }] }),
+  RUNDOWN_UNKNOWN_CTA: () => rundown({ segments: [{ title: 'One', lines: { en: [{ text: 'A deal.', offer: { word: 'deal', cta: 'no-such-cta' } }] } }] }),
+  RUNDOWN_DATA_URL_NOT_ALLOWED: () => rundown({ data: { w: { url: 'http://169.254.169.254/latest' } }, segments: [{ title: 'One' }] }),
+  RUNDOWN_TEMPLATE_INVALID: () => rundown({ segments: [{ title: 'One', lines: { en: ['Hi {{constructor}}.'] } }] }),
+  RUNDOWN_SEGMENT_NOT_FOUND: async () => {
+    await rundown({ segments: [{ id: 'one', title: 'One', lines: { en: ['Hello from the rundown.'] } }] });
+    return http(`/api/shows/${presenter}/rundown/start`, { method: 'POST', json: { segment: 'nope' } });
+  },
+  AUTOPILOT_RUNNING: async () => {
+    await http(`/api/shows/${presenter}/rundown/start`, { method: 'POST', json: {} });
+    const again = await http(`/api/shows/${presenter}/rundown/start`, { method: 'POST', json: {} });
+    await http(`/api/shows/${presenter}/rundown/stop`, { method: 'POST', headers: hostAuth });
+    await http(`/api/shows/${presenter}/interrupt`, { method: 'POST', headers: hostAuth });
+    return again;
+  },
   JOB_NOT_FAILED: async () => {
     const waiting = (await (await fetch(`${onair.url}/api/jobs/voice-cache`, { method: 'POST', headers: { ...producerAuth, 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'ava', phrases: ['Hello.'] }) })).json()) as { id: string };
     return http(`/api/jobs/voice-cache/${waiting.id}/retry`, { method: 'POST', headers: producerAuth });
@@ -271,6 +295,20 @@ const provoke: Record<string, () => Promise<Observed>> = {
     return last;
   },
 };
+
+test('the CTA moment route: host only, no body fields, a live show; it decides for every joined viewer', async () => {
+  const moment = (showId: string, init: RequestInit & { json?: unknown } = {}) => http(`/api/shows/${showId}/cta-moment`, { method: 'POST', ...init });
+  assert.deepEqual(await moment(card), { code: 'AUTH_REQUIRED', status: 401 });
+  assert.deepEqual(await moment(card, { headers: producerAuth, json: {} }), { code: 'FORBIDDEN_ROLE', status: 403 });
+  assert.deepEqual(await moment(card, { json: { everyone: true } }), { code: 'INVALID_REQUEST', status: 400 });
+  assert.deepEqual(await moment('zzzzzzzz', { json: {} }), { code: 'SHOW_NOT_FOUND', status: 404 });
+  assert.deepEqual(await moment(ended, { json: {} }), { code: 'SHOW_NOT_FOUND', status: 404 });
+  await viewer(card);
+  const response = await fetch(`${onair.url}/api/shows/${card}/cta-moment`, { method: 'POST', headers: { ...hostAuth, 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(response.status, 200);
+  const result = (await response.json()) as { viewers: number; shown: number };
+  assert.ok(result.viewers >= 1 && result.shown <= result.viewers, JSON.stringify(result));
+});
 
 test('every code a client can cause has a way to cause it here', () => {
   const clientCodes = Object.entries(ERROR_CODES).filter(([, entry]) => entry.source === 'client').map(([code]) => code);

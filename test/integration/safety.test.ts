@@ -79,7 +79,8 @@ test('a template filled with a harmful viewer question is blocked and replaced b
   const run = stage([], 'unused').run({
     classified: { intent: 'answer_question', confidence: 0.95, version: 'test' },
     persona: ava,
-    context: { question: { text: question, viewerConsented: false } },
+    // Answers state a fact of the show (docs/knowledge.md): a template needs one to be usable.
+    context: { question: { text: question, viewerConsented: false }, facts: [{ id: 'f1', text: 'Our pharmacist answers health questions on weekdays.' }] },
   });
   const tts: string[] = [];
   for await (const sentence of run) tts.push(sentence);

@@ -205,3 +205,41 @@ test('a catalog validates a pushed template against its own images', () => {
     /OVERLAY_IMAGE_MISSING|no image/,
   );
 });
+
+test('a template can carry several languages: its own text names its language, translations add others', async () => {
+  const { localizedText, templateLanguages } = await import('../../server/overlays/templateLanguages.js');
+  const multilingual = { ...base(), languages: undefined, language: 'en', translations: { es: { headline: 'Pruébalo gratis', action: 'Empezar', link: 'https://onair.example/es/trial' } } };
+  const template = validateOverlayTemplate(JSON.parse(JSON.stringify(multilingual)), { imageExists });
+  assert.deepEqual(templateLanguages(template), ['en', 'es']);
+  assert.deepEqual(localizedText(template, 'es'), { headline: 'Pruébalo gratis', action: 'Empezar', link: 'https://onair.example/es/trial', language: 'es' });
+  assert.equal(localizedText(template, 'fr').headline, 'Try it free', 'no translation: the template\'s own text');
+  assert.equal(localizedText(template, 'fr').language, 'en');
+  // An older single-language entry stays valid and keeps its meaning: shown where `languages` says, or anywhere.
+  const old = validateOverlayTemplate(base(), { imageExists });
+  assert.deepEqual(templateLanguages(old), ['en']);
+  assert.equal(templateLanguages(validateOverlayTemplate({ ...base(), languages: undefined }, { imageExists })), undefined);
+});
+
+test('translations are checked like the text they stand for', () => {
+  const es = { headline: 'Pruébalo gratis' };
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { es }; }), 'accepted');
+  assert.equal(codeOf((t) => { t.translations = { es }; }), 'OVERLAY_MISSING_FIELD', 'translations need the own language');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.languages = ['en', 'fr']; t.translations = { es }; }), 'OVERLAY_BAD_LANGUAGE', 'a listed language without text');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { en: es }; }), 'OVERLAY_BAD_LANGUAGE', 'a translation into its own language');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { 'ES-mx': es }; }), 'OVERLAY_BAD_LANGUAGE');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = {}; }), 'OVERLAY_BAD_LANGUAGE');
+  assert.equal(codeOf((t) => { t.language = 'English'; }), 'OVERLAY_BAD_LANGUAGE');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { es: { headline: 'x'.repeat(81) } }; }), 'OVERLAY_TEXT_TOO_LONG');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { es: { headline: 'Hola', link: 'http://x.example' } }; }), 'OVERLAY_BAD_LINK');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { es: { headline: 'Hola', sponsor: 'x' } }; }), 'OVERLAY_UNKNOWN_FIELD');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { es: 'Hola' }; }), 'OVERLAY_NOT_OBJECT');
+  assert.equal(codeOf((t) => { t.language = 'en'; t.translations = { es: {} }; }), 'OVERLAY_MISSING_FIELD');
+});
+
+test('the committed catalog speaks Spanish wherever it is shown to Spanish viewers', async () => {
+  const { localizedText, templateLanguages } = await import('../../server/overlays/templateLanguages.js');
+  const catalog = OverlayCatalog.load();
+  const forSpanish = catalog.templates.filter((t) => templateLanguages(t)?.includes('es') ?? true);
+  assert.ok(forSpanish.length >= 4);
+  for (const template of forSpanish) assert.equal(localizedText(template, 'es').language, 'es', template.id);
+});

@@ -73,8 +73,11 @@ test('markup and braces in slot values are spoken as text, never interpreted', (
     text: '<b>Does</b> it ship {topic} & <script>x</script>?',
     viewerConsented: false,
   };
+  // An answer states a fact of the show (docs/knowledge.md); some variants quote the question too.
+  const facts = [{ id: 'f1', text: 'It ships in 3 days.' }];
   const texts = SEEDS.map(
-    (seed) => scripter.generate('answer_question', ava, { topic: 'lenses', question }, seed).text,
+    (seed) =>
+      scripter.generate('answer_question', ava, { topic: 'lenses', question, facts }, seed).text,
   );
   const quoted = texts.filter((t) => t.includes('<b>Does</b>'));
   assert.ok(quoted.length > 0, 'some variant quotes the question');
@@ -94,6 +97,7 @@ test("the viewer's name is used only with consent", () => {
               viewerName: 'Maria',
               viewerConsented: consented,
             },
+            facts: [{ id: 'f1', text: 'We ship to Spain.' }],
           },
           seed,
         ).text,
@@ -118,7 +122,10 @@ test('the seed picks the variant deterministically', () => {
 test('a missing slot value falls back to a variant without it; none left is a named error', () => {
   for (const seed of SEEDS) {
     const line = scripter.generate('introduce_topic', marcus, {}, seed);
-    assert.equal(line.templateId, 'introduce_topic.default.en.d', 'formal variants need {topic}');
+    // Formal variants need {topic} or {segment}; without a topic, segment or episode title the
+    // line names the show's brand rather than saying nothing ("Let's get into today's topic").
+    assert.equal(line.templateId, 'introduce_topic.default.en.g', 'formal variants need {topic}');
+    assert.match(line.text, /Welcome back to /);
     assert.doesNotMatch(line.text, /\{|\}/);
   }
   assert.throws(

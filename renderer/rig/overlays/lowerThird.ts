@@ -161,3 +161,15 @@ function buildSplit(
 function readableOn(background: string): string {
   return luminance(background) > 0.4 ? '#111111' : '#ffffff';
 }
+
+/**
+ * Where any lower third (every style, the longest name and title, the pill's shadow) can
+ * paint, in reference units: viewer overlays keep out of it (the name strap is burned in).
+ */
+export const LOWER_THIRD_BOUNDS = {
+  x: 0,
+  y: 282,
+  // The widest style is the pill: its box starts at LEFT - 4 and is 52 + text + 22 + 8 wide.
+  width: Math.max(LEFT + MAX_TEXT_WIDTH + 44, LEFT - 4 + 52 + MAX_TEXT_WIDTH + 22 + 8, LEFT + MAX_TEXT_WIDTH + 36),
+  height: 338 - 282,
+} as const;

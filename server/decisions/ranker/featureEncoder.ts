@@ -5,6 +5,7 @@ import {
   oneHotIndex,
   PLACEMENT_FEATURES,
   RANKER_LANGUAGES,
+  rankerTrigger,
   WATCH_BUCKET_LIMITS_MS,
 } from './featureLayout.js';
 import { regionBucket } from './regionBuckets.js';
@@ -81,7 +82,7 @@ function encodeViewer(context: DecisionContext, session: SessionFeatures, row: F
   row[slot('referrer', join.referrer)] = 1;
   row[slot('region', regionBucket(join.region))] = 1;
   row[WATCH[watchBucket(session.watchMs)]!] = 1;
-  row[slot('trigger', context.trigger)] = 1;
+  row[slot('trigger', rankerTrigger(context.trigger))] = 1;
   row[S.consent] = join.consent ? 1 : 0;
   row[S.engagement] = unit(session.engagement);
   row[S.ctasShown] = countFeature(session.ctasShown);

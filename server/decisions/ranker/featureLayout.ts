@@ -1,11 +1,20 @@
-import { DECISION_TRIGGERS, DEVICE_CLASSES, REFERRER_CLASSES } from '../types.js';
+import { DEVICE_CLASSES, REFERRER_CLASSES, type DecisionTrigger } from '../types.js';
 import { CTA_PLACEMENTS } from '../../overlays/validateOverlayTemplate.js';
 import { REGION_BUCKETS } from './regionBuckets.js';
 
 export const RANKER_LANGUAGES = ['en', 'es', 'other'] as const;
 /** Upper bounds of the watch-time buckets: < 1 min, < 5 min, < 15 min, the rest. */
 export const WATCH_BUCKET_LIMITS_MS = [60_000, 300_000, 900_000, Infinity] as const;
-export const TRIGGERS = DECISION_TRIGGERS;
+/** The trigger one-hots the committed rankers were trained with: append, never reorder. */
+export const TRIGGERS = ['join', 'heartbeat', 'interaction', 'click', 'dismiss', 'poll', 'offer_word', 'topic'] as const satisfies readonly DecisionTrigger[];
+
+/**
+ * The one-hot a trigger sets. A host's CTA moment is a show-driven moment like a topic
+ * change: it reads as `topic`, so adding it did not change the ranker's input.
+ */
+export function rankerTrigger(trigger: DecisionTrigger): (typeof TRIGGERS)[number] {
+  return trigger === 'cta_moment' ? 'topic' : trigger;
+}
 
 const oneHot = (group: string, values: readonly string[]) => values.map((v) => `${group}=${v}`);
 

@@ -4,6 +4,7 @@ import type { ShowAudience } from '../../audience/ShowAudience.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { RevocationStore } from '../../auth/RevocationStore.js';
 import type { PollRequest } from '../../shows/polls/Poll.js';
+import { templateLanguages } from '../../overlays/templateLanguages.js';
 import { SHOW_ID_PATTERN } from '../../shows/ShowManager.js';
 import { CodedError } from '../../../lib/errors/CodedError.js';
 
@@ -56,6 +57,7 @@ const auditSchema = {
     properties: { viewer: { type: 'string', pattern: VIEWER_ID.source }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, before: { type: 'string', maxLength: 48 } },
   },
 } as const;
+const emptySchema = { body: { type: 'object', additionalProperties: false, properties: {} } } as const;
 const reasonSchema = { body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 200 } } } } as const;
 
 type SharedBody = { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean };
@@ -103,6 +105,16 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     const show = live(request.params.id);
     show.topic = request.body.topic;
     return { topic: show.topic };
+  });
+
+  /** The host's CTA moment: each connected viewer's own CTA, decided and shown now. */
+  app.post<{ Params: { id: string } }>('/api/shows/:id/cta-moment', { onRequest: auth.only('host'), schema: emptySchema }, async (request) => {
+    return live(request.params.id).ctaMoment();
+  });
+
+  /** The catalog's CTA templates, for the host's offer-word picker. */
+  app.get('/api/overlays', { onRequest: auth.only('host', 'producer') }, async () => {
+    return { templates: audience.catalog.templates.map(({ id, placement, headline, sponsor }) => ({ id, placement, headline, ...(sponsor && { sponsor }), languages: templateLanguages(audience.catalog.get(id)!) ?? null })) };
   });
 
   app.get<{ Params: { id: string } }>('/api/shows/:id/audience', { onRequest: auth.only('host', 'producer') }, async (request) => {

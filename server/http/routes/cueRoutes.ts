@@ -4,6 +4,7 @@ import type { ShowContext } from '../../../pipeline/script/index.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import type { Show } from '../../shows/Show.js';
 import type { ShowManager } from '../../shows/ShowManager.js';
+import { answerQuestion } from '../../shows/answerQuestion.js';
 import { CodedError } from '../../../lib/errors/CodedError.js';
 
 const shortText = { type: 'string', maxLength: 200 } as const;
@@ -67,13 +68,9 @@ export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, pers
     return { lines: shows.chat(request.params.id)?.list() ?? [] };
   });
 
-  /** The host picks a viewer's question; the presenter answers it. */
+  /** The host picks a viewer's question; the presenter answers it from the show's facts, or says it does not know. */
   app.post<{ Params: { id: string; lineId: string } }>('/api/shows/:id/chat/:lineId/answer', { onRequest: auth.only('host') }, async (request, reply) => {
-    const show = await presenterShow(request.params.id);
-    const line = shows.chat(show.id)?.get(request.params.lineId);
-    if (!line) throw new CodedError('CHAT_LINE_NOT_FOUND', `chat line ${request.params.lineId} not found`);
-    const question = { text: line.text, viewerConsented: line.consented, ...(line.displayName && { viewerName: line.displayName }) };
-    return reply.code(202).send(show.cues.prompt(line.text, undefined, { question }, 'answer_question'));
+    return reply.code(202).send(await answerQuestion(shows, request.params.id, request.params.lineId));
   });
 
   app.get('/api/personas', { onRequest: auth.only('host', 'producer') }, async () => {

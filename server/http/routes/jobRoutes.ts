@@ -114,7 +114,7 @@ function notFoundAsset(): never {
  * pass as they are, and so do the language's own (a TypeError, a stack overflow): those are
  * bugs, and a 503 would pass them off as an outage.
  */
-async function available<T>(call: () => Promise<T>): Promise<T> {
+export async function available<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -30,7 +30,11 @@ export interface ChatLine {
 
 export class ChatError extends CodedError {}
 
-export type ViewerChatEvents = { line: [line: ChatLine] };
+export type ViewerChatEvents = {
+  line: [line: ChatLine];
+  /** The show's facts did not answer this question, and the presenter said so (answerQuestion). */
+  unanswered: [question: { line: ChatLine; cueId: string }];
+};
 
 /**
  * One show's viewer chat: lines are checked, rate-limited per viewer, classified by the
@@ -70,6 +74,11 @@ export class ViewerChat extends EnhancedEventEmitter<ViewerChatEvents> {
     if (this.lines.size > HISTORY) this.lines.delete(this.lines.keys().next().value!);
     this.safeEmit('line', line);
     return line;
+  }
+
+  /** Tells the hosts that the presenter could not answer `line` from the show's facts. */
+  unanswered(line: ChatLine, cueId: string): void {
+    this.safeEmit('unanswered', { line, cueId });
   }
 
   get(id: string): ChatLine | undefined {

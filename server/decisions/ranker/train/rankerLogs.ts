@@ -2,13 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { RankerLogError } from '../../decisionErrors.js';
 import {
+  DECISION_TRIGGERS,
   DEVICE_CLASSES,
   PLACEMENTS,
   REFERRER_CLASSES,
   type DecisionContext,
   type Placement,
 } from '../../types.js';
-import { TRIGGERS } from '../featureLayout.js';
 
 /**
  * One logged decision and its outcome, a line of the JSONL training logs (docs/decisions.md).
@@ -38,7 +38,7 @@ function contextProblem(context: unknown): string | undefined {
   if (!oneOf(REFERRER_CLASSES, join.referrer)) return 'unknown referrer';
   if (typeof join.language !== 'string' || typeof join.region !== 'string')
     return 'bad language or region';
-  if (!oneOf(TRIGGERS, context.trigger)) return 'unknown trigger';
+  if (!oneOf(DECISION_TRIGGERS, context.trigger)) return 'unknown trigger';
   for (const key of ['watchMs', 'engagement', 'ctasShown', 'ctasClicked']) {
     if (!Number.isFinite(session[key])) return `session.${key} must be a number`;
   }

@@ -27,9 +27,13 @@ function drawAction(random: () => number, probabilities: readonly number[]): num
  * truth (clickModel.ts). Decisions the rules left empty carry no choice and are skipped.
  */
 export function simulateLogs(
-  templates: readonly OverlayTemplate[],
+  catalog: readonly OverlayTemplate[],
   options: SimulationOptions,
 ): LoggedDecision[] {
+  // The simulated world (its click model included) knows one copy per template, shown where
+  // its `languages` list allows: the committed logs and rankers were made in it. Translated
+  // copies (`language`, `translations`) stay out of it until the simulator models them.
+  const templates = catalog.map(({ language: _language, translations: _translations, ...template }) => template);
   const random = mulberry32(options.seed);
   const rules = new RuleSet();
   const rows: LoggedDecision[] = [];

@@ -1,0 +1,46 @@
+import { CodedError } from '../../lib/errors/CodedError.js';
+import type { Cue } from '../../pipeline/cues/Cue.js';
+import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
+import type { KnowledgeBase } from '../../pipeline/knowledge/index.js';
+import { scriptLanguageOf, type ShowContext } from '../../pipeline/script/index.js';
+import type { ChatLine, ViewerChat } from './chat/ViewerChat.js';
+import type { ShowManager } from './ShowManager.js';
+
+/** What answering needs of a show: its cues, its facts and (to tell the hosts) its chat. */
+export interface AnswerParts {
+  cues: ShowCues;
+  knowledge: KnowledgeBase;
+  chat?: ViewerChat;
+}
+
+/**
+ * The presenter answers a viewer's question from the show's facts (docs/knowledge.md): the
+ * facts that match it in the presenter's language go with the cue, and the script stage
+ * states them (a template, or the LLM kept inside them). When none matches well enough the
+ * presenter says it does not know, never a guess, and the host is told: the cue's `answer`
+ * says `abstained`, and the chat emits `unanswered` (the host socket's `question_unanswered`).
+ * `context` adds to what the show knows (autopilot passes the segment on air).
+ */
+export function answerChatLine(parts: AnswerParts, line: ChatLine, context: ShowContext = {}): Cue {
+  const { cues, knowledge, chat } = parts;
+  const { facts } = knowledge.retrieve(line.text, scriptLanguageOf(cues.currentPersona));
+  const question = { text: line.text, viewerConsented: line.consented, ...(line.displayName && { viewerName: line.displayName }) };
+  const grounded = facts.map(({ id, text, language }) => ({ id, text, ...(language && { language }) }));
+  const cue = cues.prompt(line.text, undefined, { ...context, question, facts: grounded }, 'answer_question');
+  if (facts.length === 0) chat?.unanswered(line, cue.id);
+  return cue;
+}
+
+/**
+ * `answerChatLine` for a show and a chat line named by id (the host's "Answer" button).
+ * Throws `SHOW_NOT_FOUND`/`SHOW_ENDED`, `SHOW_HAS_NO_PRESENTER` and `CHAT_LINE_NOT_FOUND`.
+ */
+export async function answerQuestion(shows: ShowManager, showId: string, lineOrId: string | ChatLine, context: ShowContext = {}): Promise<Cue> {
+  const show = await shows.requireLive(showId);
+  const cues = show.cues;
+  if (!cues) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'this show streams the test card and takes no cues');
+  const chat = shows.chat(show.id);
+  const line = typeof lineOrId === 'string' ? chat?.get(lineOrId) : lineOrId;
+  if (!line) throw new CodedError('CHAT_LINE_NOT_FOUND', `chat line ${String(lineOrId).slice(0, 40)} not found`);
+  return answerChatLine({ cues, knowledge: show.knowledge, ...(chat && { chat }) }, line, context);
+}
