@@ -22,6 +22,12 @@ export const SAFETY_ASSETS_DIR = path.join(ASSETS_DIR, 'safety');
 export const SAFETY_DATASET_PATH = path.join(SAFETY_ASSETS_DIR, 'dataset.jsonl');
 /** Lines written by hand apart from the templates, never trained on: a generalisation check. */
 export const SAFETY_PROBE_PATH = path.join(SAFETY_ASSETS_DIR, 'probe.jsonl');
+/**
+ * A second probe set (64 lines), written by hand in a voice apart from the templates and the
+ * idea families (data/families.ts), never trained on, and first scored on the final model: the
+ * honest figure for lines a new user writes.
+ */
+export const SAFETY_FRESH_PROBE_PATH = path.join(SAFETY_ASSETS_DIR, 'probe-fresh.jsonl');
 
 const SPLITS: readonly string[] = ['train', 'calibration', 'test'];
 

@@ -2,10 +2,13 @@
  * npm run eval:safety — the committed model (assets/safety/model.onnx, through onnxruntime, as
  * the server runs it) on the held-out test split and on the probe set (assets/safety/probe.jsonl,
  * lines written by hand apart from the templates and never trained on): harmful recall and false
- * refusals per language, and the latency of one check. `--details` lists every miss.
+ * refusals per language, and the latency of one check; then the same on the fresh probe set
+ * (assets/safety/probe-fresh.jsonl), written apart from the data and first scored on the final model. `--details` lists every miss.
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { SAFETY_LANGUAGES } from './categories.js';
-import { loadSafetyDataset, loadSafetyProbe } from './dataset.js';
+import { loadSafetyDataset, loadSafetyProbe, SAFETY_ASSETS_DIR, SAFETY_FRESH_PROBE_PATH } from './dataset.js';
 import { formatSafetyMetrics, safetyMetrics, type SafetyMetrics } from './metrics.js';
 import { SafetyModel } from './SafetyModel.js';
 
@@ -16,6 +19,7 @@ const model = await SafetyModel.load();
 const { thresholds } = model.manifest;
 const test = loadSafetyDataset().filter((e) => e.split === 'test');
 const probe = loadSafetyProbe();
+const freshProbe = loadSafetyProbe(SAFETY_FRESH_PROBE_PATH);
 
 const latencies: number[] = [];
 async function scoresOf(rows: readonly { text: string; lang: 'en' | 'es' }[]): Promise<number[]> {
@@ -31,6 +35,7 @@ async function scoresOf(rows: readonly { text: string; lang: 'en' | 'es' }[]): P
 for (const e of test.slice(0, 50)) await model.check(e.text, e.lang);
 const testMetrics = safetyMetrics(test, await scoresOf(test), thresholds);
 const probeMetrics = safetyMetrics(probe, await scoresOf(probe), thresholds);
+const freshMetrics = safetyMetrics(freshProbe, await scoresOf(freshProbe), thresholds);
 await model.close();
 
 const targets = (metrics: SafetyMetrics) =>
@@ -43,11 +48,15 @@ const targets = (metrics: SafetyMetrics) =>
 const sorted = [...latencies].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-console.log(`safety model ${model.version}; thresholds en ${thresholds.en.toFixed(2)} es ${thresholds.es.toFixed(2)}\n`);
+const onnxBytes = statSync(path.join(SAFETY_ASSETS_DIR, 'model.onnx')).size;
+console.log(`safety model ${model.version} (${model.manifest.model.kind}, model.onnx ${(onnxBytes / 1e6).toFixed(1)} MB); thresholds en ${thresholds.en.toFixed(2)} es ${thresholds.es.toFixed(2)}\n`);
 console.log(`held-out test split (phrasings never trained on): ${test.length} lines`);
 console.log(formatSafetyMetrics(testMetrics, details));
 console.log(`targets: ${targets(testMetrics)}\n`);
 console.log(`probe set (assets/safety/probe.jsonl, written by hand, never trained or tuned on): ${probe.length} lines`);
 console.log(formatSafetyMetrics(probeMetrics, details));
 console.log(`targets: ${targets(probeMetrics)}\n`);
+console.log(`fresh probe set (assets/safety/probe-fresh.jsonl, written by hand apart from the data, first scored on the final model): ${freshProbe.length} lines`);
+console.log(formatSafetyMetrics(freshMetrics, details));
+console.log(`targets: ${targets(freshMetrics)}\n`);
 console.log(`latency of one check (onnxruntime, features included), ${sorted.length} checks: p50 ${pct(50).toFixed(3)} ms, p95 ${pct(95).toFixed(3)} ms, p99 ${pct(99).toFixed(3)} ms`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { SAFETY_LABELS } from '../../pipeline/safety/categories.js';
 import { normalizeForFeatures } from '../../pipeline/intent/features.js';
-import { loadSafetyDataset, loadSafetyProbe, SAFETY_ASSETS_DIR } from '../../pipeline/safety/dataset.js';
+import { loadSafetyDataset, loadSafetyProbe, SAFETY_ASSETS_DIR, SAFETY_FRESH_PROBE_PATH } from '../../pipeline/safety/dataset.js';
 import { SafetyModel, validateSafetyInput } from '../../pipeline/safety/SafetyModel.js';
 import { trainSafetyModel } from '../../pipeline/safety/train/trainer.js';
 
@@ -66,9 +66,11 @@ test('the dataset: every label in both languages, at least 3,000 lines, test gro
   const trainedTexts = new Set(rows.filter((r) => r.split !== 'test').map((r) => r.text.toLowerCase()));
   assert.equal(rows.filter((r) => r.split === 'test' && trainedTexts.has(r.text.toLowerCase())).length, 0);
   for (const [, text] of FRESH) assert.ok(!rows.some((r) => r.text.toLowerCase() === text.toLowerCase()), text);
-  // The probe set (hand-written, apart from the templates) is never generated into the dataset.
+  // The probe sets (hand-written, apart from the templates) are never generated into the dataset.
   const texts = new Set(rows.map((r) => normalizeForFeatures(r.text)));
-  for (const p of loadSafetyProbe()) assert.ok(!texts.has(normalizeForFeatures(p.text)), p.text);
+  const fresh = loadSafetyProbe(SAFETY_FRESH_PROBE_PATH);
+  assert.ok(fresh.length >= 60, `${fresh.length} fresh probe lines`);
+  for (const p of [...loadSafetyProbe(), ...fresh]) assert.ok(!texts.has(normalizeForFeatures(p.text)), p.text);
 });
 
 test('training reproduces the committed model byte for byte', () => {

@@ -2,9 +2,10 @@
  * Builds the safety dataset: the templates of ./templates.ts expanded with their slot values
  * (./slots.ts) and given a casual style at random (openers, endings, lower case, a typo),
  * plus harmless lines written by hand elsewhere in the repo (the intent dataset's lines other
- * than off_policy, and the presenter's script templates). Every line belongs to a group (its
+ * than off_policy, and the presenter's script templates), and the idea families of ./families.ts,
+ * each phrasing of which is a template of its own. Every line belongs to a group (its
  * phrasing); whole groups are assigned to the train, calibration or test split, seeded. Lines of
- * the probe set (assets/safety/probe.jsonl) are never generated into the dataset.
+ * the probe sets (assets/safety/probe.jsonl, probe-fresh.jsonl) are never generated into the dataset.
  */
 import { readFileSync } from 'node:fs';
 import { mulberry32 } from '../../../lib/prng.js';
@@ -12,7 +13,8 @@ import { loadDataset } from '../../intent/dataset.js';
 import { fnv1a32, normalizeForFeatures } from '../../intent/features.js';
 import { DEFAULT_TEMPLATES_FILE } from '../../script/parseTemplates.js';
 import { SAFETY_LABELS, SAFETY_LANGUAGES, type SafetyLabel, type SafetyLanguage } from '../categories.js';
-import { loadSafetyProbe, type SafetyExample, type SafetySplit } from '../dataset.js';
+import { loadSafetyProbe, SAFETY_FRESH_PROBE_PATH, type SafetyExample, type SafetySplit } from '../dataset.js';
+import { FAMILIES } from './families.js';
 import { CORES, SLOTS, TEMPLATES, WRAPPERS } from './templates.js';
 
 export const DATASET_SETTINGS = {
@@ -107,6 +109,23 @@ function templateRows(): Row[] {
         for (const text of expandTemplate(template, group, lang, DATASET_SETTINGS.linesPerTemplate))
           rows.push({ text, label, lang, group, origin: 'template' });
       });
+    }
+  }
+  return rows;
+}
+
+/** The idea families (./families.ts): each phrasing is its own group, like a template. */
+function familyRows(): Row[] {
+  const rows: Row[] = [];
+  for (const lang of SAFETY_LANGUAGES) {
+    for (const label of SAFETY_LABELS) {
+      for (const [family, phrasings] of Object.entries(FAMILIES[lang][label] ?? {})) {
+        phrasings.forEach((template, i) => {
+          const group = `fam:${label}.${lang}.${family}.${i}`;
+          for (const text of expandTemplate(template, group, lang, DATASET_SETTINGS.linesPerTemplate))
+            rows.push({ text, label, lang, group, origin: 'family' });
+        });
+      }
     }
   }
   return rows;
@@ -225,8 +244,8 @@ const LABEL_ORDER = new Map<SafetyLabel, number>(SAFETY_LABELS.map((l, i) => [l,
 export function generateSafetyDataset(): SafetyExample[] {
   const seen = new Map<string, Row>();
   // The probe set stays unseen: a line that happens to match one is not generated.
-  for (const p of loadSafetyProbe()) seen.set(normalizeForFeatures(p.text), { ...p, group: 'probe', origin: 'probe' });
-  for (const row of [...templateRows(), ...wrapperRows(), ...lexiconRows(), ...scriptRows(), ...intentRows()]) {
+  for (const p of [...loadSafetyProbe(), ...loadSafetyProbe(SAFETY_FRESH_PROBE_PATH)]) seen.set(normalizeForFeatures(p.text), { ...p, group: 'probe', origin: 'probe' });
+  for (const row of [...templateRows(), ...familyRows(), ...wrapperRows(), ...lexiconRows(), ...scriptRows(), ...intentRows()]) {
     const key = normalizeForFeatures(row.text);
     const earlier = seen.get(key);
     if (earlier?.origin === 'probe') continue;

@@ -26,14 +26,25 @@ export interface TrainSafetyOptions {
 export const DEFAULT_SAFETY_TRAINING = {
   seed: 20_260_514,
   hidden: [32],
-  epochs: 12,
+  epochs: 6,
   batchSize: 32,
   learningRate: 0.003,
   l2: 1e-5,
   /** Each harmful training line is seen this many times per epoch (the harmless lines once). */
   harmfulCopies: 2,
-  /** False-refusal budget the per-language threshold must keep on the calibration split. */
-  calibrationFalseRefusals: 0.01,
+  /**
+   * How a phrasing's weight depends on how many lines it has: 'none' (every line 1), 'sqrt'
+   * (a group of n lines weighs √n in all), 'full' (every group weighs the same). A phrasing
+   * with slots yields ten lines and one without two, so without balancing the slotted harmful
+   * phrasings outweigh the hand-written hard negatives five to one.
+   */
+  groupBalance: 'sqrt' as 'none' | 'sqrt' | 'full',
+  /**
+   * False-refusal budget the per-language threshold must keep on the calibration split: half
+   * the 1% target, because harmless phrasings never trained on (the test split, a new user's
+   * lines) are refused more often than the calibration ones, and in groups of up to ten lines.
+   */
+  calibrationFalseRefusals: 0.005,
   /** Thresholds are kept within these bounds whatever the calibration slice says. */
   thresholdBounds: [0.05, 0.99] as [number, number],
 };
@@ -81,6 +92,24 @@ function chooseThreshold(scores: readonly number[], harmful: readonly boolean[],
 }
 
 
+/**
+ * Each line's weight under `balance`, scaled so the mean over the lines is 1 (the learning rate
+ * keeps its meaning). Only division and Math.sqrt, which IEEE 754 rounds the same everywhere.
+ */
+export function groupWeights(examples: readonly SafetyExample[], balance: 'none' | 'sqrt' | 'full'): number[] {
+  if (balance === 'none') return examples.map(() => 1);
+  const sizes = new Map<string, number>();
+  for (const e of examples) sizes.set(e.group, (sizes.get(e.group) ?? 0) + 1);
+  const raw = examples.map((e) => {
+    const n = sizes.get(e.group)!;
+    return balance === 'full' ? 1 / n : 1 / Math.sqrt(n);
+  });
+  let sum = 0;
+  for (const w of raw) sum += w;
+  const scale = examples.length / sum;
+  return raw.map((w) => w * scale);
+}
+
 export function trainSafetyModel(options: TrainSafetyOptions = {}): TrainedSafetyModel {
   const { examples: given, features: givenFeatures, ...overrides } = options;
   const settings = { ...DEFAULT_SAFETY_TRAINING, ...overrides };
@@ -95,7 +124,12 @@ export function trainSafetyModel(options: TrainSafetyOptions = {}): TrainedSafet
   // Each harmful training line is seen `harmfulCopies` times per epoch.
   const trainSparse = train.map(sparseOf);
   const copies = train.flatMap((e, i) => (e.label === 'allowed' ? [i] : Array.from({ length: settings.harmfulCopies }, () => i)));
-  const model = trainSparseNetwork(copies.map((i) => trainSparse[i]!), copies.map((i) => labelOf(train[i]!)), features.dimension, SAFETY_LABELS.length, { ...settings, random });
+  const weights = groupWeights(train, settings.groupBalance);
+  const model = trainSparseNetwork(copies.map((i) => trainSparse[i]!), copies.map((i) => labelOf(train[i]!)), features.dimension, SAFETY_LABELS.length, {
+    ...settings,
+    random,
+    weights: copies.map((i) => weights[i]!),
+  });
   const logitsOf = (set: SafetyExample[]) => set.map((e) => logits(model, extractSafetyFeatures(e.text, features)));
   const calibrationLogits = logitsOf(calibration);
   model.temperature = fitTemperatureOnLogits(calibrationLogits, calibration.map(labelOf));
