@@ -7,13 +7,12 @@
  * answer most events with `none`.
  */
 import { fork } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../../lib/paths.js';
 import { formatSummary, summarize } from '../../lib/percentiles.js';
 import { launchChromium } from '../../test/helpers/chromium.js';
 import { createShow, hostAuth, startOnAir } from '../../test/helpers/startOnAir.js';
+import { uncappedCatalog } from './uncappedCatalog.js';
 
 const VIEWERS = Number(process.env.OVERLAY_VIEWERS ?? 1000);
 const SECONDS = Number(process.env.OVERLAY_SECONDS ?? 30);
@@ -22,7 +21,7 @@ const DOM_SAMPLES = Number(process.env.OVERLAY_DOM_SAMPLES ?? 20);
 const COPIES = 6;
 
 // The holdout (10%) sees the show's default CTA, as a show with a house ad would run it.
-const onair = await startOnAir({ OVERLAY_DIR: uncappedCatalog(), DEFAULT_OVERLAY: 'newsletter-badge-0', MAX_VIEWERS_PER_SHOW: String(VIEWERS + 10), VIEWER_JOIN_BURST: String(VIEWERS + 10) });
+const onair = await startOnAir({ OVERLAY_DIR: uncappedCatalog(COPIES), DEFAULT_OVERLAY: 'newsletter-badge-0', MAX_VIEWERS_PER_SHOW: String(VIEWERS + 10), VIEWER_JOIN_BURST: String(VIEWERS + 10) });
 const showId = await createShow(onair, 'bench:overlay');
 console.log(`bench:overlay: ${VIEWERS} socket.io viewers, 1 event/s each for ${SECONDS} s, presenter show ${showId}`);
 
@@ -85,16 +84,4 @@ async function chromiumEventToDom() {
   }
   await browser.close();
   return summarize(samples);
-}
-
-function uncappedCatalog(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'onair-bench-overlays-'));
-  const source = path.join(ROOT_DIR, 'assets/overlays');
-  const templates = JSON.parse(readFileSync(path.join(source, 'templates.json'), 'utf8')) as Array<Record<string, unknown>>;
-  const uncapped = templates.flatMap(({ inventory: _inventory, guaranteedImpressions: _guaranteed, ...t }) =>
-    Array.from({ length: COPIES }, (_, i) => ({ ...t, id: `${t.id}-${i}`, frequencyCap: { maxPerSession: 100_000, minGapMs: 0 } })),
-  );
-  writeFileSync(path.join(dir, 'templates.json'), JSON.stringify(uncapped));
-  cpSync(path.join(source, 'images'), path.join(dir, 'images'), { recursive: true });
-  return dir;
 }
