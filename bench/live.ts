@@ -1,20 +1,13 @@
 /**
- * bench:live — first the live lane alone (presenter, show clock, one libx264 encoder) in this
- * process, with the compositor's full redraw (the old path) and partial redraw in alternating
- * rounds of the same run: CPU of this process + its ffmpeg per second, p50/p95/p99, and the
- * ratio. Then CPU and memory of one whole show (server process + its ffmpeg encoder, partial
- * redraw) at 360p30 and 720p30, idle and speaking, with one werift viewer attached, plus the
- * share of late frames (frames the live lane produced after their due time).
- * LIVE_SERVER=0 skips the whole-show part.
+ * bench:live — CPU and memory of one show (server process + its ffmpeg encoder) at 360p30
+ * and 720p30, idle and speaking, with one werift viewer attached, plus the share of late
+ * frames (frames the live lane produced after their due time).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { cpuPercent, sampleProcess, type ProcSample } from './fanout/procStats.js';
 import { WeriftViewer } from '../test/helpers/weriftViewer.js';
-import { formatSummary, summarize } from '../lib/percentiles.js';
-import type { RedrawMode } from '../renderer/rig/index.js';
-import { runLane, type LaneSample } from './liveLane.js';
 
 const SECONDS = Number(process.env.LIVE_SECONDS ?? 15);
 const HOST_TOKEN = randomBytes(24).toString('base64url');
@@ -31,34 +24,10 @@ interface Row {
   lateShare: number;
 }
 
-const LANE_SECONDS = Number(process.env.LIVE_LANE_SECONDS ?? 6);
-const LANE_ROUNDS = Number(process.env.LIVE_LANE_ROUNDS ?? 2);
-console.log(`bench:live — the live lane alone (this process + its ffmpeg, libx264 ultrafast/zerolatency, fMP4 out, synthetic speech), ${LANE_ROUNDS} rounds × ${LANE_SECONDS} s per path, alternating (% = share of one core, per 1 s sample)`);
-for (const height of [360, 720] as const) {
-  for (const phase of ['idle', 'speaking']) {
-    const samples: Record<RedrawMode, LaneSample[]> = { full: [], partial: [] };
-    const late: Record<RedrawMode, number> = { full: 0, partial: 0 };
-    for (let round = 0; round < LANE_ROUNDS; round++) {
-      const order: RedrawMode[] = round % 2 ? ['partial', 'full'] : ['full', 'partial'];
-      for (const mode of order) {
-        const run = await runLane(height, mode, phase === 'speaking', LANE_SECONDS);
-        samples[mode].push(...run.samples);
-        late[mode] += run.framesLate;
-      }
-    }
-    const mean = (xs: LaneSample[], k: keyof LaneSample) => xs.reduce((n, x) => n + x[k], 0) / xs.length;
-    for (const mode of ['full', 'partial'] as const) {
-      console.log(formatSummary(`  ${height}p ${phase.padEnd(8)} ${mode.padEnd(7)} lane total`, summarize(samples[mode].map((x) => x.total)), '%'), `| mean node ${mean(samples[mode], 'node').toFixed(1)}% + ffmpeg ${mean(samples[mode], 'ffmpeg').toFixed(1)}% | late frames ${late[mode]}`);
-    }
-    console.log(`  ${height}p ${phase}: full / partial lane CPU ${(mean(samples.full, 'total') / mean(samples.partial, 'total')).toFixed(2)}× (node alone ${(mean(samples.full, 'node') / mean(samples.partial, 'node')).toFixed(2)}×)`);
-  }
-}
-if (process.env.LIVE_SERVER === '0') process.exit(0);
-
 const rows: Row[] = [];
 for (const resolution of ['360p', '720p']) rows.push(...(await measure(resolution)));
 
-console.log(`bench:live — one whole show (partial redraw), libx264 ultrafast/zerolatency + Opus, 1 werift viewer, ${SECONDS} s per phase (% = share of one core)`);
+console.log(`bench:live — one show, libx264 ultrafast/zerolatency + Opus, 1 werift viewer, ${SECONDS} s per phase (% = share of one core)`);
 console.log('resolution  phase     server   ffmpeg   total    RSS MB   late frames');
 for (const r of rows) {
   console.log(

@@ -1,7 +1,6 @@
 /**
  * Rig render cost: atlas build, then per-frame draw + read-back over varied poses at 360p
- * and 720p (the read-back is where skia does the work, so it is always included), for the
- * full redraw (the old path) and the partial redraw, frame by frame alternating in one run.
+ * and 720p (the read-back is where skia does the work, so it is always included).
  * Usage: npx tsx bench/render.ts [personaId=ava] [frames=600]
  */
 import { formatSummary, summarize } from '../lib/percentiles.js';
@@ -11,7 +10,6 @@ import {
   presenterLowerThird,
   RigAtlas,
   VISEMES,
-  type RedrawMode,
   type RigPose,
 } from '../renderer/rig/index.js';
 
@@ -40,30 +38,21 @@ for (const [width, height] of [
   [1280, 720],
 ] as const) {
   const atlas = await RigAtlas.create(persona, { width, height });
-  const modes: RedrawMode[] = ['full', 'partial'];
-  const compositors = modes.map((redraw) => new Compositor(atlas, { redraw }));
-  for (const compositor of compositors) {
-    compositor.setLowerThird(presenterLowerThird(persona));
-    compositor.setLiveBadge(true);
-    for (let i = 0; i < WARMUP; i++) compositor.renderFrame(poseAt(i));
-  }
-  const samples: number[][] = modes.map(() => []);
-  let mismatches = 0;
+  const compositor = new Compositor(atlas);
+  compositor.setLowerThird(presenterLowerThird(persona));
+  compositor.setLiveBadge(true);
+  for (let i = 0; i < WARMUP; i++) compositor.renderFrame(poseAt(i));
+  const samples: number[] = [];
+  let checksum = 0;
   for (let i = 0; i < frames; i++) {
-    const rgba: Buffer[] = [];
-    // Alternate which path goes first each frame, so neither always finds warmer caches.
-    for (const m of i % 2 ? [1, 0] : [0, 1]) {
-      const started = performance.now();
-      rgba[m] = compositors[m]!.renderFrame(poseAt(i));
-      samples[m]!.push(performance.now() - started);
-    }
-    if (!rgba[0]!.equals(rgba[1]!)) mismatches++;
+    const started = performance.now();
+    const rgba = compositor.renderFrame(poseAt(i));
+    samples.push(performance.now() - started);
+    checksum = (checksum + (rgba[(i * 7919) % rgba.length] as number)) | 0;
   }
   console.log(`${height}p atlas build: ${atlas.buildMs.toFixed(2)}ms`);
-  for (const [m, mode] of modes.entries()) console.log(formatSummary(`${height}p ${mode} redraw, draw+readback`, summarize(samples[m]!)));
-  const [full, partial] = samples.map((s) => summarize(s));
-  const bands = compositors[1]!.motionBands.reduce((n, b) => n + b.width * b.height, 0) / (width * height);
   console.log(
-    `${height}p full / partial: p50 ${(full!.p50 / partial!.p50).toFixed(2)}×, p95 ${(full!.p95 / partial!.p95).toFixed(2)}×, p99 ${(full!.p99 / partial!.p99).toFixed(2)}× (bands ${(bands * 100).toFixed(0)}% of the frame; frames that differ: ${mismatches})`,
+    formatSummary(`${height}p draw+readback`, summarize(samples)),
+    `(checksum ${checksum})`,
   );
 }

@@ -1,6 +1,6 @@
 export * from './pose.js';
 export { RigAtlas, EYE_STEPS, type RigAtlasOptions, type RigSprites } from './RigAtlas.js';
-export { Compositor, presenterLowerThird, type CompositorOptions, type RedrawMode } from './Compositor.js';
+export { Compositor, presenterLowerThird } from './Compositor.js';
 export type { LowerThirdText } from './overlays/lowerThird.js';
 export { LOWER_THIRD_BOUNDS } from './overlays/lowerThird.js';
 export type { Sprite } from './Sprite.js';

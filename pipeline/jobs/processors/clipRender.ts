@@ -2,7 +2,7 @@ import { Animator } from '../../animate/Animator.js';
 import { encodeUtterance } from '../../animate/utteranceCodec.js';
 import { samplesPerFrame } from '../../../lib/media/codecs.js';
 import { Mp4ClipWriter } from '../../encode/Mp4ClipWriter.js';
-import { Compositor, presenterLowerThird, RigAtlas, type CompositorOptions } from '../../../renderer/rig/index.js';
+import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
 import { clipAssetKey } from '../../store/assetKeys.js';
 import { loadPrewarmedRig } from '../../store/rigAssets.js';
 import { cachePhrase, UTTERANCE_FILE } from '../../store/voiceAssets.js';
@@ -23,11 +23,8 @@ export interface ClipRenderResult {
   rendered: boolean;
 }
 
-/**
- * Text + persona → TTS → animation → frames → an MP4 preview plus the spliceable tracks.
- * `compositorOptions` is for benchmarks that compare the compositor's redraw paths.
- */
-export async function processClipRender(job: ProgressJob, ctx: JobContext, signal?: AbortSignal, compositorOptions: CompositorOptions = {}): Promise<ClipRenderResult> {
+/** Text + persona → TTS → animation → frames → an MP4 preview plus the spliceable tracks. */
+export async function processClipRender(job: ProgressJob, ctx: JobContext, signal?: AbortSignal): Promise<ClipRenderResult> {
   const started = performance.now();
   const payload = ctx.payloads.clipRender(job.data);
   const persona = ctx.personas.get(payload.persona);
@@ -39,7 +36,7 @@ export async function processClipRender(job: ProgressJob, ctx: JobContext, signa
   if (await ctx.store.get(key)) return { ...result, renderMs: 0, rendered: false };
 
   const atlas = (await loadPrewarmedRig(ctx.store, persona, size)) ?? (await RigAtlas.create(persona, { ...size, logosDir: ctx.personas.logosDir }));
-  const compositor = new Compositor(atlas, compositorOptions);
+  const compositor = new Compositor(atlas);
   compositor.setLowerThird(presenterLowerThird(persona));
   const animator = new Animator(1);
   const perFrame = samplesPerFrame(ctx.fps);

@@ -1,5 +1,5 @@
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
-import { Compositor, presenterLowerThird, RigAtlas, type CompositorOptions } from '../../../renderer/rig/index.js';
+import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
 import { Animator } from '../../animate/Animator.js';
 import type { Utterance } from '../../animate/Utterance.js';
 import { AUDIO_SAMPLE_RATE } from '../../../lib/media/codecs.js';
@@ -64,13 +64,11 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
     sizes: Array<{ width: number; height: number }>,
     seed = 1,
     rigs: (persona: Persona, size: { width: number; height: number }) => Promise<RigAtlas> = (persona, size) => RigAtlas.create(persona, size),
-    /** How the compositors draw; only benchmarks and tests ask for the full redraw. */
-    compositorOptions: CompositorOptions = {},
   ): Promise<PresenterSource> {
     const compositors = new Map<string, Compositor>();
     for (const size of sizes) {
       for (const persona of personas) {
-        const compositor = new Compositor(await rigs(persona, size), compositorOptions);
+        const compositor = new Compositor(await rigs(persona, size));
         compositor.setLowerThird(presenterLowerThird(persona));
         compositor.setLiveBadge(true);
         compositors.set(rigKey(persona.id, size.height), compositor);
