@@ -4,6 +4,7 @@ import type { ShowAudience } from '../audience/ShowAudience.js';
 import type { OpenPoll } from './polls/ShowPolls.js';
 import type { RundownSnapshot, ShowRundown } from '../rundown/ShowRundown.js';
 import { KnowledgeBase, parseFacts, type KnowledgeFact } from '../../pipeline/knowledge/index.js';
+import { answerFromFacts } from './answerQuestion.js';
 
 /**
  * What a show holds in memory that another node needs to put it back on air as it was:
@@ -27,6 +28,8 @@ export interface QueuedCue {
   text: string;
   personaId: string;
   offer?: Pick<CueOffer, 'word' | 'overlay'>;
+  /** A viewer's question to answer from the facts: answered again from the show's facts when restored. */
+  question?: true;
 }
 
 export function snapshotOf(cues: ShowCues | undefined, audience: ShowAudience | undefined, rundown?: ShowRundown, knowledge?: KnowledgeBase): ShowSnapshot {
@@ -44,6 +47,7 @@ export function snapshotOf(cues: ShowCues | undefined, audience: ShowAudience | 
         text: cue.kind === 'prompt' ? (cue.prompt ?? cue.text) : cue.text,
         personaId: cue.personaId,
         ...(cue.offer && { offer: { word: cue.offer.word, overlay: cue.offer.overlay } }),
+        ...(cue.answer && { question: true as const }),
       })),
     ...(plan && { rundown: plan }),
     ...(knowledge && knowledge.size > 0 && { knowledge: [...knowledge.facts] }),
@@ -65,9 +69,11 @@ export async function restoreSnapshot(snapshot: ShowSnapshot, cues: ShowCues | u
   if (audience && snapshot.poll) await attempt('poll', () => audience.polls.resume(snapshot.poll!));
   if (show && snapshot.knowledge) await attempt('knowledge', () => (show.knowledge = new KnowledgeBase(parseFacts({ facts: snapshot.knowledge!.map(({ text, language }) => ({ text, ...(language && { language }) })) }))));
   for (const cue of cues ? snapshot.cues : []) {
-    await attempt(`cue "${cue.text.slice(0, 40)}"`, () =>
-      cue.kind === 'prompt' ? cues!.prompt(cue.text, cue.personaId, {}, undefined, cue.offer) : cues!.submit(cue.text, cue.personaId, cue.offer),
-    );
+    await attempt(`cue "${cue.text.slice(0, 40)}"`, () => {
+      // The viewer's name and consent stay behind: the answer goes out without the name.
+      if (cue.question && show) return answerFromFacts({ cues: cues!, knowledge: show.knowledge }, { text: cue.text, viewerConsented: false }, {}, cue.personaId);
+      return cue.kind === 'prompt' ? cues!.prompt(cue.text, cue.personaId, {}, undefined, cue.offer) : cues!.submit(cue.text, cue.personaId, cue.offer);
+    });
   }
   // Last: the autopilot's next line queues behind the cues that were waiting before it.
   if (rundown && snapshot.rundown) await attempt('rundown', () => rundown.restore(snapshot.rundown!));

@@ -22,13 +22,17 @@ export interface AnswerParts {
  * `context` adds to what the show knows (autopilot passes the segment on air).
  */
 export function answerChatLine(parts: AnswerParts, line: ChatLine, context: ShowContext = {}): Cue {
-  const { cues, knowledge, chat } = parts;
-  const { facts } = knowledge.retrieve(line.text, scriptLanguageOf(cues.currentPersona));
   const question = { text: line.text, viewerConsented: line.consented, ...(line.displayName && { viewerName: line.displayName }) };
-  const grounded = facts.map(({ id, text, language }) => ({ id, text, ...(language && { language }) }));
-  const cue = cues.prompt(line.text, undefined, { ...context, question, facts: grounded }, 'answer_question');
-  if (facts.length === 0) chat?.unanswered(line, cue.id);
+  const cue = answerFromFacts(parts, question, context);
+  if (cue.answer?.status === 'abstained') parts.chat?.unanswered(line, cue.id);
   return cue;
+}
+
+/** The cue that answers `question` from the facts that match it in the presenter's language (none: it abstains). */
+export function answerFromFacts({ cues, knowledge }: Pick<AnswerParts, 'cues' | 'knowledge'>, question: NonNullable<ShowContext['question']>, context: ShowContext = {}, personaId?: string): Cue {
+  const { facts } = knowledge.retrieve(question.text, scriptLanguageOf(cues.currentPersona));
+  const grounded = facts.map(({ id, text, language }) => ({ id, text, ...(language && { language }) }));
+  return cues.prompt(question.text, personaId, { ...context, question, facts: grounded }, 'answer_question');
 }
 
 /**

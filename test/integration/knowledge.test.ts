@@ -152,3 +152,29 @@ test('the facts are in the show snapshot, and a takeover restores them', async (
   assert.deepEqual(await restoreSnapshot(snapshot, undefined, undefined, undefined, restored), []);
   assert.equal(restored.knowledge.retrieve('is shipping free?', 'en').facts[0]?.text, 'Shipping is free on orders over 100 euros.');
 });
+
+test('an answer still waiting when its node dies is answered from the facts again after the takeover', async () => {
+  const approval = (enabled: boolean) => fetch(`${onair.url}/api/shows/${showId}/approval`, { method: 'PUT', headers: { ...hostAuth, 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
+  assert.equal((await approval(true)).status, 200);
+  try {
+    const { token } = (await (await fetch(`${onair.url}/api/shows/${showId}/viewers`, { method: 'POST' })).json()) as { token: string };
+    const viewer = await open('/viewer', token);
+    assert.equal((await send(viewer, 'join', { consent: true })).ok, true);
+    const asked = await send(viewer, 'chat', { text: 'Is shipping free?' });
+    assert.ok(asked.ok, JSON.stringify(asked));
+    const answered = await fetch(`${onair.url}/api/shows/${showId}/chat/${(asked.result as { id: string }).id}/answer`, { method: 'POST', headers: hostAuth });
+    const { id } = (await answered.json()) as Cue;
+    const show = onair.shows.live(showId)!;
+    await waitUntil(() => show.cues!.get(id)?.state === 'awaiting_approval', 15_000, 'the answer waiting for the host');
+    const snapshot = JSON.parse(JSON.stringify(snapshotOf(show.cues, onair.shows.audience(showId), undefined, show.knowledge)));
+    assert.deepEqual(snapshot.cues.map((c: { question?: true; text: string }) => [c.text, c.question]), [['Is shipping free?', true]]);
+
+    const takenOver = onair.shows.live(await createShow(onair, 'taken over', { persona: 'ava' }))!;
+    assert.deepEqual(await restoreSnapshot(snapshot, takenOver.cues, onair.shows.audience(takenOver.id), undefined, takenOver), []);
+    const again = takenOver.cues!.list().find((c) => c.prompt === 'Is shipping free?');
+    assert.equal(again?.answer?.status, 'answered', 'the facts came with the restored cue');
+    await onair.shows.end(takenOver.id);
+  } finally {
+    await approval(false);
+  }
+});
