@@ -144,6 +144,8 @@ export class BenchCluster {
     const redis = new Redis(this.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
       maxRetriesPerRequest: 1,
     });
+    // Best effort: a Redis already gone (a soak's own, stopped by Ctrl-C) is no error to print.
+    redis.on('error', () => undefined);
     try {
       const prefix = this.env.QUEUE_PREFIX!;
       let cursor = '0';

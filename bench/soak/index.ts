@@ -34,7 +34,8 @@ process.once('exit', () => {
   for (const load of loads) load.killNow();
   stack?.killNow();
 });
-// Ctrl-C: the first one ends the soak early with a report of what ran; a second one exits at once.
+// Ctrl-C: the first ends the soak early with a report of what ran (the terminal's SIGINT also stops the
+// server and Redis, which share this process group); a second one exits at once.
 let stopEarly = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {

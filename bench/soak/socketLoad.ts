@@ -126,6 +126,8 @@ process.on('message', (message: StopMessage) => {
   process.exit(0);
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the driver, not the terminal, stops the viewers (and reports).
+process.on('SIGINT', () => undefined);
 
 const viewers: SocketViewer[] = [];
 try {

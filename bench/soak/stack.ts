@@ -101,6 +101,7 @@ export class SoakStack {
     await Promise.all(this.workers.map((w) => w.stop()));
     await this.cluster.close(keepLogs);
     await this.redis.stop();
+    rmSync(this.redis.dir, { recursive: true, force: true });
     rmSync(this.cluster.env.OVERLAY_DIR!, { recursive: true, force: true });
   }
 }

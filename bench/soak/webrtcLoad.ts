@@ -34,6 +34,8 @@ process.on('message', (message: StopMessage) => {
 });
 // The driver gone (killed): no viewer outlives it.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the driver, not the terminal, stops the viewers (and reports).
+process.on('SIGINT', () => undefined);
 
 try {
   // A few offers at a time: each one's ICE gathering and DTLS handshake cost this process CPU.

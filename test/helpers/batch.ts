@@ -56,6 +56,8 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
 
 export interface PrivateRedis {
   url: string;
+  /** Its working folder (the append-only file): the caller's to delete once it has stopped. */
+  dir: string;
   start(): Promise<void>;
   /** SHUTDOWN: with the append-only file on, queued jobs survive the restart. */
   stop(): Promise<void>;
@@ -69,6 +71,7 @@ export async function privateRedis(): Promise<PrivateRedis> {
   let child: ChildProcess | undefined;
   const redis: PrivateRedis = {
     url,
+    dir,
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
       await waitUntil(() => answersPing(url), 5_000, 'the private redis-server');
