@@ -157,8 +157,12 @@ export class BatchQueues {
     return this.queues.get(name)!;
   }
 
-  private async describe(queue: QueueName, job: Job): Promise<JobStatus> {
-    const state = await job.getState();
+  private async describe(queue: QueueName, fetched: Job): Promise<JobStatus> {
+    const state = await fetched.getState();
+    // The job was read before its state: one that finished in between is read again, or it
+    // would be `completed` without its result.
+    const finished = (state === 'completed' || state === 'failed') && fetched.finishedOn === undefined;
+    const job = (finished && (await this.queue(queue).getJob(fetched.id!))) || fetched;
     const status: JobStatus = {
       id: job.id!,
       queue,
