@@ -115,6 +115,19 @@ export class ScriptTurn {
   }
 
   /**
+   * A template line and what a viewer wrote in it, checked apart: harmless words around a
+   * viewer's question (a fact stated after it) must not dilute it below the threshold. Each
+   * sentence of the line, and the viewer's question, is checked on its own.
+   */
+  private async unsafeFill(text: string, viewerText: string | undefined): Promise<SafetyVerdict | undefined> {
+    for (const part of [...(viewerText === undefined ? [] : [viewerText]), ...splitSentences(text).map((s) => s.text)]) {
+      const verdict = await this.safetyOf(part);
+      if (verdict) return verdict;
+    }
+    return undefined;
+  }
+
+  /**
    * A viewer's question answered from the show's facts (docs/knowledge.md): none matched, so
    * the presenter says it does not know; or the LLM answers with the facts as context, each
    * sentence checked against them; or (no LLM, or it strayed or failed) a template states the
@@ -161,7 +174,7 @@ export class ScriptTurn {
       return;
     }
     const checked = this.options.policy.check(line.text, this.policyContext);
-    const unsafe = checked.decision === 'block' ? undefined : await this.safetyOf(checked.text);
+    const unsafe = checked.decision === 'block' ? undefined : await this.unsafeFill(checked.text, context.question?.text);
     this.checkAbort();
     const blocked = checked.decision === 'block' || unsafe !== undefined;
     this.audit({
