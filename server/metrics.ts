@@ -117,7 +117,18 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
   sourcedCounter(registry, 'onair_ingest_source_switches_total', 'Encoder restarts seen and bridged by the ingest', ['show'], () =>
     sfu.stats().ingests.map((i) => [{ show: showLabel(i.showId) }, i.sourceSwitches]),
   );
-  sourcedCounter(registry, 'onair_sfu_pli_total', 'Picture loss indications received from viewers', [], () => [
+  sourcedCounter(
+    registry,
+    'onair_sfu_egress_dropped_packets_total',
+    'RTP packets a werift egress shard that fell behind did not get: it skipped to the next keyframe',
+    ['show', 'kind'],
+    () =>
+      sfu.stats().ingests.flatMap((i) => [
+        [{ show: showLabel(i.showId), kind: 'video' }, i.droppedVideoPackets],
+        [{ show: showLabel(i.showId), kind: 'audio' }, i.droppedAudioPackets],
+      ]),
+  );
+  sourcedCounter(registry, 'onair_sfu_pli_total', 'Picture loss indications from viewers, and keyframe requests of egress shards that fell behind', [], () => [
     [{}, sfu.stats().pliReceived],
   ]);
   sourcedCounter(registry, 'onair_encoder_restarts_total', 'ffmpeg encoder restarts after a crash', ['show'], () =>

@@ -32,6 +32,9 @@ export interface IngestStats {
   keyframes: number;
   /** Packets dropped because they came from another source than the show's encoder. */
   foreignPackets: number;
+  /** Packets not posted to a werift egress shard that fell behind (see ShardFlow), by kind. */
+  droppedVideoPackets: number;
+  droppedAudioPackets: number;
 }
 
 export interface ShardStats {

@@ -67,7 +67,8 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     return { video: this.video.outputSsrc, audio: this.audio.outputSsrc };
   }
 
-  stats(): IngestStats {
+  /** The ingest's own counters; the relay adds what it dropped on the way to egress shards. */
+  stats(): Omit<IngestStats, 'droppedVideoPackets' | 'droppedAudioPackets'> {
     return {
       showId: this.showId,
       videoPackets: this.videoPackets,

@@ -9,6 +9,8 @@ import { SfuError } from '../errors.js';
 import type { RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
 
 export type IngestRelayEvents = Pick<SfuEvents, 'mediasource' | 'audioingest'> & {
+  /** An egress shard fell behind and dropped the show's video until its next keyframe. */
+  keyframeneeded: [showId: string];
   died: [error: Error];
 };
 
@@ -66,7 +68,7 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
 
   /** Counters as of the relay's last report (once a second). */
   stats(showId: string): IngestStats {
-    return this.lastStats.get(showId) ?? { showId, videoPackets: 0, audioPackets: 0, bytes: 0, sourceSwitches: 0, keyframes: 0, foreignPackets: 0 };
+    return this.lastStats.get(showId) ?? { showId, videoPackets: 0, audioPackets: 0, bytes: 0, sourceSwitches: 0, keyframes: 0, foreignPackets: 0, droppedVideoPackets: 0, droppedAudioPackets: 0 };
   }
 
   async terminate(): Promise<void> {
@@ -90,6 +92,9 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
         return;
       case 'audio':
         this.safeEmit('audioingest', message.showId, message.bytes);
+        return;
+      case 'keyframe':
+        this.safeEmit('keyframeneeded', message.showId);
         return;
       case 'stats':
         this.lastStats = new Map(message.ingests.map((s) => [s.showId, s]));

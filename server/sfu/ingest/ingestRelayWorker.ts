@@ -4,7 +4,8 @@ import { answerRequest } from '../../../lib/WorkerRequests.js';
 import { SfuError } from '../errors.js';
 import { bindLoopback, Ingest } from './Ingest.js';
 import type { VideoCodecName } from '../../../lib/media/codecs.js';
-import type { RelayedRtp, RelayOpened, RelayOutbound, RelayRequest } from './relayProtocol.js';
+import type { RelayedRtp, RelayOpened, RelayOutbound, RelayRequest, ShardAck } from './relayProtocol.js';
+import { ShardFlow } from './ShardFlow.js';
 
 /**
  * The ingest relay thread: receives each show's RTP from its encoder, keeps SSRC, sequence
@@ -12,17 +13,24 @@ import type { RelayedRtp, RelayOpened, RelayOutbound, RelayRequest } from './rel
  * fixed SSRC, and viewers' decoders drop frames whose timestamps jump back), and forwards
  * every packet: for mediasoup, to the show's PlainTransport from one socket, so the
  * transport's comedia tuple never changes; for werift, straight to the egress shard threads
- * that have viewers of the show. Media never waits on the main thread's event loop.
+ * that have viewers of the show. Media never waits on the main thread's event loop, and a shard
+ * that falls behind drops to a keyframe rather than queueing (ShardFlow).
  */
 interface Relay {
   ingest: Ingest;
   out: dgram.Socket;
   targetPort: number | undefined;
-  shards: MessagePort[];
+  shards: ShardLink[];
+  dropped: { video: number; audio: number };
+}
+
+interface ShardLink {
+  port: MessagePort;
+  flow: ShardFlow;
 }
 
 /** Egress shard threads by index (werift). */
-const shardPorts: MessagePort[] = [];
+const shardLinks: ShardLink[] = [];
 
 const STATS_INTERVAL_MS = 1_000;
 const port = parentPort!;
@@ -31,7 +39,11 @@ const post = (message: RelayOutbound): void => port.postMessage(message);
 
 port.on('message', (message: RelayRequest) => answerRequest(post, message.id, () => handle(message)));
 
-const postStats = (): void => post({ type: 'stats', ingests: [...relays.values()].map((r) => r.ingest.stats()) });
+const postStats = (): void =>
+  post({
+    type: 'stats',
+    ingests: [...relays.values()].map((r) => ({ ...r.ingest.stats(), droppedVideoPackets: r.dropped.video, droppedAudioPackets: r.dropped.audio })),
+  });
 setInterval(postStats, STATS_INTERVAL_MS).unref();
 
 async function handle(request: RelayRequest): Promise<unknown> {
@@ -45,18 +57,16 @@ async function handle(request: RelayRequest): Promise<unknown> {
     }
     case 'target':
       return setTarget(request.showId, request.port);
-    case 'shard': {
-      // A replaced shard lost its viewers with it: no show sends to the old port any more.
-      const old = shardPorts[request.index];
-      old?.close();
-      shardPorts[request.index] = request.port;
-      for (const relay of relays.values()) relay.shards = relay.shards.filter((port) => port !== old);
+    case 'shard':
+      attachShard(request.index, request.port);
       return true;
-    }
     case 'shards': {
       const relay = relays.get(request.showId);
-      if (relay) relay.shards = request.indices.flatMap((index) => shardPorts[index] ?? []);
-      return relay !== undefined;
+      if (!relay) return false;
+      const next = request.indices.flatMap((index) => shardLinks[index] ?? []);
+      for (const link of relay.shards) if (!next.includes(link)) link.flow.forget(request.showId);
+      relay.shards = next;
+      return true;
     }
     case 'close':
       return close(request.showId);
@@ -68,11 +78,15 @@ async function open(showId: string, codec: VideoCodecName): Promise<RelayOpened>
   const [ingest, out] = await Promise.all([Ingest.open(showId, codec), bindLoopback({ sendBufferSize: 1024 * 1024 })]);
   // A send to a transport that has just closed gets ECONNREFUSED on loopback: not worth a crash.
   out.on('error', () => undefined);
-  const relay: Relay = { ingest, out, targetPort: undefined, shards: [] };
-  ingest.on('packet', (kind, packet) => {
+  const relay: Relay = { ingest, out, targetPort: undefined, shards: [], dropped: { video: 0, audio: 0 } };
+  ingest.on('packet', (kind, packet, keyframe) => {
     if (relay.targetPort !== undefined) out.send(packet, relay.targetPort, '127.0.0.1');
-    // A copy of exactly the packet: posting a pooled Buffer would clone its whole backing store.
-    for (const shard of relay.shards) shard.postMessage({ type: 'rtp', showId, kind, packet: new Uint8Array(packet) } satisfies RelayedRtp);
+    const nowMs = performance.now();
+    for (const shard of relay.shards) {
+      // A copy of exactly the packet: posting a pooled Buffer would clone its whole backing store.
+      if (shard.flow.admit(showId, kind, keyframe, nowMs)) shard.port.postMessage({ type: 'rtp', showId, kind, packet: new Uint8Array(packet) } satisfies RelayedRtp);
+      else relay.dropped[kind]++;
+    }
     if (kind === 'audio') post({ type: 'audio', showId, bytes: packet.length });
   });
   ingest.on('mediasource', (kind, rtpTimestamp) => {
@@ -82,6 +96,18 @@ async function open(showId: string, codec: VideoCodecName): Promise<RelayOpened>
   });
   relays.set(showId, relay);
   return { endpoint: ingest.endpoint, ssrcs: ingest.ssrcs };
+}
+
+function attachShard(index: number, port: MessagePort): void {
+  // A replaced shard lost its viewers with it: no show sends to the old port any more.
+  const old = shardLinks[index];
+  old?.port.close();
+  const link: ShardLink = { port, flow: new ShardFlow() };
+  shardLinks[index] = link;
+  for (const relay of relays.values()) relay.shards = relay.shards.filter((shard) => shard !== old);
+  port.on('message', (ack: ShardAck) => {
+    for (const showId of link.flow.ack(ack.taken)) post({ type: 'keyframe', showId });
+  });
 }
 
 function setTarget(showId: string, targetPort: number): boolean {
@@ -94,6 +120,7 @@ function close(showId: string): boolean {
   const relay = relays.get(showId);
   if (!relay) return false;
   relays.delete(showId);
+  for (const shard of relay.shards) shard.flow.forget(showId);
   relay.ingest.close();
   relay.out.close();
   return true;

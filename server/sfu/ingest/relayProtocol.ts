@@ -25,6 +25,12 @@ export interface RelayedRtp {
   packet: Uint8Array;
 }
 
+/** What an egress shard posts back on that port: its running count of packets taken (see ShardFlow). */
+export interface ShardAck {
+  type: 'ack';
+  taken: number;
+}
+
 export interface RelayOpened {
   endpoint: IngestEndpoint;
   /** The SSRCs the relay sends with, whatever the encoder process behind it. */
@@ -35,4 +41,6 @@ export type RelayOutbound =
   | WorkerReply
   | { type: 'mediasource'; showId: string; kind: MediaKind; rtpTimestamp: number }
   | { type: 'audio'; showId: string; bytes: number }
+  /** An egress shard fell behind and dropped this show's video: it restarts at a keyframe. */
+  | { type: 'keyframe'; showId: string }
   | { type: 'stats'; ingests: IngestStats[] };

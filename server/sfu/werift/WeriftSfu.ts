@@ -50,6 +50,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
     super();
     for (let i = 0; i < shardCount; i++) this.shards.push(this.spawnShard(i));
     this.relay.forwardTo(this);
+    this.relay.on('keyframeneeded', (showId) => this.onPictureLoss(showId));
   }
 
   static async create(options: WeriftSfuOptions = {}): Promise<WeriftSfu> {

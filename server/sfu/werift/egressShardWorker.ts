@@ -4,7 +4,7 @@ import { MediaStreamTrack, RtpPacket } from 'werift';
 import type { ViewerState } from '../Sfu.js';
 import type { MediaKind, VideoCodecName } from '../../../lib/media/codecs.js';
 import type { IceOptions } from './iceOptions.js';
-import type { RelayedRtp } from '../ingest/relayProtocol.js';
+import type { RelayedRtp, ShardAck } from '../ingest/relayProtocol.js';
 import type { ShardOutbound, ShardRequest, ShardWorkerStats } from './shardProtocol.js';
 import { ShowMediaClock, stampSender } from './senderClock.js';
 import { ViewerPeer } from './ViewerPeer.js';
@@ -22,12 +22,24 @@ const { ice, ingestPort } = workerData as { ice: IceOptions; ingestPort: Message
 const shows = new Map<string, ShowTracks>();
 const peers = new Map<string, { peer: ViewerPeer; showId: string }>();
 let packetsOut = 0;
+let taken = 0;
+let ackPending = false;
 
 const post = (message: ShardOutbound): void => port.postMessage(message);
 
 port.on('message', (message: ShardRequest) => answerRequest(post, message.id, () => handle(message)));
-// RTP comes straight from the ingest relay thread.
-ingestPort.on('message', (message: RelayedRtp) => relay(message.showId, message.kind, message.packet));
+// RTP comes straight from the ingest relay thread, which bounds what it posts by what this
+// thread acknowledges: once per turn of the event loop, after the batch of packets it ran.
+ingestPort.on('message', (message: RelayedRtp) => {
+  relay(message.showId, message.kind, message.packet);
+  taken++;
+  if (ackPending) return;
+  ackPending = true;
+  setImmediate(() => {
+    ackPending = false;
+    ingestPort.postMessage({ type: 'ack', taken } satisfies ShardAck);
+  });
+});
 
 function relay(showId: string, kind: MediaKind, bytes: Uint8Array): void {
   const show = shows.get(showId);
