@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { NodeProcess } from '../../test/helpers/nodeProcess.js';
 import { FrameViewer } from './media.js';
+import { PAGE_BACKOFF_MS, PAGE_DISCONNECTED_GRACE_MS, postPageOffer } from '../pageWhep.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,9 +42,6 @@ export async function repostUntilPlaying(
   }
 }
 
-/** The viewer page's WHEP reconnect backoff (client/common/whep.js). */
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const DISCONNECTED_GRACE_MS = 3000;
 
 /**
  * A viewer that behaves as the viewer page does (client/common/whep.js and viewer.js): it
@@ -95,46 +93,21 @@ export class PageLikeViewer {
     this.current = viewer;
     const pc = viewer.viewer.pc;
     pc.connectionStateChange.subscribe((state) => this.onConnectionState(viewer, state));
-    let response: Response;
-    try {
-      const offer = await viewer.viewer.createOffer();
-      response = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/sdp',
-          ...(this.token && { authorization: `Bearer ${this.token}` }),
-        },
-        body: offer,
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch (error) {
-      this.failOver();
-      return this.retry(`network: ${(error as Error).message}`);
-    }
+    const reply = await postPageOffer(this.endpoint, await viewer.viewer.createOffer(), this.token);
     if (viewer !== this.current) return;
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
-      const code = body.error?.code ?? `HTTP_${response.status}`;
-      if (code === 'AUTH_INVALID' || code === 'TOKEN_WRONG_SHOW') this.token = undefined;
-      return this.retry(code);
+    if (!reply.ok) {
+      if (reply.network) this.failOver();
+      if (reply.tokenRejected) this.token = undefined;
+      return this.retry(reply.code);
     }
-    const minted = response.headers.get('x-onair-viewer-token');
-    if (minted && minted !== this.token) {
-      this.token = minted;
-      this.openSocket(new URL(response.url).origin);
+    if (reply.minted && reply.minted !== this.token) {
+      this.token = reply.minted;
+      this.openSocket(reply.servedBy);
     }
-    const location = response.headers.get('location');
-    viewer.location = location ? new URL(location, response.url).href : undefined;
-    this.servedBy = new URL(response.url).origin;
-    const alternates = response.headers.get('x-onair-alternates');
-    if (alternates !== null)
-      this.alternates = alternates
-        .split(',')
-        .map((url) => url.trim())
-        .filter(Boolean);
-    await viewer.viewer
-      .acceptAnswer(await response.text())
-      .catch((error: Error) => this.retry(`answer: ${error.message}`));
+    viewer.location = reply.location;
+    this.servedBy = reply.servedBy;
+    if (reply.alternates) this.alternates = reply.alternates;
+    await viewer.viewer.acceptAnswer(reply.answer).catch((error: Error) => this.retry(`answer: ${error.message}`));
     // Only sessions opened after the kill count for the recovery.
     viewer.firstVideoAtMs = undefined;
     const armed = this.armedAtMs;
@@ -180,7 +153,7 @@ export class PageLikeViewer {
       clearTimeout(this.timer);
       this.timer = setTimeout(
         () => viewer.viewer.pc.connectionState !== 'connected' && this.retry('connection lost'),
-        DISCONNECTED_GRACE_MS,
+        PAGE_DISCONNECTED_GRACE_MS,
       );
     }
   }
@@ -200,7 +173,7 @@ export class PageLikeViewer {
     const old = this.current;
     this.current = undefined;
     void old?.close();
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
+    const delay = PAGE_BACKOFF_MS[Math.min(this.attempt, PAGE_BACKOFF_MS.length - 1)]!;
     this.attempt++;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), delay);

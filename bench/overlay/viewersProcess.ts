@@ -5,6 +5,7 @@
  * showed something, event → overlay message. argv[2]: {url, showId, viewers, seconds}.
  */
 import { io, type Socket } from 'socket.io-client';
+import { PageCtaEvents } from '../pageEvents.js';
 
 interface Args {
   url: string;
@@ -33,16 +34,14 @@ function connect(auth: string): Promise<Socket> {
 }
 
 class Viewer {
-  private onScreen: string | undefined;
-  private unseen: string | undefined;
-  private waiting = new Map<string, number>();
+  private readonly events = new PageCtaEvents();
   private sentAt = 0;
 
   constructor(private readonly socket: Socket) {
     socket.on('overlay', (o: { decisionId?: string }) => {
       if (!o.decisionId) return;
       if (this.sentAt) overlays.push(performance.now() - this.sentAt);
-      this.unseen = o.decisionId;
+      this.events.shown(o.decisionId);
     });
   }
 
@@ -51,7 +50,7 @@ class Viewer {
   }
 
   async act(): Promise<void> {
-    const [event, payload] = this.nextEvent();
+    const [event, payload] = this.events.next(1_000);
     this.sentAt = performance.now();
     const started = this.sentAt;
     const reply = (await this.socket.timeout(5_000).emitWithAck(event, payload).catch(() => null)) as { ok: boolean; result?: { decision?: object } } | null;
@@ -61,21 +60,6 @@ class Viewer {
       if (reply.result?.decision) decisions++;
     }
     this.sentAt = 0;
-    this.waiting.clear();
-  }
-
-  private nextEvent(): [string, object] {
-    if (this.unseen) {
-      this.onScreen = this.unseen;
-      this.unseen = undefined;
-      return ['cta_impression', { decisionId: this.onScreen }];
-    }
-    if (this.onScreen) {
-      const decisionId = this.onScreen;
-      this.onScreen = undefined;
-      return [Math.random() < 0.1 ? 'cta_click' : 'cta_dismiss', { decisionId }];
-    }
-    return ['heartbeat', { watchMs: 1_000 }];
   }
 }
 

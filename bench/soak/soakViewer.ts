@@ -1,11 +1,8 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { RtpPacket } from 'werift';
 import { WeriftViewer } from '../../test/helpers/weriftViewer.js';
+import { PAGE_BACKOFF_MS, PAGE_DISCONNECTED_GRACE_MS, postPageOffer } from '../pageWhep.js';
 import { epochMs } from './clock.js';
-
-/** The viewer page's WHEP reconnect backoff and grace (client/common/whep.js). */
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const DISCONNECTED_GRACE_MS = 3000;
 /** Video packets arrive every ≤ 33 ms at 30 fps; a silence past this is a gap worth reporting. */
 export const GAP_MS = 250;
 
@@ -103,38 +100,18 @@ export class SoakViewer {
     } as NonNullable<typeof this.current>;
     this.current = session;
     viewer.pc.connectionStateChange.subscribe((state) => this.onConnectionState(viewer, state));
-    let response: Response;
-    try {
-      const offer = await viewer.createOffer();
-      response = await fetch(`${this.url}/whep/${this.showId}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/sdp',
-          ...(this.token && { authorization: `Bearer ${this.token}` }),
-        },
-        body: offer,
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch (error) {
-      return this.retry(`network: ${(error as Error).message}`);
+    const reply = await postPageOffer(`${this.url}/whep/${this.showId}`, await viewer.createOffer(), this.token);
+    if (session !== this.current) return;
+    if (!reply.ok) {
+      if (reply.tokenRejected) this.token = undefined;
+      return this.retry(reply.code);
     }
-    if (session !== this.current) return void response.body?.cancel();
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
-      const code = body.error?.code ?? `HTTP_${response.status}`;
-      if (code === 'AUTH_INVALID' || code === 'TOKEN_WRONG_SHOW') this.token = undefined;
-      return this.retry(code);
-    }
-    const minted = response.headers.get('x-onair-viewer-token');
-    if (minted && minted !== this.token) {
-      this.token = minted;
+    if (reply.minted && reply.minted !== this.token) {
+      this.token = reply.minted;
       this.openSocket();
     }
-    const location = response.headers.get('location');
-    if (location) session.location = new URL(location, response.url).href;
-    await viewer
-      .acceptAnswer(await response.text())
-      .catch((error: Error) => this.retry(`answer: ${error.message}`));
+    session.location = reply.location;
+    await viewer.acceptAnswer(reply.answer).catch((error: Error) => this.retry(`answer: ${error.message}`));
   }
 
   private onPacket(viewer: WeriftViewer, kind: 'audio' | 'video', packet: RtpPacket): void {
@@ -203,7 +180,7 @@ export class SoakViewer {
       clearTimeout(this.timer);
       this.timer = setTimeout(
         () => viewer.pc.connectionState !== 'connected' && this.retry('connection lost'),
-        DISCONNECTED_GRACE_MS,
+        PAGE_DISCONNECTED_GRACE_MS,
       );
     }
   }
@@ -214,7 +191,7 @@ export class SoakViewer {
     const old = this.current;
     this.current = undefined;
     if (old) void this.leave(old);
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
+    const delay = PAGE_BACKOFF_MS[Math.min(this.attempt, PAGE_BACKOFF_MS.length - 1)]!;
     this.attempt++;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), delay);

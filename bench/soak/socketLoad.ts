@@ -6,6 +6,7 @@
  * argv[2]: `SocketLoadArgs` as JSON; stops on `{type: 'stop'}`.
  */
 import { io, type Socket } from 'socket.io-client';
+import { PageCtaEvents } from '../pageEvents.js';
 import { epochMs } from './clock.js';
 import type { LoadMessage, SocketLoadArgs, SocketTick, StopMessage } from './protocol.js';
 
@@ -24,8 +25,7 @@ let tick = fresh();
 let stopping = false;
 
 class SocketViewer {
-  private onScreen: string | undefined;
-  private unseen: string | undefined;
+  private readonly ctas = new PageCtaEvents();
   private openPoll: { id: string; options: number } | undefined;
   private readonly voted = new Set<string>();
   private sentAtMs = 0;
@@ -34,7 +34,7 @@ class SocketViewer {
     socket.on('overlay', (o: { decisionId?: string }) => {
       if (!o.decisionId) return;
       if (this.sentAtMs) tick.overlayMs.push(performance.now() - this.sentAtMs);
-      this.unseen = o.decisionId;
+      this.ctas.shown(o.decisionId);
     });
     socket.on('poll', (p: { id: string; state: string; options: string[] }) => {
       this.openPoll = p.state === 'open' ? { id: p.id, options: p.options.length } : undefined;
@@ -90,17 +90,7 @@ class SocketViewer {
         { pollId: this.openPoll.id, option: Math.floor(Math.random() * this.openPoll.options) },
       ];
     }
-    if (this.unseen) {
-      this.onScreen = this.unseen;
-      this.unseen = undefined;
-      return ['cta_impression', { decisionId: this.onScreen }];
-    }
-    if (this.onScreen) {
-      const decisionId = this.onScreen;
-      this.onScreen = undefined;
-      return [Math.random() < 0.1 ? 'cta_click' : 'cta_dismiss', { decisionId }];
-    }
-    return ['heartbeat', { watchMs: args.eventIntervalMs }];
+    return this.ctas.next(args.eventIntervalMs);
   }
 }
 
