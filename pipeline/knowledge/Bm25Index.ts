@@ -1,6 +1,13 @@
 import { gramSimilarity } from './charGrams.js';
 import { editDistance } from './editDistance.js';
 
+/** A question term with every meaning it may have and its share of its IDF (see analyzeQuestion). */
+export interface QueryTerm {
+  term: string;
+  senses: readonly string[];
+  weight: number;
+}
+
 export interface Bm25Options {
   /** Term-frequency saturation. */
   k1?: number;
@@ -27,6 +34,10 @@ export interface Bm25Match {
 }
 
 const MIN_COLLECTION = 20;
+/** A question weighs at least as much as a term this many documents share, for coverage (see search). */
+const VAGUE_DF = 3;
+/** Share of a match's BM25 score when it matched through a second meaning of the question term. */
+const SECONDARY_SENSE = 0.8;
 /** Trigram Dice a question term needs with a vocabulary term to stand for it (after typo correction failed). */
 const NEAR_SIMILARITY = 0.5;
 
@@ -70,8 +81,11 @@ export class Bm25Index {
    * or a word in two of three facts would weigh next to nothing against an unknown one.
    */
   idf(term: string): number {
+    return this.idfOf(this.df.get(term) ?? 0);
+  }
+
+  private idfOf(df: number): number {
     const n = Math.max(this.docs.length, MIN_COLLECTION);
-    const df = this.df.get(term) ?? 0;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
@@ -110,37 +124,69 @@ export class Bm25Index {
   }
 
   /**
+   * A question term as the index reads it: the spellings a document may match it by (the
+   * term after typo and inflection correction, and its other meanings that some document
+   * has), and its weight: the IDF of the term itself (a term no document has weighs the
+   * most: "Canada" matched through `country` still counts as the rare word it is) times its
+   * own share.
+   */
+  private resolve(slot: string | QueryTerm): { alternatives: string[]; weight: number } {
+    const query = typeof slot === 'string' ? { term: slot, senses: [slot], weight: this.weightOf(slot) } : slot;
+    const term = this.correct(query.term);
+    const alternatives = [...new Set([term, ...query.senses.filter((sense) => sense !== query.term && this.df.has(sense))])];
+    // An everyday word no document has ("survive", "necesito") says nothing either way.
+    if (query.weight < 1 && !alternatives.some((alternative) => this.df.has(alternative))) return { alternatives, weight: 0 };
+    return { alternatives, weight: this.idf(term) * query.weight };
+  }
+
+  private resolveAll(queryTerms: readonly (string | QueryTerm)[]): { alternatives: string[]; weight: number }[] {
+    const seen = new Set<string>();
+    const slots: { alternatives: string[]; weight: number }[] = [];
+    for (const term of queryTerms) {
+      const slot = this.resolve(term);
+      const key = slot.alternatives.join('|');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      slots.push(slot);
+    }
+    return slots;
+  }
+
+  /**
    * Share of the question's weight that some document holds (after typo correction): 1 when
    * every term is a fact's term, low when the question is mostly words no fact uses.
    */
-  knownShare(queryTerms: readonly string[]): number {
-    const terms = [...new Set(queryTerms.map((term) => this.correct(term)))];
-    const weight = (term: string) => this.idf(term) * this.weightOf(term);
-    const total = terms.reduce((sum, term) => sum + weight(term), 0);
-    const known = terms.reduce((sum, term) => sum + (this.df.has(term) ? weight(term) : 0), 0);
+  knownShare(queryTerms: readonly (string | QueryTerm)[]): number {
+    const slots = this.resolveAll(queryTerms);
+    const total = slots.reduce((sum, slot) => sum + slot.weight, 0);
+    const known = slots.reduce((sum, slot) => sum + (slot.alternatives.some((term) => this.df.has(term)) ? slot.weight : 0), 0);
     return total > 0 ? known / total : 0;
   }
 
-  /** Every document with at least one question term, best first. */
-  search(queryTerms: readonly string[]): Bm25Match[] {
-    const terms = [...new Set(queryTerms.map((term) => this.correct(term)))];
-    const weight = (term: string) => this.idf(term) * this.weightOf(term);
-    const totalWeight = terms.reduce((sum, term) => sum + weight(term), 0);
+  /** Every document with at least one question term, best first. A question term matches through any of its meanings. */
+  search(queryTerms: readonly (string | QueryTerm)[]): Bm25Match[] {
+    const slots = this.resolveAll(queryTerms);
+    const totalWeight = slots.reduce((sum, slot) => sum + slot.weight, 0);
+    // A question that says less than one word three facts share ("what does the x1 go for",
+    // when half the sheet names the X1) is too vague for any fact to cover it in full.
+    const floor = Math.max(totalWeight, this.idfOf(VAGUE_DF));
     const matches: Bm25Match[] = [];
     this.docs.forEach((counts, doc) => {
       let score = 0;
       let covered = 0;
       const matched: string[] = [];
-      for (const term of terms) {
-        const tf = counts.get(term);
-        if (!tf) continue;
-        const w = weight(term);
-        const norm = this.k1 * (1 - this.b + (this.b * this.lengths[doc]!) / this.averageLength);
-        score += (w * tf * (this.k1 + 1)) / (tf + norm);
-        covered += w;
+      const norm = this.k1 * (1 - this.b + (this.b * this.lengths[doc]!) / this.averageLength);
+      for (const { alternatives, weight } of slots) {
+        const index = alternatives.findIndex((alternative) => counts.has(alternative));
+        if (index < 0 || weight === 0) continue;
+        const term = alternatives[index]!;
+        const tf = counts.get(term)!;
+        // A term's own meaning ranks above another one it may have: "show" is the schedule before it is an episode.
+        score += ((index === 0 ? 1 : SECONDARY_SENSE) * weight * tf * (this.k1 + 1)) / (tf + norm);
+        covered += weight;
         matched.push(term);
       }
-      if (matched.length > 0) matches.push({ doc, score, coverage: totalWeight > 0 ? covered / totalWeight : 0, matched });
+      if (matched.length > 0) matches.push({ doc, score, coverage: covered / floor, matched });
     });
     return matches.sort((x, y) => y.score - x.score || x.doc - y.doc);
   }

@@ -15,6 +15,13 @@ export interface AnswerFeatures {
   margin: number;
   /** Share of the question's weight that some fact holds: low when the question is about something the sheet never names. */
   knownShare: number;
+  /**
+   * 1 when the best fact states the kind of answer the question asks for ("how much": a
+   * price, "when": a time, "how long": a duration or an end, "where": a place; answerType.ts)
+   * or the question asks for no kind; 0 when it does not: "how long does the replay stay
+   * online" against "the replay is on our website the next morning".
+   */
+  typeMatch: number;
 }
 
 /** Logistic weights of the features: the best fact is stated when σ(bias + Σ weight·feature) ≥ `minConfidence`. */
@@ -27,6 +34,8 @@ export type AbstainModel = { bias: number } & { [K in keyof AnswerFeatures]: num
 export interface AnswerPolicy {
   /** Share of the fused ranking score from word BM25 (the rest from character n-grams), each scaled by its best. */
   fusionWeight: number;
+  /** Added to the fused score of a fact that states the kind of answer asked for. */
+  typeWeight: number;
   model: AbstainModel;
   minConfidence: number;
   /** Facts after the best one go to the LLM as context when their fused score is at least this share of the best. */
@@ -37,15 +46,17 @@ export interface AnswerPolicy {
 
 /** As `npm run eval:answers -- --fit` prints it (dev half: 120 questions, 60 per language). */
 export const DEFAULT_ANSWER_POLICY: AnswerPolicy = {
-  fusionWeight: 0.8,
-  model: { bias: -2.77, coverage: 1.88, cosine: 2, margin: 0.31, knownShare: 1.3 },
-  minConfidence: 0.5,
+  fusionWeight: 1,
+  typeWeight: 0.2,
+  model: { bias: -4.86, coverage: 4.06, cosine: 1.86, margin: 0, knownShare: 0, typeMatch: 1.56 },
+  minConfidence: 0.65,
   contextScoreRatio: 0.6,
   maxContextFacts: 3,
 };
 
 /** The model's probability that the best fact answers the question. */
 export function answerConfidence(model: AbstainModel, features: AnswerFeatures): number {
-  const z = model.bias + model.coverage * features.coverage + model.cosine * features.cosine + model.margin * features.margin + model.knownShare * features.knownShare;
+  let z = model.bias;
+  for (const name of Object.keys(features) as (keyof AnswerFeatures)[]) z += model[name] * features[name];
   return 1 / (1 + Math.exp(-z));
 }

@@ -12,9 +12,12 @@ const SUFFIXES = [
 const MIN_STEM = 3;
 const DOUBLED = /([bcdfgklmnprstvz])\1$/;
 
+/** Spanish pronouns written onto an infinitive: devolverla, enviarlo, mandármelo (folded). */
+const CLITIC = /^(.{3,}(?:ar|er|ir))(?:se|me|te|nos)?(?:lo|la|los|las|le|les|me|te|nos)$/;
+
 export function stem(word: string): string {
   if (/^\d/.test(word) || word.length <= MIN_STEM) return word;
-  let current = word;
+  let current = word.replace(CLITIC, '$1');
   for (let pass = 0; pass < 2; pass++) {
     const suffix = SUFFIXES.find((s) => current.endsWith(s) && current.length - s.length >= MIN_STEM);
     if (suffix === undefined) break;

@@ -22,7 +22,7 @@ if (args.has('--fit')) {
   const fitted = fitPolicy(set, dev, policy);
   policy = fitted.policy;
   console.log(`fusion weight ${policy.fusionWeight}: the expected fact ranks first for ${fitted.rankedFirst}/${dev.filter((q) => q.expected !== null).length} answerable dev questions`);
-  console.log(`fitted on the dev half: ${JSON.stringify({ fusionWeight: policy.fusionWeight, model: policy.model, minConfidence: policy.minConfidence })}`);
+  console.log(`fitted on the dev half: ${JSON.stringify({ fusionWeight: policy.fusionWeight, typeWeight: policy.typeWeight, model: policy.model, minConfidence: policy.minConfidence })}`);
 }
 const kb = new KnowledgeBase(set.facts, policy);
 
