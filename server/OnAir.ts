@@ -308,7 +308,7 @@ export class OnAir {
     const resolutions = [resolutionOf(config.resolution)!];
     const prep = new ShowPrepIndex(redis.client);
     registerJobRoutes(app, { queues, store, auth, prep, resolutions });
-    registerRundownRoutes(app, { shows, auth, queues, store, prep, resolutions });
+    registerRundownRoutes(app, { shows, auth, queues, store, prep, resolutions, fps: config.fps });
     await registerAdminRoutes(app, queues.all, auth, { publicUrl: config.publicUrl });
     registerHostNamespace(io, shows, config.hostToken, app.log, socketRelay);
     registerProducerNamespace(io, queues, config.producerToken);

@@ -25,15 +25,26 @@ export function attachAudience({ api, socket, selected }) {
   });
   $('poll-close').addEventListener('click', () => openPoll && call('POST', `/polls/${openPoll}/close`));
 
+  // The host writes in one language and may add the other: each viewer sees its own (or the host's words).
+  const LANGUAGE_NAMES = { en: 'English', es: 'Spanish' };
+  const otherLanguage = () => ($('overlay-language').value === 'en' ? 'es' : 'en');
+  $('overlay-language').addEventListener('change', () => {
+    $('overlay-translation-headline').placeholder = `Headline in ${LANGUAGE_NAMES[otherLanguage()]} (optional)`;
+    $('overlay-translation-action').placeholder = `Button in ${LANGUAGE_NAMES[otherLanguage()]}`;
+  });
   $('overlay-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const action = $('overlay-action').value.trim();
     const link = $('overlay-link').value.trim();
+    const translated = $('overlay-translation-headline').value.trim();
+    const translatedAction = $('overlay-translation-action').value.trim();
     void call('PUT', '/overlays/shared', {
       placement: $('overlay-placement').value,
       headline: $('overlay-headline').value.trim(),
       ...(action && { action }),
       ...(link && { link }),
+      language: $('overlay-language').value,
+      ...(translated && { translations: { [otherLanguage()]: { headline: translated, ...(translatedAction && { action: translatedAction }) } } }),
     });
   });
   $('overlay-clear').addEventListener('click', () => call('DELETE', '/overlays/shared'));

@@ -84,6 +84,11 @@ function renderCue(cue, fromReply = false) {
   const detail = cue.state === 'speaking' ? ` @ ${(cue.streamTimeMs / 1000).toFixed(2)} s` : cue.reason ? ` (${cue.reason})` : '';
   const what = cue.kind === 'prompt' ? `${cue.prompt} → ${cue.intent ? `${cue.intent.intent} ${(cue.intent.confidence * 100).toFixed(0)}%` : '…'}: ` : '';
   const item = el('li', { 'data-cue-id': cue.id, 'data-state': cue.state }, el('span', { class: 'state', text: cue.state + detail }), el('span', { class: 'line', text: `${cue.personaId}: ${what}${cue.text}` }));
+  // A question (the host's or a viewer's) no fact answered: the presenter said so; the host may add one.
+  if (cue.answer?.status === 'abstained') {
+    item.dataset.answer = 'abstained';
+    item.append(el('span', { class: 'unanswered', role: 'status', text: 'No fact matched: the presenter said it does not know. Add one to the knowledge?' }));
+  }
   if (cue.state === 'awaiting_approval') item.append(approvalControls(cue));
   if (existing) existing.replaceWith(item);
   else cueList.append(item);
@@ -184,8 +189,10 @@ document.getElementById('cue-form').addEventListener('submit', async (event) => 
 document.getElementById('prompt').addEventListener('click', async () => {
   const text = document.getElementById('cue-text');
   const topic = document.getElementById('cue-topic').value.trim();
+  // Unticked, the intent model still reads a question as one; ticked, it is answered from the facts whatever it reads.
+  const question = document.getElementById('cue-question').checked;
   try {
-    const cue = await api.call('POST', `/api/shows/${selected}/cues`, { prompt: text.value, ...(topic && { context: { topic } }) });
+    const cue = await api.call('POST', `/api/shows/${selected}/cues`, { prompt: text.value, ...(topic && { context: { topic } }), ...(question && { question: true }) });
     renderCue(cue, true);
     text.value = '';
     showCueError(null);

@@ -84,7 +84,9 @@ export function attachRundown({ api, socket, selected }) {
           el('span', {
             class: 'pill prep',
             'data-ready': String(Boolean(ready?.ready)),
-            text: ready ? `prep ${ready.cached}/${ready.lines}` : 'prep ?',
+            text: ready
+              ? `prep ${ready.cached}/${ready.lines}${ready.clips ? ` · clips ${ready.rendered}/${ready.clips}` : ''}`
+              : 'prep ?',
           }),
         );
       }),

@@ -74,7 +74,7 @@ export async function initRundown({ api, track }) {
           el('span', {
             class: 'pill',
             'data-ready': String(segment.ready),
-            text: `${segment.cached}/${segment.lines} cached`,
+            text: `${segment.cached}/${segment.lines} cached${segment.clips ? `, ${segment.rendered}/${segment.clips} clips` : ''}`,
           }),
         ),
       ),

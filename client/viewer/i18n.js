@@ -64,6 +64,24 @@ const primary = (tag) => tag.split('-')[0].toLowerCase();
 /** The language the page's words are in: the viewer's if the page has them, else English. */
 export const pageLanguage = (tag) => (MESSAGES[primary(tag)] ? primary(tag) : 'en');
 
+/**
+ * An overlay in the viewer's language. A host-pushed overlay goes to everyone in one message
+ * with the host's translations (the catalog's shape: `language` names the host's own words,
+ * `translations.<lang>` the others); the viewer gets the translation into its primary language
+ * when there is one, as the server picks a catalog CTA's, else the host's own words. Catalog
+ * CTAs arrive already in the viewer's language and carry no translations.
+ */
+export function overlayInLanguage(overlay, tag) {
+  const language = primary(tag);
+  const translation = overlay.translations && Object.hasOwn(overlay.translations, language) ? overlay.translations[language] : undefined;
+  const own = { ...overlay };
+  delete own.translations;
+  if (!translation || overlay.language === language) return own;
+  // The translation's words only (a body or button it leaves out is not shown); the link is the host's unless it has its own.
+  for (const field of ['headline', 'body', 'action']) delete own[field];
+  return { ...own, ...translation, language };
+}
+
 export function translator(tag) {
   const messages = MESSAGES[pageLanguage(tag)];
   return (key, values = {}) => (messages[key] ?? MESSAGES.en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));

@@ -23,6 +23,8 @@ export class OverlayLayer {
     this.handlers = handlers;
     this.t = handlers.t ?? ((key) => key);
     this.slots = new Map();
+    /** Each card on the page → the overlay it draws (for its impression, once it is seen). */
+    this.drawn = new WeakMap();
     this.safeArea = null;
     new ResizeObserver(() => this.layout()).observe(root);
     video.addEventListener('resize', () => this.layout());
@@ -71,12 +73,9 @@ export class OverlayLayer {
     card.dataset.placement = placement;
     card.dataset.slot = overlay === slot.shared ? 'shared' : 'personal';
     card.classList.add('overlay', placement.replaceAll('_', '-'));
+    this.drawn.set(card, overlay);
     this.root.append(card);
     this.layout();
-    if (overlay.decisionId && !overlay.seen) {
-      overlay.seen = true;
-      this.handlers.onImpression(overlay);
-    }
   }
 
   ctaCard(overlay) {
@@ -147,7 +146,21 @@ export class OverlayLayer {
       badge: { ...wide, y: wide.y + BADGE_TOP_OFFSET, height: Math.max(0, wide.height - BADGE_TOP_OFFSET), anchor: 'top' },
       poll_card: { ...poll, anchor: poll === wide ? 'bottom' : 'middle' },
     };
-    for (const card of this.root.querySelectorAll('.overlay')) place(card, boxes[card.dataset.placement]);
+    for (const card of this.root.querySelectorAll('.overlay')) {
+      place(card, boxes[card.dataset.placement]);
+      if (!card.hidden) this.seen(this.drawn.get(card));
+    }
+  }
+
+  /**
+   * An impression is a CTA the viewer could see: a card hidden because the player has no room
+   * for it (it would cover the face or the name strap) is not one. It counts when a later
+   * layout (a bigger player) shows it, once per decision.
+   */
+  seen(overlay) {
+    if (!overlay?.decisionId || overlay.seen) return;
+    overlay.seen = true;
+    this.handlers.onImpression(overlay);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { RETURNING_KEY, WhepClient } from '/client/common/whep.js';
 import { joinContext, trackPlayback } from '/client/viewer/engagement.js';
 import { HlsClient } from '/client/viewer/hlsClient.js';
-import { pageLanguage, translatePage, translator, viewerLanguageTag } from '/client/viewer/i18n.js';
+import { overlayInLanguage, pageLanguage, translatePage, translator, viewerLanguageTag } from '/client/viewer/i18n.js';
 import { OverlayLayer } from '/client/viewer/overlays.js';
 import { StreamClock } from '/client/viewer/streamClock.js';
 
@@ -130,8 +130,10 @@ function showPoll(poll) {
   if (poll.state !== 'open') setTimeout(() => overlays.expire(card), POLL_RESULT_MS);
 }
 
-function onOverlay(overlay) {
-  if (overlay.placement === 'none') return overlays.clear(overlay.slot);
+function onOverlay(message) {
+  if (message.placement === 'none') return overlays.clear(message.slot);
+  // A host's overlay for everyone carries its translations: this viewer reads its own language.
+  const overlay = overlayInLanguage(message, languageTag);
   if (overlay.atStreamTimeMs === undefined) return display(overlay);
   // A word-timed CTA: shown when the frame of that word is on screen (and its audio heard).
   clock.at(overlay.atStreamTimeMs, () => display(overlay), overlay.fallbackDelayMs ?? 0);

@@ -1,5 +1,6 @@
-import type { Brain } from '../brain/Brain.js';
+import type { Brain, FactFinder } from '../brain/Brain.js';
 import type { Intent } from '../intent/intents.js';
+import type { Persona } from '../persona/index.js';
 import type { ShowContext } from '../script/index.js';
 import type { CueFlight } from './CueFlight.js';
 import type { CueRegistry } from './CueRegistry.js';
@@ -17,16 +18,22 @@ export interface CueScript {
  * The cue's text grows sentence by sentence; a refusal ends the cue.
  */
 export class CueThinking {
+  /** `findFacts`: the show's facts for a question in a persona's language (none: prompts are never grounded). */
   constructor(
     private readonly brain: Brain,
     private readonly registry: CueRegistry,
+    private readonly findFacts?: (question: string, persona: Persona) => ReturnType<FactFinder>,
   ) {}
 
   /** `hostIntent`: the host's own reading of the prompt; off-policy text is refused whatever it says. */
   async think(flight: CueFlight, context: ShowContext, hostIntent: Intent | undefined): Promise<CueScript> {
     const { cue } = flight;
-    const thought = await this.brain.think(cue.prompt!, flight.persona, context, flight.trace, flight.signal, hostIntent);
+    const find = this.findFacts;
+    const facts = find && ((question: string) => find(question, flight.persona));
+    const thought = await this.brain.think(cue.prompt!, flight.persona, context, flight.trace, flight.signal, hostIntent, facts);
     cue.intent = thought.classified;
+    // A prompt read as a question: the host sees at once whether the facts answer it (the cue's `answer`).
+    if (thought.grounded && !cue.answer) cue.answer = { status: thought.grounded.length > 0 ? 'answered' : 'abstained', facts: thought.grounded.map((fact) => fact.id), strayed: 0 };
     const written = thought.outcome.then((outcome) => {
       cue.script = { path: outcome.path, fallback: outcome.fallback, ...(outcome.fallbackReason && { fallbackReason: outcome.fallbackReason }), audits: outcome.audits };
       if (outcome.grounding) cue.answer = outcome.grounding;

@@ -3,10 +3,11 @@ import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import type { Brain } from '../brain/Brain.js';
 import type { StageTrace, TraceObserver } from '../brain/StageTrace.js';
 import type { Intent } from '../intent/intents.js';
+import type { KnowledgeFact } from '../knowledge/KnowledgeFact.js';
 import type { PresenterSource } from '../lanes/live/PresenterSource.js';
 import type { SpeechCache } from '../lanes/live/SpeechCache.js';
 import type { Persona, PersonaCatalog } from '../persona/index.js';
-import type { ShowContext } from '../script/index.js';
+import { scriptLanguageOf, type ScriptLanguage, type ShowContext } from '../script/index.js';
 import { validateSpeechText } from '../tts/text.js';
 import type { TtsEngine } from '../tts/TtsEngine.js';
 import { INTERRUPTED, type Cue, type CueOffer } from './Cue.js';
@@ -58,6 +59,12 @@ export class ShowCues extends EnhancedEventEmitter<ShowCuesEvents> {
    * prompt cue is made, under the cue's own context, which wins field by field.
    */
   knownContext: (() => ShowContext) | undefined;
+  /**
+   * The show's facts that answer a question, in the presenter's language (docs/knowledge.md):
+   * a prompt the intent model reads as a question (`answer_question`) is answered from them
+   * as a viewer's question is. Without it, such a prompt is not grounded.
+   */
+  knownFacts: ((question: string, language: ScriptLanguage | undefined) => readonly KnowledgeFact[]) | undefined;
 
   constructor(private readonly options: ShowCuesOptions) {
     super();
@@ -67,7 +74,7 @@ export class ShowCues extends EnhancedEventEmitter<ShowCuesEvents> {
     this.approval = new CueApproval(this.registry);
     this.lane = new LaneScheduler(presenter, this.registry, this.encode);
     const ladder = new FallbackLadder(new SpeechAssembly(tts, speechCache, showId), presenter);
-    const thinking = brain && new CueThinking(brain, this.registry);
+    const thinking = brain && new CueThinking(brain, this.registry, (question, persona) => this.knownFacts?.(question, scriptLanguageOf(persona)));
     this.preparer = new CuePreparer({ registry: this.registry, approval: this.approval, ladder, lane: this.lane, ...(thinking && { thinking }) });
     this.registry.on('status', (cue) => this.safeEmit('status', cue));
     this.lane.on('offerword', (cueId, offer) => this.safeEmit('offerword', cueId, offer));

@@ -30,7 +30,8 @@ export interface SegmentContext {
   talkingPoints: string[];
 }
 
-export type Insert = { text: string } | { prompt: string };
+/** `question`: the host says the prompt is a question, answered from the show's facts (docs/knowledge.md). */
+export type Insert = { text: string } | { prompt: string; question?: true };
 
 /**
  * What the autopilot plays through: the show's cues, polls, chat and data feeds. Each call
@@ -43,7 +44,13 @@ export interface AutopilotStage {
     language: string,
     signal: AbortSignal,
   ): Promise<LineOutcome>;
-  prompt(prompt: string, segment: SegmentContext, signal: AbortSignal): Promise<LineOutcome>;
+  /** `question`: answer it from the show's facts whatever the intent model reads (it reads questions by itself too). */
+  prompt(
+    prompt: string,
+    segment: SegmentContext,
+    signal: AbortSignal,
+    question?: boolean,
+  ): Promise<LineOutcome>;
   /** Opens the poll; the winning option's index once it closes, undefined without votes. */
   poll(poll: RundownPoll, signal: AbortSignal): Promise<number | undefined>;
   /** Answers a viewer question that is waiting; undefined when none is. */
@@ -311,7 +318,7 @@ export class Autopilot extends EnhancedEventEmitter<AutopilotEvents> {
             .say({ text: insert.text }, this.options.language, this.moved.signal)
             .catch(() => 'failed' as const)
         : await stage
-            .prompt(insert.prompt, context(segment), this.moved.signal)
+            .prompt(insert.prompt, context(segment), this.moved.signal, insert.question === true)
             .catch(() => 'failed' as const);
     this.safeEmit('inserted', insert, outcome);
     this.progress();

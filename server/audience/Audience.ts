@@ -120,8 +120,12 @@ export class Audience {
     return poll;
   }
 
-  /** A host overlay for every viewer, validated like a catalog template; optionally burned into the video. */
-  pushShared(show: ShowAudience, body: { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean }) {
+  /**
+   * A host overlay for every viewer, validated like a catalog template; optionally burned into
+   * the video (in the host's own words: the picture is one for everyone). `language` and
+   * `translations` as a catalog entry has them: each viewer page shows the viewer's language.
+   */
+  pushShared(show: ShowAudience, body: { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean; language?: string; translations?: unknown }) {
     const { burnIn, ...fields } = body;
     const template = this.sharedTemplate(fields);
     if (burnIn) {

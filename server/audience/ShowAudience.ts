@@ -245,9 +245,12 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     return this.polls.launch(request);
   }
 
-  /** A host overlay for everyone, over any personal one in the same placement. */
+  /**
+   * A host overlay for everyone, over any personal one in the same placement. Its text is the
+   * host's, with the host's translations: each viewer page shows the viewer's language.
+   */
   setShared(template: OverlayTemplate): OverlayMessage {
-    this.shared = overlayMessage('shared', template);
+    this.shared = overlayMessage('shared', template, template.translations ? { translations: template.translations } : {});
     this.safeEmit('broadcast', 'overlay', this.shared);
     return this.shared;
   }

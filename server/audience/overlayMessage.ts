@@ -1,4 +1,4 @@
-import type { Decision, OverlayTemplate, Placement } from '../decisions/types.js';
+import type { Decision, OverlayTemplate, OverlayText, Placement } from '../decisions/types.js';
 import { localizedText } from '../overlays/templateLanguages.js';
 
 /** What the viewer page draws: plain data, rendered there as text only. */
@@ -15,6 +15,11 @@ export interface OverlayMessage {
   link?: string;
   imageUrl?: string;
   colours?: OverlayTemplate['colours'];
+  /**
+   * A shared (host) overlay's words in other languages, as a catalog entry carries them: one
+   * message goes to every viewer, and the viewer page shows the viewer's (client/viewer/i18n.js).
+   */
+  translations?: Record<string, OverlayText>;
   /** Word-timed: shown when the viewer's playout reaches this stream time. */
   atStreamTimeMs?: number;
   /** Without a playout clock, show it after this long. */

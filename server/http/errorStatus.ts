@@ -109,6 +109,7 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     OVERLAY_CONTROL_CHARACTERS: client(400, 'An overlay text field contains control or bidirectional-override characters.'),
     OVERLAY_BAD_LINK: client(400, 'An overlay link must be an https: URL without credentials.'),
     OVERLAY_BAD_COLOUR: client(400, 'An overlay colour must be #rrggbb.'),
+    OVERLAY_BAD_LANGUAGE: client(400, "An overlay language is not a two- or three-letter ISO 639 code, or a translation repeats the overlay's own language."),
     // The route's schema already refuses these shapes; only the catalog file can reach them.
     OVERLAY_NOT_OBJECT: server(500, 'An overlay template, or a field that must be an object, is not one.'),
     OVERLAY_TEXT_TOO_LONG: server(500, 'An overlay text field is longer than its placement allows.'),
@@ -120,7 +121,6 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     OVERLAY_IMAGE_MISSING: server(500, "A template's image is not in the catalog's images folder."),
     OVERLAY_BAD_REGION: server(500, 'A template region is not an ISO 3166-1 alpha-2 code.'),
     OVERLAY_BAD_TOPIC: server(500, 'A template topic is not a lowercase slug.'),
-    OVERLAY_BAD_LANGUAGE: server(500, 'A template language is not an ISO 639 code.'),
     OVERLAY_GUARANTEE_NEEDS_SPONSOR: server(500, 'A template guarantees impressions without naming a sponsor.'),
     OVERLAY_GUARANTEE_EXCEEDS_INVENTORY: server(500, 'A template guarantees more impressions than its inventory.'),
     OVERLAY_NOT_ARRAY: server(500, 'The overlay catalog file is not a list of templates.'),

@@ -66,10 +66,22 @@ export class CueStage implements AutopilotStage {
     );
   }
 
-  prompt(prompt: string, segment: SegmentContext, signal: AbortSignal): Promise<LineOutcome> {
+  prompt(
+    prompt: string,
+    segment: SegmentContext,
+    signal: AbortSignal,
+    question = false,
+  ): Promise<LineOutcome> {
     const topic = this.parts.audience()?.topic;
+    // A question (said so, or read so by the intent model) is answered from the show's facts.
+    const intent = question ? ('answer_question' as const) : undefined;
     return this.follow(
-      this.parts.cues.prompt(prompt, undefined, { segment, ...(topic !== undefined && { topic }) }),
+      this.parts.cues.prompt(
+        prompt,
+        undefined,
+        { segment, ...(topic !== undefined && { topic }) },
+        intent,
+      ),
       signal,
     );
   }

@@ -8,6 +8,7 @@ import {
   type AutopilotPosition,
   type AutopilotView,
   type Insert,
+  type SegmentContext,
 } from '../../pipeline/rundown/Autopilot.js';
 import type { DataFeeds, FeedStatus } from '../../pipeline/rundown/DataFeeds.js';
 import { languageOf, type Rundown } from '../../pipeline/rundown/Rundown.js';
@@ -162,20 +163,45 @@ export class ShowRundown extends EnhancedEventEmitter<ShowRundownEvents> {
     return this.control((autopilot) => autopilot.stop());
   }
 
-  /** `{text}` said as it is, or `{prompt}` through the brain, next; then the rundown goes on. */
-  insert(body: { text?: unknown; prompt?: unknown }): AutopilotView {
+  /**
+   * `{text}` said as it is, or `{prompt}` through the brain, next; then the rundown goes on.
+   * `question: true` with a prompt: answer it from the show's facts.
+   */
+  insert(body: { text?: unknown; prompt?: unknown; question?: unknown }): AutopilotView {
     if ((body.text === undefined) === (body.prompt === undefined))
       throw new CodedError(
         'INVALID_REQUEST',
         'send either "text" (said as it is) or "prompt" (the presenter decides)',
+      );
+    if (
+      body.question !== undefined &&
+      (typeof body.question !== 'boolean' || body.prompt === undefined)
+    )
+      throw new CodedError(
+        'INVALID_REQUEST',
+        '"question" is true or false, and goes with "prompt"',
       );
     if (body.prompt !== undefined && !this.parts.cues.thinks)
       throw new CodedError('SHOW_HAS_NO_BRAIN', 'this show takes only scripted cues');
     const insert: Insert =
       body.text !== undefined
         ? { text: validateSpeechText(body.text) }
-        : { prompt: validateSpeechText(body.prompt) };
+        : {
+            prompt: validateSpeechText(body.prompt),
+            ...(body.question === true && { question: true as const }),
+          };
     return this.control((autopilot) => autopilot.insert(insert));
+  }
+
+  /**
+   * The segment the autopilot is on while it plays or is paused, as a prompt sees it: what a
+   * host's own prompt knows of the rundown (knownContext.ts); undefined otherwise.
+   */
+  segmentOnAir(): SegmentContext | undefined {
+    const rundown = this.current?.rundown;
+    if (!rundown || !this.autopilot || !this.running) return undefined;
+    const segment = rundown.segments[this.autopilot.view().position.segment];
+    return segment && { title: segment.title, talkingPoints: [...segment.talkingPoints] };
   }
 
   /** Whether the autopilot started this cue and will replay it from its position after a takeover. */

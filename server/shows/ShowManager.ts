@@ -27,6 +27,7 @@ import { ShowRundown } from '../rundown/ShowRundown.js';
 import { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import { Show, type ShowRecord } from './Show.js';
 import { knownContext } from './knownContext.js';
+import { groundingFacts } from './answerQuestion.js';
 import type { ShowStore } from './ShowStore.js';
 
 export const SHOW_ID_PATTERN = /^[a-z0-9]{6,32}$/;
@@ -143,7 +144,9 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     const cues = show.cues;
     if (cues) {
       // Every prompt knows the show's title and topic (and the rundown's segment): see knownContext.ts.
-      cues.knownContext = () => knownContext(show, this.audience(id));
+      cues.knownContext = () => knownContext(show, this.audience(id), this.rundowns.get(id));
+      // A host's prompt the intent model reads as a question is answered from the show's facts (answerQuestion.ts).
+      cues.knownFacts = (question, language) => groundingFacts(show.knowledge, question, language);
       ingest.on('audio', (bytes) => cues.audioReachedSfu(bytes));
       cues.on('status', (cue) => {
         // Refusals are policy decisions: keep them, with the script stage's audit, in the log.

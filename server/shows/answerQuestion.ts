@@ -2,7 +2,8 @@ import { CodedError } from '../../lib/errors/CodedError.js';
 import type { Cue } from '../../pipeline/cues/Cue.js';
 import type { ShowCues } from '../../pipeline/cues/ShowCues.js';
 import type { KnowledgeBase } from '../../pipeline/knowledge/index.js';
-import { scriptLanguageOf, type ShowContext } from '../../pipeline/script/index.js';
+import type { KnowledgeFact } from '../../pipeline/knowledge/index.js';
+import { scriptLanguageOf, type ScriptLanguage, type ShowContext } from '../../pipeline/script/index.js';
 import type { ChatLine, ViewerChat } from './chat/ViewerChat.js';
 import type { ShowManager } from './ShowManager.js';
 
@@ -30,9 +31,17 @@ export function answerChatLine(parts: AnswerParts, line: ChatLine, context: Show
 
 /** The cue that answers `question` from the facts that match it in the presenter's language (none: it abstains). */
 export function answerFromFacts({ cues, knowledge }: Pick<AnswerParts, 'cues' | 'knowledge'>, question: NonNullable<ShowContext['question']>, context: ShowContext = {}, personaId?: string): Cue {
-  const { facts } = knowledge.retrieve(question.text, scriptLanguageOf(cues.currentPersona));
-  const grounded = facts.map(({ id, text, language }) => ({ id, text, ...(language && { language }) }));
-  return cues.prompt(question.text, personaId, { ...context, question, facts: grounded }, 'answer_question');
+  const facts = groundingFacts(knowledge, question.text, scriptLanguageOf(cues.currentPersona));
+  return cues.prompt(question.text, personaId, { ...context, question, facts }, 'answer_question');
+}
+
+/**
+ * The facts an answer to `question` may state, best first; empty when none matches well
+ * enough (the presenter abstains). Also what a host's prompt read as a question is answered
+ * from (ShowCues.knownFacts).
+ */
+export function groundingFacts(knowledge: KnowledgeBase, question: string, language: ScriptLanguage | undefined): KnowledgeFact[] {
+  return knowledge.retrieve(question, language).facts.map(({ id, text, language: written }) => ({ id, text, ...(written && { language: written }) }));
 }
 
 /**

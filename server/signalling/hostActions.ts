@@ -66,7 +66,7 @@ export class HostActions {
 }
 
 /** The rundown controls of the REST API (`POST /api/shows/:id/rundown/<action>`) over the host socket. */
-function rundownAction(rundown: ShowRundown | undefined, { action, segment, text, prompt }: Record<string, unknown>): unknown {
+function rundownAction(rundown: ShowRundown | undefined, { action, segment, text, prompt, question }: Record<string, unknown>): unknown {
   if (!rundown) throw new CodedError('SHOW_HAS_NO_PRESENTER', 'this show has no rundown');
   if (segment !== undefined && (typeof segment !== 'string' || segment.length > 40)) throw new CodedError('INVALID_REQUEST', 'segment must be a segment id');
   switch (action) {
@@ -83,7 +83,7 @@ function rundownAction(rundown: ShowRundown | undefined, { action, segment, text
       if (typeof segment !== 'string') throw new CodedError('INVALID_REQUEST', 'jump needs a segment');
       return { autopilot: rundown.jump(segment) };
     case 'insert':
-      return { autopilot: rundown.insert({ ...(text !== undefined && { text }), ...(prompt !== undefined && { prompt }) }) };
+      return { autopilot: rundown.insert({ ...(text !== undefined && { text }), ...(prompt !== undefined && { prompt }), ...(question !== undefined && { question }) }) };
     default:
       throw new CodedError('INVALID_REQUEST', 'action must be view, start, pause, resume, skip, stop, jump or insert');
   }

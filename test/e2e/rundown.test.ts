@@ -139,5 +139,29 @@ test('a prepped three-segment rundown in two languages plays by itself: poll slo
   const polls = await api<{ polls: Array<{ question: string; state: string }> }>('GET', `/api/shows/${showId}/polls`);
   assert.ok(polls.polls.some((p) => p.question === 'What next?' && p.state === 'closed'));
   assert.ok(cues.some((c) => /Lenses/.test(c.text) && /Batteries/.test(c.text)), 'the poll announcement reads its options');
-  console.log(`rundown e2e: ${cues.length} cues; answer "${answered.text}"; abstained "${abstained.text}"`);
+
+  // Prep rendered clips of the static lines too, and the host page says so per segment.
+  const prep = await api<{ prep: { segments: Array<{ clips: number; rendered: number }> } }>('GET', `/api/shows/${showId}/rundown`);
+  assert.deepEqual(prep.prep.segments.map((s) => [s.clips, s.rendered]), [[4, 4], [2, 2], [2, 2]]);
+  assert.match((await host.textContent('#rundown-segments li:nth-child(1) .prep')) ?? '', /clips 4\/4/);
+
+  // The host types questions of its own: answered from the facts like a viewer's, or the honest line, and the host page says so.
+  await host.fill('#cue-text', 'How much is the X1 camera?');
+  await host.click('#prompt');
+  await host.fill('#cue-text', 'Does the X1 have a flip screen?');
+  await host.check('#cue-question');
+  await host.click('#prompt');
+  const flipOnHost = host.locator('#cues li[data-answer="abstained"]', { hasText: 'flip screen' });
+  await flipOnHost.waitFor({ timeout: 15_000 });
+  const hostAsked = await waitUntil(async () => {
+    const all = await cuesNow();
+    const price = all.find((c) => c.prompt === 'How much is the X1 camera?');
+    const flip = all.find((c) => c.prompt === 'Does the X1 have a flip screen?');
+    return price?.text && flip?.text && { price, flip };
+  }, 30_000, "the host's questions answered");
+  assert.equal(hostAsked.price.answer?.status, 'answered', 'the intent model reads it as a question');
+  assert.match(hostAsked.price.text, /499/);
+  assert.equal(hostAsked.flip.answer?.status, 'abstained');
+  assert.match((await flipOnHost.locator('.unanswered').textContent()) ?? '', /No fact matched/);
+  console.log(`rundown e2e: ${cues.length} cues; answer "${answered.text}"; abstained "${abstained.text}"; host asked "${hostAsked.price.text}" / "${hostAsked.flip.text}"`);
 });

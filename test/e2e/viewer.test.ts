@@ -211,6 +211,72 @@ test('CTAs and the poll card never cover the face or the name strap, at any play
   await page.context().close();
 });
 
+test("a host's overlay for everyone shows each viewer its language, or the host's words when it has no translation", async () => {
+  // Open before the push (the broadcast), and after it (the join reply).
+  const mexican = await watching('?lang=es-MX');
+  await api(`/api/shows/${presenterShow}/overlays/shared`, {
+    method: 'PUT',
+    json: {
+      placement: 'side_card',
+      headline: 'Twenty percent off every lens',
+      action: 'See the lenses',
+      link: 'https://shop.onair.example/lenses',
+      language: 'en',
+      translations: { es: { headline: 'Veinte por ciento en todos los objetivos', action: 'Ver objetivos' } },
+    },
+  });
+  const spanish = await watching('?lang=es');
+  const french = await watching('?lang=fr');
+  const english = await watching('');
+  const pages: Array<[string, Page, string, string, string]> = [
+    ['es-MX', mexican, 'Veinte por ciento en todos los objetivos', 'Ver objetivos', 'es'],
+    ['es', spanish, 'Veinte por ciento en todos los objetivos', 'Ver objetivos', 'es'],
+    ['fr (no translation: the host words)', french, 'Twenty percent off every lens', 'See the lenses', 'en'],
+    ['en', english, 'Twenty percent off every lens', 'See the lenses', 'en'],
+  ];
+  for (const [who, page, headline, action, lang] of pages) {
+    const card = page.locator('#overlays .overlay[data-slot="shared"][data-placement="side_card"]');
+    await card.waitFor({ state: 'attached', timeout: 10_000 });
+    assert.equal(await card.locator('strong').textContent(), headline, who);
+    assert.equal(await card.locator('a.action').textContent(), action, who);
+    assert.equal(await card.locator('a.action').getAttribute('href'), 'https://shop.onair.example/lenses', `${who}: the host's link`);
+    assert.equal(await card.getAttribute('lang'), lang, who);
+  }
+  await api(`/api/shows/${presenterShow}/overlays/shared`, { method: 'DELETE' });
+  for (const [, page] of pages) await page.context().close();
+});
+
+test('a CTA hidden on a player too small for it is no impression; it becomes one, once, when a bigger player shows it', async () => {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 200, height: 400 } });
+  await context.route(/^https:/, (route) => route.fulfill({ status: 204 }));
+  const page = await context.newPage();
+  await page.goto(`${onair.url}/watch/${presenterShow}`);
+  await page.check('#consent');
+  await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
+  const card = page.locator('#overlays .overlay[data-slot="personal"]').first();
+  await card.waitFor({ state: 'attached', timeout: 10_000 });
+  const decisionId = (await card.getAttribute('data-decision-id'))!;
+  assert.equal(await card.evaluate((c) => (c as HTMLElement).hidden), true, 'the player has no room for the card');
+  const viewerId = (await page.evaluate('window.onair.client.token.split(".")[1]')) as string;
+  const rows = async () => (await api<{ rows: Array<{ kind: string; id?: string; decisionId?: string; outcome?: string }> }>(`/api/shows/${presenterShow}/audit?viewer=${viewerId}`)).rows;
+  const impressions = async () => (await rows()).filter((r) => r.kind === 'outcome' && r.decisionId === decisionId && r.outcome === 'impression').length;
+  // The audit is written in batches: once the decision is in, an impression sent with it would be too.
+  await waitUntil(async () => (await rows()).some((r) => r.kind === 'decision' && r.id === decisionId), 5_000, 'the decision in the audit');
+  await page.waitForTimeout(1_000);
+  assert.equal(await impressions(), 0, 'a hidden card is not an impression');
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await waitUntil(async () => (await impressions()) === 1, 5_000, 'the impression once the card is shown');
+  assert.equal(await card.evaluate((c) => (c as HTMLElement).hidden), false);
+  // Smaller and bigger again: still one impression.
+  await page.setViewportSize({ width: 200, height: 400 });
+  await page.waitForTimeout(200);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForTimeout(1_000);
+  assert.equal(await impressions(), 1);
+  await context.close();
+});
+
 test('the viewer page passes axe-core (contrast included) with a poll open and CTAs showing', async () => {
   const poll = await launchPoll('Which gadget next?', ['Camera', 'Headphones']);
   // A CTA for everyone in the catalog's least readable colours: a navy accent under the button.

@@ -145,6 +145,43 @@ test('a host overlay goes to everyone as text; script in it stays text and unsaf
   await cleared;
 });
 
+test("a host overlay carries the host's translations to every viewer; bad translations get stable codes", async () => {
+  const viewer = await joinedViewer();
+  const put = (body: Record<string, unknown>) => fetch(`${onair.url}/api/shows/${showId}/overlays/shared`, { ...json({ placement: 'side_card', headline: 'Free shipping today', ...body }), method: 'PUT' });
+  const codeOf = async (body: Record<string, unknown>) => {
+    const response = await put(body);
+    return [response.status, ((await response.json()) as { error?: { code: string } }).error?.code];
+  };
+  const cases: Array<[Record<string, unknown>, number, string]> = [
+    [{ translations: { es: { headline: 'Envío gratis hoy' } } }, 400, 'OVERLAY_MISSING_FIELD'],
+    [{ language: 'en', translations: { en: { headline: 'Free shipping, again' } } }, 400, 'OVERLAY_BAD_LANGUAGE'],
+    [{ language: 'English' }, 400, 'OVERLAY_BAD_LANGUAGE'],
+    [{ language: 'en', translations: { 'es-MX': { headline: 'Envío gratis hoy' } } }, 400, 'OVERLAY_BAD_LANGUAGE'],
+    [{ language: 'en', translations: { es: { headline: '   ' } } }, 400, 'OVERLAY_BAD_TEXT'],
+    [{ language: 'en', translations: { es: { headline: 'Envío', link: 'javascript:alert(1)' } } }, 400, 'OVERLAY_BAD_LINK'],
+    [{ language: 'en', translations: { es: { headline: 'bell\u0007' } } }, 400, 'OVERLAY_CONTROL_CHARACTERS'],
+    [{ language: 'en', translations: { es: { headline: 'x'.repeat(81) } } }, 400, 'INVALID_REQUEST'],
+    [{ language: 'en', translations: { es: 'Envío gratis hoy' } }, 400, 'INVALID_REQUEST'],
+    [{ language: 'en', translations: { es: { headline: 'Envío', colour: 'red' } } }, 400, 'INVALID_REQUEST'],
+    [{ language: 'en', translations: {} }, 400, 'INVALID_REQUEST'],
+  ];
+  for (const [body, status, code] of cases) assert.deepEqual(await codeOf(body), [status, code], JSON.stringify(body));
+
+  const arrived = next<OverlayMessage>(viewer.socket, 'overlay', (o) => o.slot === 'shared' && o.placement === 'side_card');
+  const translations = { es: { headline: 'Envío gratis hoy', action: 'Comprar' } };
+  assert.equal((await put({ language: 'en', action: 'Shop', link: 'https://shop.example.com/', translations })).status, 200);
+  const message = await arrived;
+  assert.deepEqual(
+    [message.headline, message.action, message.language, message.translations],
+    ['Free shipping today', 'Shop', 'en', translations],
+    'one message for everyone: the host words, their language and the translations the page picks from',
+  );
+  // A viewer who joins later gets the same in the join reply.
+  const late = await joinedViewer({ ...JOIN, language: 'es-ES' });
+  assert.deepEqual(late.overlays.find((o) => o.slot === 'shared')?.translations, translations);
+  assert.equal((await fetch(`${onair.url}/api/shows/${showId}/overlays/shared`, { method: 'DELETE', headers: hostAuth })).status, 204);
+});
+
 test('a word-timed offer reaches each chosen viewer with the stream time of the word', async () => {
   const viewer = await joinedViewer();
   const offered = next<OverlayMessage>(viewer.socket, 'overlay', (o) => o.atStreamTimeMs !== undefined, 10_000);

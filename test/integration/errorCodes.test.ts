@@ -210,6 +210,7 @@ const provoke: Record<string, () => Promise<Observed>> = {
   OVERLAY_CONTROL_CHARACTERS: () => shared({ headline: 'bell\u0007' }),
   OVERLAY_BAD_LINK: () => shared({ link: 'http://example.com/' }),
   OVERLAY_BAD_COLOUR: () => shared({ colours: { ...colours, text: 'white' } }),
+  OVERLAY_BAD_LANGUAGE: () => shared({ language: 'en', translations: { en: { headline: 'Hello again' } } }),
   // Experiments and the audit.
   ROLLOUT_NOT_PAUSED: () => rollout('resume'),
   ROLLOUT_PAUSED: async () => (await rollout('pause'), rollout('advance')),

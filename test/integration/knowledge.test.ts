@@ -144,6 +144,96 @@ test('a question the facts do not answer gets the honest line, never the LLM, an
   assert.match(unanswered.find((q) => q.cueId === cue.id)!.line.text, /flip screen/);
 });
 
+/** The host sends a prompt (POST /cues): the cue once its script is written. */
+async function hostPrompt(body: Record<string, unknown>): Promise<Cue> {
+  const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, { method: 'POST', headers: { ...hostAuth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(response.status, 202, await response.clone().text());
+  return settled(((await response.json()) as Cue).id, String(body.prompt));
+}
+
+/** A cue once its script is written and it is on air (or over); then the host cuts it, to keep the next one quick. */
+async function settled(id: string, what: string): Promise<Cue> {
+  const cue = await waitUntil(() => {
+    const c = onair.shows.live(showId)!.cues!.get(id)!;
+    return c.script !== undefined && ['speaking', 'done', 'failed', 'refused'].includes(c.state) && c;
+  }, 15_000, `the answer to "${what}"`);
+  await fetch(`${onair.url}/api/shows/${showId}/interrupt`, { method: 'POST', headers: hostAuth });
+  return cue;
+}
+
+const userMessage = (request: (typeof llm.requests)[number]) => request.body.messages.find((m) => m.role === 'user')!.content;
+const systemMessage = (request: (typeof llm.requests)[number]) => request.body.messages.find((m) => m.role === 'system')!.content;
+
+test("a host's prompt that is a question is answered from the facts as a viewer's is: read so by the intent model, or said so by the host", async () => {
+  llm.scenarios.set(MODEL, { chunks: ['Orders arrive in 3 to 5 business days.'] });
+  let before = llm.requests.length;
+  const read = await hostPrompt({ prompt: 'How long does delivery take?' });
+  assert.equal(read.intent?.intent, 'answer_question', 'the intent model reads it as a question');
+  assert.deepEqual([read.answer?.status, read.answer?.facts[0], read.answer?.strayed], ['answered', 'f1', 0], JSON.stringify(read.answer));
+  assert.match(systemMessage(llm.requests[before]!), /- Orders arrive in 3 to 5 business days\./, 'the LLM gets the facts');
+  assert.match(userMessage(llm.requests[before]!), /How long does delivery take\?/, 'and the question, as data');
+  assert.match(read.text, /Orders arrive in 3 to 5 business days\./);
+
+  // The model reads this one as an offer; the host says it is a question.
+  llm.scenarios.set(MODEL, { chunks: ['Yes: shipping is free on orders over 100 euros.'] });
+  const said = await hostPrompt({ prompt: 'Is shipping free?', question: true });
+  assert.deepEqual(said.answer, { status: 'answered', facts: ['f2'], strayed: 0 });
+  assert.match(said.text, /free on orders over 100 euros/);
+
+  // Nothing in the facts: the honest line, never the LLM; the host sees it on the cue.
+  llm.scenarios.set(MODEL, { chunks: ['Yes, it has a flip screen.'] });
+  before = llm.requests.length;
+  const unknown = await hostPrompt({ prompt: 'Does the camera have a flip screen?', question: true });
+  assert.deepEqual(unknown.answer, { status: 'abstained', facts: [], strayed: 0 });
+  assert.match(unknown.text, /isn't in my notes/);
+  assert.equal(llm.requests.length, before, 'the LLM is not asked');
+
+  // A prompt that is not a question is not grounded.
+  const plain = await hostPrompt({ prompt: 'Talk about the new lens' });
+  assert.equal(plain.answer, undefined);
+
+  const refused = async (body: unknown) => {
+    const response = await fetch(`${onair.url}/api/shows/${showId}/cues`, { method: 'POST', headers: { ...hostAuth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+  };
+  assert.deepEqual(await refused({ text: 'Is shipping free?', question: true }), [400, 'INVALID_REQUEST']);
+  assert.deepEqual(await refused({ prompt: 'Is shipping free?', question: 'yes' }), [400, 'INVALID_REQUEST']);
+});
+
+test("a question the host inserts into the autopilot's rundown is answered from the facts; the host's own prompts know the segment on air", async () => {
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${onair.url}/api/shows/${showId}${path}`, { method, headers: { ...hostAuth, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  const rundown = { linePauseMs: 0, segmentPauseMs: 0, segments: [{ id: 'lenses', title: 'Lens hour', talkingPoints: ['the new 35 mm prime'], lines: { en: ['Welcome to the lens hour.', 'Stay with us.'] } }] };
+  assert.equal((await call('PUT', '/rundown', rundown)).status, 200);
+  assert.equal((await call('POST', '/rundown/start', {})).status, 202);
+  try {
+    assert.equal((await call('POST', '/rundown/pause')).status, 200);
+    const cues = onair.shows.live(showId)!.cues!;
+    assert.deepEqual(cues.knownContext?.().segment, { title: 'Lens hour', talkingPoints: ['the new 35 mm prime'] }, 'a paused autopilot is still on its segment');
+
+    llm.scenarios.set(MODEL, { chunks: ['The camera comes with a two-year warranty.'] });
+    const before = llm.requests.length;
+    assert.equal((await call('POST', '/rundown/insert', { prompt: 'What is the warranty on the camera?' })).status, 202);
+    const id = await waitUntil(() => cues.list().find((c) => c.prompt === 'What is the warranty on the camera?')?.id, 10_000, 'the inserted prompt');
+    const inserted = await settled(id, 'the inserted question');
+    assert.deepEqual(inserted.answer, { status: 'answered', facts: ['f3'], strayed: 0 });
+    assert.match(inserted.text, /two-year warranty/);
+    assert.match(systemMessage(llm.requests[before]!), /Current segment: Lens hour\. Talking points: the new 35 mm prime\./);
+
+    // The host's own prompt (not the autopilot's) gets the segment as well.
+    llm.scenarios.set(MODEL, { chunks: ['Orders arrive in 3 to 5 business days.'] });
+    const next = llm.requests.length;
+    await hostPrompt({ prompt: 'How long does delivery take?' });
+    assert.match(systemMessage(llm.requests[next]!), /Current segment: Lens hour\./);
+
+    const bad = await call('POST', '/rundown/insert', { text: 'Hello.', question: true });
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'INVALID_REQUEST');
+  } finally {
+    await call('POST', '/rundown/stop');
+  }
+  assert.equal(onair.shows.live(showId)!.cues!.knownContext?.().segment, undefined, 'a stopped autopilot is on no segment');
+});
+
 test('the facts are in the show snapshot, and a takeover restores them', async () => {
   const show = onair.shows.live(showId)!;
   const snapshot = JSON.parse(JSON.stringify(snapshotOf(show.cues, onair.shows.audience(showId), undefined, show.knowledge)));

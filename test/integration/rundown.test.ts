@@ -33,7 +33,14 @@ interface RundownAnswer {
   feeds: Array<{ url: string; fetchedAt?: number; failures: number; lastError?: string }>;
   prep: {
     ready: boolean;
-    segments: Array<{ id: string; lines: number; cached: number; ready: boolean }>;
+    segments: Array<{
+      id: string;
+      lines: number;
+      cached: number;
+      clips: number;
+      rendered: number;
+      ready: boolean;
+    }>;
   } | null;
 }
 interface CueView {
@@ -364,7 +371,7 @@ test('the host interrupts, inserts, jumps and pauses; the autopilot goes on, and
   await api('DELETE', `/api/shows/${showId}`);
 });
 
-test('show prep renders every line of the rundown in every language; autopilot on the prepped show gets ≥ 90% cache hits in its own series', async () => {
+test('show prep renders every line of the rundown in every language, voice and clips; autopilot on the prepped show gets ≥ 90% cache hits in its own series', async () => {
   const showId = await createShow(onair, 'prepped');
   const en = [
     'Good evening and welcome.',
@@ -391,19 +398,21 @@ test('show prep renders every line of the rundown in every language; autopilot o
   assert.equal((await api('PUT', `/api/shows/${showId}/rundown`, rundown)).status, 200);
   const before = (await rundownOf(showId)).prep!;
   assert.deepEqual(
-    before.segments.map((s) => [s.id, s.lines, s.cached]),
+    before.segments.map((s) => [s.id, s.lines, s.cached, s.clips, s.rendered, s.ready]),
     [
-      ['open', 5, 0],
-      ['close', 4, 0],
+      ['open', 5, 0, 5, 0, false],
+      ['close', 4, 0, 4, 0, false],
     ],
   );
 
-  const prep = await api<{ id: string; data: { personas: string[]; phrases: unknown[] } }>(
-    'POST',
-    `/api/shows/${showId}/rundown/prep`,
-    undefined,
-    producerAuth,
-  );
+  const prep = await api<{
+    id: string;
+    data: {
+      personas: string[];
+      phrases: unknown[];
+      clips: Array<{ persona: string; text: string; name: string; resolution: string }>;
+    };
+  }>('POST', `/api/shows/${showId}/rundown/prep`, undefined, producerAuth);
   assert.equal(prep.status, 202);
   assert.deepEqual(
     prep.body.data.personas.sort(),
@@ -411,6 +420,21 @@ test('show prep renders every line of the rundown in every language; autopilot o
     'the show persona speaks en, lucia es',
   );
   assert.equal(prep.body.data.phrases.length, 9);
+  // Every line is static here, and 9 is under the bound: a clip of each, in its voice.
+  assert.deepEqual(
+    prep.body.data.clips.map((clip) => [clip.name, clip.persona, clip.text]),
+    [
+      ['rundown-s1-en-1', 'ava', en[0]],
+      ['rundown-s1-es-1', 'lucia', es[0]],
+      ['rundown-s1-en-2', 'ava', en[1]],
+      ['rundown-s1-en-3', 'ava', en[2]],
+      ['rundown-s1-en-4', 'ava', en[3]],
+      ['rundown-s2-en-1', 'ava', en[4]],
+      ['rundown-s2-es-1', 'lucia', es[1]],
+      ['rundown-s2-en-2', 'ava', en[5]],
+      ['rundown-s2-en-3', 'ava', en[6]],
+    ],
+  );
   await waitUntil(
     async () => (await api<{ ready: boolean }>('GET', `/api/shows/${showId}/prep`)).body.ready,
     120_000,
@@ -420,11 +444,53 @@ test('show prep renders every line of the rundown in every language; autopilot o
   const after = (await rundownOf(showId)).prep!;
   assert.equal(after.ready, true, JSON.stringify(after));
   assert.deepEqual(
-    after.segments.map((s) => [s.id, s.cached]),
+    after.segments.map((s) => [s.id, s.cached, s.rendered]),
     [
-      ['open', 5],
-      ['close', 4],
+      ['open', 5, 5],
+      ['close', 4, 4],
     ],
+  );
+  // The clips render from the same voice phrases the show splices.
+  const { assets } = (
+    await api<{ assets: Array<{ label: string; meta: { voiceAsset?: string } }> }>(
+      'GET',
+      '/api/assets?kind=clip',
+      undefined,
+      producerAuth,
+    )
+  ).body;
+  for (const clip of prep.body.data.clips) {
+    const voiceAsset = assets.find((asset) => asset.label.startsWith(`${clip.name}: `))?.meta
+      .voiceAsset;
+    assert.ok(voiceAsset, `${clip.name} is in the store`);
+    const voice = await api<{ kind: string; label: string }>(
+      'GET',
+      `/api/assets/${voiceAsset}`,
+      undefined,
+      producerAuth,
+    );
+    assert.deepEqual([voice.status, voice.body.kind, voice.body.label], [200, 'voice', clip.text]);
+  }
+  // Prep again: everything is rendered, so no clip is queued twice.
+  const again = await api<{ id: string; data: { clips: unknown[] } }>(
+    'POST',
+    `/api/shows/${showId}/rundown/prep`,
+    undefined,
+    producerAuth,
+  );
+  assert.deepEqual(again.body.data.clips, []);
+  // Its rigs and (cached) phrases finish before the show plays: the lookups below are the show's own.
+  await waitUntil(
+    async () => {
+      const { body } = await api<{ ready: boolean; prep: { id: string } }>(
+        'GET',
+        `/api/shows/${showId}/prep`,
+      );
+      return body.prep.id === again.body.id && body.ready;
+    },
+    120_000,
+    'the second show prep',
+    500,
   );
 
   assert.equal((await api('POST', `/api/shows/${showId}/rundown/start`, {})).status, 202);
@@ -453,7 +519,7 @@ test('show prep renders every line of the rundown in every language; autopilot o
   ];
   const ratio = hit / (hit + partial + miss + failed);
   console.log(
-    `prepped show: ${hit} hits of ${hit + partial + miss + failed} lookups (${(ratio * 100).toFixed(1)}%)`,
+    `prepped show: ${hit} hits of ${hit + partial + miss + failed} lookups (${(ratio * 100).toFixed(1)}%; partial ${partial}, miss ${miss}, failed ${failed})`,
   );
   assert.ok(hit + partial + miss + failed >= en.length);
   assert.ok(ratio >= 0.9, `cache hit ratio ${ratio}`);

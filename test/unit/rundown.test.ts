@@ -6,7 +6,16 @@ import {
   parseSlots,
 } from '../../pipeline/rundown/slotTemplate.js';
 import { validateRundown, type RundownChecks } from '../../pipeline/rundown/validateRundown.js';
-import { RUNDOWN_LIMITS } from '../../pipeline/rundown/Rundown.js';
+import { languageOf, RUNDOWN_LIMITS } from '../../pipeline/rundown/Rundown.js';
+import { loadPersonas } from '../../pipeline/persona/index.js';
+import { MAX_SHOW_PREP_CHILDREN } from '../../pipeline/jobs/payloads.js';
+import {
+  clipLines,
+  clipName,
+  MAX_PREP_CLIPS,
+  MOST_PREP_JOBS,
+  preppedLines,
+} from '../../server/rundown/rundownPrep.js';
 
 const checks: RundownChecks = {
   ctaExists: (id) => id === 'summer-sale',
@@ -226,4 +235,69 @@ test('the slot filler reads own JSON data only, stringifies and bounds values, a
   assert.equal(fillSlots('{{w.ctl}}', data), 'a b c');
   assert.equal(fillSlots('No slots.', {}), 'No slots.');
   assert.deepEqual(parseSlots('{{a.b}} and {{c.d.0}}'), ['a.b', 'c.d.0']);
+});
+
+test('show prep renders clips of the first static lines: no data lines, one per text and voice, languages taking turns, bounded', async () => {
+  const personas = loadPersonas();
+  const voiceFor = (language: string) =>
+    personas.list().find((p) => languageOf(p.language) === language)!;
+  const rundown = validateRundown(
+    {
+      data: { weather: { url: 'https://feeds.example.com/weather.json' } },
+      segments: [
+        {
+          title: 'Open',
+          lines: {
+            en: ['Welcome.', 'Today it is {{weather.today}}.', 'Welcome.'],
+            es: ['Bienvenidos.'],
+          },
+        },
+        { title: 'Close', lines: { en: ['Goodbye.'], es: ['Adiós.'] } },
+      ],
+    },
+    checks,
+  );
+  const lines = await preppedLines(rundown, voiceFor, async () => ({ today: 'sunny' }));
+  assert.deepEqual(
+    clipLines(lines).map((line) => [line.segment, line.language, line.text, clipName(line)]),
+    [
+      [0, 'en', 'Welcome.', 'rundown-s1-en-1'],
+      [0, 'es', 'Bienvenidos.', 'rundown-s1-es-1'],
+      [1, 'en', 'Goodbye.', 'rundown-s2-en-1'],
+      [1, 'es', 'Adiós.', 'rundown-s2-es-1'],
+    ],
+    'the data line is voiced at prep but rendered live; the repeated line is one clip',
+  );
+  assert.equal(clipLines(lines, 2).length, 2);
+  assert.ok(clipLines(lines).every((line) => /^[a-z0-9][a-z0-9-]{0,39}$/.test(clipName(line))));
+
+  // The biggest rundown: 4 languages of 200 lines; its prep fits one show-prep flow.
+  const big = validateRundown(
+    {
+      segments: Array.from({ length: 10 }, (_, s) => ({
+        title: `S${s}`,
+        lines: Object.fromEntries(
+          ['en', 'es', 'fr', 'de'].map((l) => [
+            l,
+            Array.from({ length: 20 }, (_, i) => `Line ${s} ${i} ${l}.`),
+          ]),
+        ),
+      })),
+    },
+    checks,
+  );
+  const bigLines = big.segments.flatMap((segment, s) =>
+    Object.entries(segment.lines).flatMap(([language, list]) =>
+      list.map((line, i) => ({
+        segment: s,
+        line: i,
+        language,
+        persona: personas.list()[0]!,
+        text: line.text,
+        data: false,
+      })),
+    ),
+  );
+  assert.equal(clipLines(bigLines).length, MAX_PREP_CLIPS);
+  assert.ok(MOST_PREP_JOBS <= MAX_SHOW_PREP_CHILDREN, `${MOST_PREP_JOBS} jobs`);
 });

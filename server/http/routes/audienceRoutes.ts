@@ -44,6 +44,28 @@ const sharedOverlaySchema = {
       link: { type: 'string', maxLength: 300 },
       colours: { type: 'object' },
       burnIn: { type: 'boolean' },
+      /**
+       * The language of headline/body/action; `translations` adds others, as a catalog entry
+       * does. Shapes and lengths are the schema's; codes and languages the catalog validator's
+       * (`OVERLAY_BAD_LANGUAGE`, `OVERLAY_MISSING_FIELD` for translations without a language).
+       */
+      language: { type: 'string', maxLength: 8 },
+      translations: {
+        type: 'object',
+        minProperties: 1,
+        maxProperties: 8,
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['headline'],
+          properties: {
+            headline: { type: 'string', maxLength: 80 },
+            body: { type: 'string', maxLength: 160 },
+            action: { type: 'string', maxLength: 24 },
+            link: { type: 'string', maxLength: 300 },
+          },
+        },
+      },
     },
   },
 } as const;
@@ -60,7 +82,7 @@ const auditSchema = {
 const emptySchema = { body: { type: 'object', additionalProperties: false, properties: {} } } as const;
 const reasonSchema = { body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 200 } } } } as const;
 
-type SharedBody = { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean };
+type SharedBody = { placement: string; headline: string; body?: string; action?: string; link?: string; colours?: unknown; burnIn?: boolean; language?: string; translations?: unknown };
 
 /**
  * The audience API: polls, shared overlays, the show's topic, the experiment's rollout,

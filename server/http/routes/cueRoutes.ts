@@ -25,7 +25,10 @@ export const showContextSchema = {
   },
 } as const;
 
-/** `{text}` is said as it is; `{prompt}` goes through intent → script. */
+/**
+ * `{text}` is said as it is; `{prompt}` goes through intent → script. A prompt the intent
+ * model reads as a question, or sent with `question: true`, is answered from the show's facts.
+ */
 const cueSchema = {
   body: {
     type: 'object',
@@ -35,6 +38,7 @@ const cueSchema = {
       prompt: { type: 'string' },
       persona: { type: 'string', maxLength: 40 },
       context: showContextSchema,
+      question: { type: 'boolean' },
       /** `{word, overlay}`: when the presenter says the word, chosen viewers see the overlay. */
       offer: { type: 'object' },
     },
@@ -49,7 +53,7 @@ const approvalSchema = {
   body: { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } },
 } as const;
 
-type CueBody = { text?: string; prompt?: string; persona?: string; context?: ShowContext; offer?: unknown };
+type CueBody = { text?: string; prompt?: string; persona?: string; context?: ShowContext; offer?: unknown; question?: boolean };
 
 const personaSchema = {
   body: { type: 'object', additionalProperties: false, required: ['persona'], properties: { persona: { type: 'string', maxLength: 40 } } },
@@ -79,13 +83,13 @@ export function registerCueRoutes(app: FastifyInstance, shows: ShowManager, pers
 
   app.post<{ Params: { id: string }; Body: CueBody }>('/api/shows/:id/cues', { onRequest: auth.only('host'), schema: cueSchema, bodyLimit: 16 * 1024 }, async (request, reply) => {
     const show = await presenterShow(request.params.id);
-    const { text, prompt, persona, context, offer } = request.body;
+    const { text, prompt, persona, context, offer, question } = request.body;
     if ((text === undefined) === (prompt === undefined)) throw new CodedError('INVALID_REQUEST', 'send either "text" (said as it is) or "prompt" (the presenter decides)');
-    if (text !== undefined && context !== undefined) throw new CodedError('INVALID_REQUEST', '"context" goes with "prompt"');
+    if (text !== undefined && (context !== undefined || question !== undefined)) throw new CodedError('INVALID_REQUEST', '"context" and "question" go with "prompt"');
     if (offer !== undefined) shows.requireOverlay(offer);
     const audience = shows.audience(show.id);
     if (audience && context?.topic) audience.topic = context.topic;
-    return reply.code(202).send(text !== undefined ? show.cues.submit(text, persona, offer) : show.cues.prompt(prompt, persona, context, undefined, offer));
+    return reply.code(202).send(text !== undefined ? show.cues.submit(text, persona, offer) : show.cues.prompt(prompt, persona, context, question ? 'answer_question' : undefined, offer));
   });
 
   app.get<{ Params: { id: string; cueId: string } }>('/api/shows/:id/cues/:cueId/trace', { onRequest: auth.only('host', 'producer') }, async (request) => {

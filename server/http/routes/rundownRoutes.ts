@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { CodedError } from '../../../lib/errors/CodedError.js';
 import type { BatchQueues } from '../../../pipeline/jobs/BatchQueues.js';
-import type { Resolution } from '../../../pipeline/jobs/payloads.js';
+import { RESOLUTIONS, type Resolution } from '../../../pipeline/jobs/payloads.js';
+import { clipAssetKey } from '../../../pipeline/store/assetKeys.js';
 import type { AssetStore } from '../../../pipeline/store/AssetStore.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
-import { readiness } from '../../rundown/rundownPrep.js';
+import { prepJobs, readiness, type PreppedLine } from '../../rundown/rundownPrep.js';
 import type { ShowRundown } from '../../rundown/ShowRundown.js';
 import type { ShowManager } from '../../shows/ShowManager.js';
 import type { ShowPrepIndex } from '../../shows/ShowPrepIndex.js';
@@ -16,8 +17,10 @@ export interface RundownRouteDeps {
   queues: BatchQueues;
   store: AssetStore;
   prep: ShowPrepIndex;
-  /** Rig resolutions a show prep builds. */
+  /** Rig resolutions a show prep builds; clips are rendered at the first. */
   resolutions: Resolution[];
+  /** The shows' frame rate (a clip's asset key names it). */
+  fps: number;
 }
 
 /** The rundown itself is checked by the domain (stable codes per problem), not by the schema. */
@@ -41,7 +44,7 @@ const insertSchema = {
   body: {
     type: 'object',
     additionalProperties: false,
-    properties: { text: { type: 'string' }, prompt: { type: 'string' } },
+    properties: { text: { type: 'string' }, prompt: { type: 'string' }, question: { type: 'boolean' } },
   },
 } as const;
 
@@ -50,6 +53,9 @@ type Params = { Params: { id: string } };
 /** A show's rundown (host or producer) and its autopilot (host): thin over `ShowRundown`. */
 export function registerRundownRoutes(app: FastifyInstance, deps: RundownRouteDeps): void {
   const { shows, auth } = deps;
+  const clipResolution = deps.resolutions[0] ?? '360p';
+  const clipKey = (line: PreppedLine & { text: string }) =>
+    clipAssetKey(line.text, line.persona, RESOLUTIONS[clipResolution], deps.fps);
   const rundownOf = async (id: string): Promise<ShowRundown> => {
     const show = await shows.requireLive(id);
     const rundown = shows.rundown(show.id);
@@ -70,7 +76,7 @@ export function registerRundownRoutes(app: FastifyInstance, deps: RundownRouteDe
       return {
         ...view,
         prep: view.rundown
-          ? await readiness(view.rundown, await rundown.lines(), deps.store)
+          ? await readiness(view.rundown, await rundown.lines(), deps.store, clipKey)
           : null,
       };
     },
@@ -84,24 +90,26 @@ export function registerRundownRoutes(app: FastifyInstance, deps: RundownRouteDe
     },
   );
 
-  /** Show prep of every line of the rundown, in every language it has; `GET /api/shows/:id/prep` follows it. */
+  /**
+   * Show prep of every line of the rundown, in every language it has: its voice, and clips of
+   * its first static lines (`clipLines`; those already rendered are not queued again).
+   * `GET /api/shows/:id/prep` follows it.
+   */
   app.post<Params>(
     '/api/shows/:id/rundown/prep',
     { onRequest: auth.only('producer', 'host') },
     async (request, reply) => {
       const rundown = await rundownOf(request.params.id);
-      const lines = await rundown.lines();
-      const phrases = lines.flatMap((line) =>
-        line.text === undefined ? [] : [{ persona: line.persona.id, text: line.text }],
-      );
-      const personas = [...new Set(lines.map((line) => line.persona.id))];
       const showId = request.params.id;
+      const jobs = await prepJobs(await rundown.lines(), deps.store, clipKey, clipResolution);
       const job = await available(() =>
         deps.queues.enqueueShowPrep(
           {
             showId,
-            personas: personas.length ? personas : [shows.live(showId)!.cues!.currentPersona.id],
-            phrases,
+            ...jobs,
+            personas: jobs.personas.length
+              ? jobs.personas
+              : [shows.live(showId)!.cues!.currentPersona.id],
           },
           deps.resolutions,
         ),
@@ -144,7 +152,7 @@ export function registerRundownRoutes(app: FastifyInstance, deps: RundownRouteDe
     },
   );
 
-  app.post<Params & { Body: { text?: string; prompt?: string } }>(
+  app.post<Params & { Body: { text?: string; prompt?: string; question?: boolean } }>(
     '/api/shows/:id/rundown/insert',
     { onRequest: auth.only('host'), schema: insertSchema, bodyLimit: 16 * 1024 },
     async (request, reply) => {
