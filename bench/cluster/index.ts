@@ -123,7 +123,14 @@ try {
   });
   results.sockets = sockets;
   // 1b. A viewer's own event → its decision and overlay, on each node (decided where the socket is).
-  const viewerEvents = await measureViewerEvents({ nodes, showId, perNode: SOCKETS_PER_NODE, rounds: VIEWER_EVENT_ROUNDS, gapMs: 250, log });
+  const viewerEvents = await measureViewerEvents({
+    nodes,
+    showId,
+    perNode: SOCKETS_PER_NODE,
+    rounds: VIEWER_EVENT_ROUNDS,
+    gapMs: 250,
+    log,
+  });
   results.viewerEvents = viewerEvents;
 
   // 3. CPU: 0 viewers; N on the origin; N on an edge alone (as much werift work in this process as with N on the origin).
@@ -259,10 +266,25 @@ try {
     `1b. a viewer's own event (CTA dismissal, or a heartbeat with nothing on screen) → ack / → the overlay it led to; ${viewerEvents.events} events, ${viewerEvents.failed} failed`,
   );
   for (const n of nodes) {
-    const of = (kind: 'ack' | 'overlay') => summarize(viewerEvents.samples.filter((x) => x.viewerNode === n.nodeId && x.kind === kind).map((x) => x.ms));
+    const of = (kind: 'ack' | 'overlay') =>
+      summarize(
+        viewerEvents.samples
+          .filter((x) => x.viewerNode === n.nodeId && x.kind === kind)
+          .map((x) => x.ms),
+      );
     log(formatSummary(`   viewers on ${n.nodeId} (${role(n.nodeId)}), event → ack`, of('ack')));
-    log(formatSummary(`   viewers on ${n.nodeId} (${role(n.nodeId)}), event → overlay`, of('overlay')));
-    log(formatSummary(`   decided on ${n.nodeId} (${role(n.nodeId)}), engine time (audit latencyMs)`, summarize(viewerEvents.decisionMsByNode[n.nodeId] ?? [])));
+    log(
+      formatSummary(
+        `   viewers on ${n.nodeId} (${role(n.nodeId)}), event → overlay`,
+        of('overlay'),
+      ),
+    );
+    log(
+      formatSummary(
+        `   decided on ${n.nodeId} (${role(n.nodeId)}), engine time (audit latencyMs)`,
+        summarize(viewerEvents.decisionMsByNode[n.nodeId] ?? []),
+      ),
+    );
   }
   const worstP99 = Math.max(...nodes.map((n) => pick((x) => x.viewerNode === n.nodeId).p99));
   log(

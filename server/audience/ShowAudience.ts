@@ -172,11 +172,6 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     return { clock: this.stage?.clock?.() ?? null, ...(epoch !== undefined && { streamEpochMs: epoch }) };
   }
 
-  /** How many viewers this node holds for the show. */
-  get connected(): number {
-    return this.viewers.size;
-  }
-
   private stageView(): ShowWideState['stage'] {
     if (this.followed) return this.followed.stage;
     if (!this.stage) return undefined;

@@ -116,7 +116,9 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
     if (this.stageViewers.size < MAX_COUNTED_VIEWERS && !this.stageViewers.has(viewerId)) {
       this.stageViewers.add(viewerId);
       this.stageCounts[assignment.arm] += 1;
-      this.assignments?.record(this.showId, this.current.stageStartedAtMs, viewerId, assignment.arm).catch(() => undefined);
+      this.assignments
+        ?.record(this.showId, this.current.stageStartedAtMs, viewerId, assignment.arm)
+        .catch(() => undefined);
     }
     return assignment;
   }
@@ -125,10 +127,19 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
    * A follower takes the state the origin runs (its stage, pause, and the stage's start, which
    * names the stage's viewer count); a new stage or a resume starts this node's counts again.
    */
-  follow(state: Pick<RolloutState, 'stageIndex' | 'paused' | 'pausedReason' | 'stageStartedAtMs'>): void {
+  follow(
+    state: Pick<RolloutState, 'stageIndex' | 'paused' | 'pausedReason' | 'stageStartedAtMs'>,
+  ): void {
     const stageIndex = Math.min(Math.max(0, state.stageIndex), this.config.stages.length - 1);
-    const restarted = state.stageStartedAtMs !== this.current.stageStartedAtMs || stageIndex !== this.current.stageIndex;
-    const next: RolloutState = { ...this.current, stageIndex, paused: state.paused, stageStartedAtMs: state.stageStartedAtMs };
+    const restarted =
+      state.stageStartedAtMs !== this.current.stageStartedAtMs ||
+      stageIndex !== this.current.stageIndex;
+    const next: RolloutState = {
+      ...this.current,
+      stageIndex,
+      paused: state.paused,
+      stageStartedAtMs: state.stageStartedAtMs,
+    };
     delete next.pausedReason;
     if (state.pausedReason) next.pausedReason = state.pausedReason;
     this.current = next;
@@ -199,7 +210,9 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
       };
     }
     // Every node's viewers of this stage, counted once in Redis; this node's alone when Redis does not answer.
-    const counted = await this.assignments?.counts(this.showId, this.current.stageStartedAtMs).catch(() => undefined);
+    const counted = await this.assignments
+      ?.counts(this.showId, this.current.stageStartedAtMs)
+      .catch(() => undefined);
     const judgement = judgeGuardrail(this.config.guardrail, snapshot, {
       observed: counted ?? { ...this.stageCounts },
       expectedShares: this.expectedShares,

@@ -43,11 +43,21 @@ export class StageAssignments {
   /** Fire and forget: a failed count only weakens the check (the guardrail falls back to this node's counts). */
   record(showId: string, stage: number, viewerId: string, arm: Arm): Promise<void> {
     const { viewers, counts } = this.keys(showId, stage);
-    return storeCall(this.redis, TIMEOUT_MS, () => this.record_([viewers, counts, this.viewerIndex(viewerId)], [viewerId, arm, this.cap, KEEP_MS, indexMember.srem(viewers)])).then(() => undefined);
+    return storeCall(this.redis, TIMEOUT_MS, () =>
+      this.record_(
+        [viewers, counts, this.viewerIndex(viewerId)],
+        [viewerId, arm, this.cap, KEEP_MS, indexMember.srem(viewers)],
+      ),
+    ).then(() => undefined);
   }
 
   async counts(showId: string, stage: number): Promise<Record<Arm, number>> {
-    const hash = await storeCall(this.redis, TIMEOUT_MS, () => this.redis.hgetall(this.keys(showId, stage).counts));
-    return Object.fromEntries(ARMS.map((arm) => [arm, Number(hash[arm] ?? 0)])) as Record<Arm, number>;
+    const hash = await storeCall(this.redis, TIMEOUT_MS, () =>
+      this.redis.hgetall(this.keys(showId, stage).counts),
+    );
+    return Object.fromEntries(ARMS.map((arm) => [arm, Number(hash[arm] ?? 0)])) as Record<
+      Arm,
+      number
+    >;
   }
 }

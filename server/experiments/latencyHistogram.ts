@@ -24,7 +24,8 @@ export function histogramOf(samples: Iterable<number>): LatencyHistogram {
 }
 
 export function addHistograms(into: LatencyHistogram, from: LatencyHistogram): LatencyHistogram {
-  for (const [bucket, count] of Object.entries(from)) if (Number.isFinite(count)) into[bucket] = (into[bucket] ?? 0) + count;
+  for (const [bucket, count] of Object.entries(from))
+    if (Number.isFinite(count)) into[bucket] = (into[bucket] ?? 0) + count;
   return into;
 }
 
@@ -43,5 +44,11 @@ export function summaryOfHistogram(histogram: LatencyHistogram, maxes: number[])
     return middleOf(buckets.at(-1)![0]);
   };
   const finite = maxes.filter(Number.isFinite);
-  return { count, p50: at(50), p95: at(95), p99: at(99), max: finite.length ? Math.max(...finite) : Number.NaN };
+  return {
+    count,
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    max: finite.length ? Math.max(...finite) : Number.NaN,
+  };
 }
