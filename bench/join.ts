@@ -26,7 +26,6 @@ type Samples = Record<string, number[]>;
 const add = (samples: Samples, name: string, value: number) => (samples[name] ??= []).push(value);
 
 async function weriftJoin(url: string, samples: Samples): Promise<void> {
-  let started = 0;
   let firstPacket: number | undefined;
   let firstKeyframe: number | undefined;
   const viewer = new WeriftViewer({
@@ -39,7 +38,7 @@ async function weriftJoin(url: string, samples: Samples): Promise<void> {
   });
   try {
     const offer = await viewer.createOffer();
-    started = performance.now();
+    const started = performance.now();
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: offer });
     const answer = await response.text();
     add(samples, 'werift: POST → answer', performance.now() - started);

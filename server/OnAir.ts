@@ -40,6 +40,7 @@ import { installErrorHandler, replyWithError } from './http/errorHandler.js';
 import { installOriginCheck, OriginPolicy } from './http/origins.js';
 import { registerAdminRoutes } from './http/routes/adminRoutes.js';
 import { registerAudienceRoutes } from './http/routes/audienceRoutes.js';
+import { ctaMomentPath, registerAudienceClusterRoutes } from './http/routes/audienceClusterRoutes.js';
 import { registerCueRoutes } from './http/routes/cueRoutes.js';
 import { registerKnowledgeRoutes } from './http/routes/knowledgeRoutes.js';
 import { registerJobRoutes } from './http/routes/jobRoutes.js';
@@ -142,7 +143,7 @@ export class OnAir {
     );
     const speechCache = new SpeechCache(store);
     const brain = await Brain.create(config.llm, config.intentPlacement);
-    const audience = await Audience.start({ redisUrl: redis.url, ...config.audience });
+    const audience = await Audience.start({ redisUrl: redis.url, ...config.audience, nodeId: config.cluster.nodeId });
     const showStore = new ShowStore(redis.client);
     // Feed values are shared by the cluster's nodes, so a show taken over speaks the same data.
     const feeds = new DataFeeds({ redis: redis.client, prefix: `${config.cluster.prefix}:rundown`, allowedHosts: config.dataFeeds.hosts, timeoutMs: config.dataFeeds.timeoutMs, ttlMs: config.dataFeeds.ttlMs });
@@ -288,7 +289,9 @@ export class OnAir {
     registerCueRoutes(app, shows, personas, auth);
     registerKnowledgeRoutes(app, shows, auth);
     registerSafetyRoutes(app, this.parts.brain.safety, auth);
-    registerAudienceRoutes(app, audience, auth, revocations);
+    // A CTA moment runs on every node that holds viewers of the show, each for its own.
+    registerAudienceRoutes(app, audience, auth, revocations, (showId) => this.parts.cluster.fromOtherNodes('POST', ctaMomentPath(showId)));
+    registerAudienceClusterRoutes(app, audience);
     registerRecordingRoutes(app, this.parts.recordings, auth);
     const socketRelay = new SocketRelay(this.parts.cluster);
     registerSocketRelayRoutes(app, socketRelay);

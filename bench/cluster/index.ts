@@ -21,12 +21,14 @@ import { PageLikeViewer, repostUntilPlaying } from './failover.js';
 import { connectViewers, type FrameViewer, relayDelay } from './media.js';
 import { descendants, measureCpu, mediasoupWorkers, type CpuWindow } from './procCpu.js';
 import { measureSockets, type SocketSample } from './sockets.js';
+import { measureViewerEvents } from './viewerEvents.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const VIEWERS_PER_NODE = num('VIEWERS_PER_NODE', 8);
 const SOCKETS_PER_NODE = num('SOCKETS_PER_NODE', 20);
 const SOCKET_EVENTS = num('SOCKET_EVENTS', 24);
 const SOCKET_GAP_MS = num('SOCKET_GAP_MS', 150);
+const VIEWER_EVENT_ROUNDS = num('VIEWER_EVENT_ROUNDS', 20);
 const CPU_SECONDS = num('CPU_SECONDS', 15);
 const RELAY_SECONDS = num('RELAY_SECONDS', 10);
 const SETTLE_SECONDS = num('SETTLE_SECONDS', 3);
@@ -120,6 +122,16 @@ try {
     log,
   });
   results.sockets = sockets;
+  // 1b. A viewer's own event → its decision and overlay, on each node (decided where the socket is).
+  const viewerEvents = await measureViewerEvents({
+    nodes,
+    showId,
+    perNode: SOCKETS_PER_NODE,
+    rounds: VIEWER_EVENT_ROUNDS,
+    gapMs: 250,
+    log,
+  });
+  results.viewerEvents = viewerEvents;
 
   // 3. CPU: 0 viewers; N on the origin; N on an edge alone (as much werift work in this process as with N on the origin).
   // 2. Between the two, both sets at once for the relay delay.
@@ -254,6 +266,30 @@ try {
   log(
     `   target p99 ≤ 50 ms on every node: worst node p99 ${worstP99.toFixed(1)} ms — ${verdict(worstP99 <= 50 && sockets.missed === 0)}`,
   );
+  log(
+    `1b. a viewer's own event (CTA dismissal, or a heartbeat with nothing on screen) → ack / → the overlay it led to; ${viewerEvents.events} events, ${viewerEvents.failed} failed`,
+  );
+  for (const n of nodes) {
+    const of = (kind: 'ack' | 'overlay') =>
+      summarize(
+        viewerEvents.samples
+          .filter((x) => x.viewerNode === n.nodeId && x.kind === kind)
+          .map((x) => x.ms),
+      );
+    log(formatSummary(`   viewers on ${n.nodeId} (${role(n.nodeId)}), event → ack`, of('ack')));
+    log(
+      formatSummary(
+        `   viewers on ${n.nodeId} (${role(n.nodeId)}), event → overlay`,
+        of('overlay'),
+      ),
+    );
+    log(
+      formatSummary(
+        `   decided on ${n.nodeId} (${role(n.nodeId)}), engine time (audit latencyMs)`,
+        summarize(viewerEvents.decisionMsByNode[n.nodeId] ?? []),
+      ),
+    );
+  }
 
   log(
     `2. relay delay: first packet of each video frame at an edge viewer − the ${VIEWERS_PER_NODE} direct viewers' median; ${delay.frames} frames matched (${delay.unmatched} unmatched)`,

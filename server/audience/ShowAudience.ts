@@ -17,8 +17,14 @@ import type { ShowPolls } from '../shows/polls/ShowPolls.js';
 import type { SessionStore } from '../viewers/SessionStore.js';
 import type { SessionUpdate } from '../viewers/sessionTypes.js';
 import { joinContextFrom, validateViewerEvent, type ViewerEventName } from '../viewers/viewerEvents.js';
+import type { StreamClockSync } from '../sfu/SfuIngestSink.js';
+import { addHistograms, histogramOf, summaryOfHistogram } from '../experiments/latencyHistogram.js';
+import type { AudienceNodes, NodeReport } from './AudienceNodes.js';
 import { AudienceViewer } from './AudienceViewer.js';
+import type { CtaDecisions } from './CtaDecisions.js';
 import { decisionMessage, overlayMessage, type OverlayMessage } from './overlayMessage.js';
+import type { OfferTiming } from './ShowFeed.js';
+import type { ShowWideState } from './showWideState.js';
 
 export interface AudienceDeps {
   engine: DecisionEngine;
@@ -29,6 +35,12 @@ export interface AudienceDeps {
   conversions: Conversions;
   /** How long the show is planned to run: sponsor commitments are paced over it. */
   plannedDurationMs: number;
+  /** This node (audit rows name the node that decided). */
+  nodeId: string;
+  /** Every node's report of its viewers of the show (the host panel's viewers and latency). */
+  nodes: AudienceNodes;
+  /** CTA decisions in Redis, for postbacks of decisions made on any node. */
+  ctaDecisions: CtaDecisions;
 }
 
 /** What the presenter and the stream contribute; absent for the test card. */
@@ -38,7 +50,18 @@ export interface AudienceStage {
   nameStrap(): { x: number; y: number; width: number; height: number } | undefined;
   frame(): { width: number; height: number };
   streamTimeMs(): number;
+  /** The stream clock's sync point, null before the first packet (join replies carry it). */
+  clock?(): StreamClockSync | null;
+  /** The wall clock of stream time 0. */
+  streamEpochMs?(): number;
 }
+
+/**
+ * `origin`: this node runs the show, and its audience state is the show's. `follower`: this
+ * node holds sockets of viewers of a show another node runs; it decides for them here, with
+ * the show-wide state the origin publishes (ShowWideState), read-only.
+ */
+export type AudienceRole = 'origin' | 'follower';
 
 export interface AudienceSnapshot {
   showId: string;
@@ -56,6 +79,12 @@ export type ShowAudienceEvents = {
   broadcast: [event: string, payload: unknown];
   /** To the show's hosts. */
   host: [event: string, payload: unknown];
+  /** Origin: the show-wide state changed (ShowFeed tells the other nodes). */
+  statechange: [];
+  /** Origin: the presenter said an offer word; the other nodes decide for their viewers. */
+  offer: [offer: Required<CueOffer>, timing: OfferTiming];
+  /** Follower: a vote was counted here (the origin sends the tallies). */
+  voted: [pollId: string];
 };
 
 export type EventName = Exclude<ViewerEventName, 'join' | 'chat'>;
@@ -79,8 +108,10 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   private readonly viewers = new Map<string, AudienceViewer>();
   private readonly ctaDecisions = new Map<string, { viewerId: string; arm: Arm; templateId: string }>();
   private shared: OverlayMessage | undefined;
-  private readonly startedAtMs = Date.now();
+  private startedAtMs = Date.now();
   private topic_: string | undefined;
+  /** Follower: the origin's stage and clock, as last published. */
+  private followed: ShowWideState | undefined;
   private readonly ticker: NodeJS.Timeout;
   /** The presenter's cues: poll announcements and burned-in overlays go through them. */
   cues: ShowCues | undefined;
@@ -91,11 +122,62 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     readonly rollout: Rollout,
     readonly polls: ShowPolls,
     private readonly stage: AudienceStage | undefined,
+    readonly role: AudienceRole = 'origin',
   ) {
     super();
     polls.on('update', (poll) => this.broadcastPoll(poll));
     polls.on('closed', (poll) => this.broadcastPoll(poll));
     this.ticker = setInterval(() => void this.tick(), SNAPSHOT_EVERY_MS).unref();
+  }
+
+  /** Origin: what every node deciding for this show's viewers reads of it. */
+  wideState(): Omit<ShowWideState, 'node'> {
+    const open = this.polls.openPoll();
+    const last = open ? undefined : this.polls.list().at(-1);
+    const poll = open ? this.polls.get(open.id) : last;
+    const request = open?.request ?? (last && this.polls.requestOf(last.id));
+    const clock = this.stage?.clock?.() ?? null;
+    const epoch = this.stage?.streamEpochMs?.();
+    return {
+      startedAtMs: this.startedAtMs,
+      ...(this.topic_ !== undefined && { topic: this.topic_ }),
+      ...(this.shared && { shared: this.shared }),
+      ...(this.stage && { stage: this.stageView() }),
+      clock,
+      ...(epoch !== undefined && { streamEpochMs: epoch }),
+      ...(poll && request && { poll: { id: poll.id, request, closesAt: poll.closesAt, tallies: poll.tallies, ...(poll.result && { result: poll.result }) } }),
+      rollout: { stageIndex: this.rollout.state.stageIndex, paused: this.rollout.state.paused, ...(this.rollout.state.pausedReason && { pausedReason: this.rollout.state.pausedReason }), stageStartedAtMs: this.rollout.state.stageStartedAtMs },
+    };
+  }
+
+  /** Origin: something the show-wide state reads changed (the stream clock). */
+  stateChanged(): void {
+    this.safeEmit('statechange');
+  }
+
+  /** Follower: the origin's latest show-wide state. */
+  follow(state: ShowWideState): void {
+    this.followed = state;
+    this.startedAtMs = state.startedAtMs;
+    this.topic_ = state.topic;
+    this.shared = state.shared;
+    this.polls.mirror(state.poll);
+    this.rollout.follow(state.rollout);
+  }
+
+  /** The stream clock for a join reply: this show's, or (follower) the origin's as last published. */
+  streamClock(): { clock: StreamClockSync | null; streamEpochMs?: number } {
+    if (this.followed) return { clock: this.followed.clock, ...(this.followed.streamEpochMs !== undefined && { streamEpochMs: this.followed.streamEpochMs }) };
+    const epoch = this.stage?.streamEpochMs?.();
+    return { clock: this.stage?.clock?.() ?? null, ...(epoch !== undefined && { streamEpochMs: epoch }) };
+  }
+
+  private stageView(): ShowWideState['stage'] {
+    if (this.followed) return this.followed.stage;
+    if (!this.stage) return undefined;
+    const faceSafeArea = this.stage.faceSafeArea();
+    const nameStrap = this.stage.nameStrap();
+    return { ...(faceSafeArea && { faceSafeArea }), ...(nameStrap && { nameStrap }), frame: this.stage.frame() };
   }
 
   get topic(): string | undefined {
@@ -108,6 +190,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
       throw new CodedError('INVALID_TOPIC', 'a topic is non-empty plain text, without control, format or bidirectional-override characters');
     }
     this.topic_ = topic?.slice(0, 64);
+    this.safeEmit('statechange');
   }
 
   /**
@@ -151,10 +234,11 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
       if (message) overlays.push(message);
     }
     const open = this.polls.open;
+    const stage = this.stageView();
     return {
       viewerId,
       consented: viewer.join.consent,
-      ...(this.stage && { stage: { faceSafeArea: this.stage.faceSafeArea(), nameStrap: this.stage.nameStrap(), frame: this.stage.frame() } }),
+      ...(stage && { stage: { faceSafeArea: stage.faceSafeArea, nameStrap: stage.nameStrap, frame: stage.frame } }),
       overlays,
       ...(open && { poll: open.view() }),
     };
@@ -194,6 +278,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
       case 'poll_vote': {
         const { pollId, option } = validateViewerEvent('poll_vote', payload);
         const poll = await this.polls.vote(pollId, viewerId, option);
+        if (this.role === 'follower') this.safeEmit('voted', pollId);
         const features = await this.update(viewer, { kind: 'vote', pollId, option: poll.options[option]! });
         return { poll, ...(viewer.overlayUp(now) ? {} : await this.decideAndShow(viewer, 'poll', features)) };
       }
@@ -206,12 +291,17 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     if (viewer?.joined) await this.update(viewer, { kind: 'chat' });
   }
 
-  /** The presenter says a marked offer word: each viewer the rules allow sees the CTA as they hear it. */
-  async offerWord(offer: Required<CueOffer>): Promise<void> {
+  /**
+   * The presenter says a marked offer word: each viewer the rules allow sees the CTA as they
+   * hear it. On the origin the timing is worked out here and the other nodes are told
+   * (`offer`), each deciding for its own viewers with that timing.
+   */
+  async offerWord(offer: Required<CueOffer>, given?: OfferTiming): Promise<void> {
     const template = this.deps.catalog.get(offer.overlay);
     if (!template) return;
     const ahead = this.stage ? Math.max(0, offer.streamTimeMs - this.stage.streamTimeMs()) : 0;
-    const timing = { atStreamTimeMs: offer.streamTimeMs, fallbackDelayMs: ahead + NO_CLOCK_PLAYOUT_DELAY_MS };
+    const timing = given ?? { atStreamTimeMs: offer.streamTimeMs, fallbackDelayMs: ahead + NO_CLOCK_PLAYOUT_DELAY_MS };
+    if (this.role === 'origin') this.safeEmit('offer', offer, timing);
     await Promise.all(
       [...this.viewers.values()]
         .filter((v) => v.joined)
@@ -226,7 +316,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
    * The host's CTA moment: every joined viewer's engine picks that viewer's own CTA now, under
    * the same rules (consent, region, language, caps, the min gap) and arm as any decision,
    * audited with trigger `cta_moment`; a chosen CTA replaces the viewer's personal one.
-   * Decisions run where the show runs (its origin node), which holds every viewer's state.
+   * Each node runs it for the viewers it holds (the origin asks the others and adds up).
    */
   async ctaMoment(): Promise<{ viewers: number; shown: number }> {
     const joined = [...this.viewers.values()].filter((v) => v.joined);
@@ -252,6 +342,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   setShared(template: OverlayTemplate): OverlayMessage {
     this.shared = overlayMessage('shared', template, template.translations ? { translations: template.translations } : {});
     this.safeEmit('broadcast', 'overlay', this.shared);
+    this.safeEmit('statechange');
     return this.shared;
   }
 
@@ -259,6 +350,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     const placement = this.shared?.placement;
     this.shared = undefined;
     if (placement) this.safeEmit('broadcast', 'overlay', { slot: 'shared', placement: 'none' });
+    this.safeEmit('statechange');
   }
 
   /**
@@ -266,7 +358,8 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
    * conversion. Counted once per decision; false when it already was.
    */
   async conversion(campaign: string, decisionId: string): Promise<boolean> {
-    const decision = this.ctaDecisions.get(decisionId);
+    // A decision made on another node (its viewer's) is found in Redis.
+    const decision = this.ctaDecisions.get(decisionId) ?? (await this.deps.ctaDecisions.find(this.showId, decisionId));
     if (!decision || decision.templateId !== campaign) throw new CodedError('DECISION_NOT_FOUND', `no CTA decision ${decisionId} of this campaign in this show`);
     if (!(await this.deps.conversions.first(this.showId, decisionId))) return false;
     this.deps.metrics.recordConversion(this.showId, decision.arm);
@@ -276,12 +369,25 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
 
   /** Per-arm figures for the host page (the API and the bench read them too). */
   async snapshot(): Promise<AudienceSnapshot> {
-    return this.summarize(await this.deps.metrics.snapshot(this.showId));
+    const [metrics, others] = await Promise.all([this.deps.metrics.snapshot(this.showId), this.deps.nodes.others(this.showId)]);
+    return this.summarize(metrics, others);
   }
 
-  private summarize(metrics: ArmMetricsSnapshot): AudienceSnapshot {
+  private viewersByArm(): Record<Arm, number> {
     const viewersByArm = { holdout: 0, control: 0, treatment: 0 };
     for (const viewer of this.viewers.values()) viewersByArm[viewer.assignment.arm]++;
+    return viewersByArm;
+  }
+
+  /** This node's figures with the other nodes' reports: their viewers, and the latencies of every node's decisions pooled. */
+  private summarize(metrics: ArmMetricsSnapshot, others: NodeReport[]): AudienceSnapshot {
+    const viewersByArm = this.viewersByArm();
+    for (const report of others) for (const arm of ['holdout', 'control', 'treatment'] as const) viewersByArm[arm] += Number(report.viewers[arm]) || 0;
+    if (others.length > 0) {
+      const pooled = histogramOf(this.deps.metrics.latencySamples(this.showId));
+      for (const report of others) addHistograms(pooled, report.latency ?? {});
+      metrics = { ...metrics, latency: summaryOfHistogram(pooled, [metrics.latency.max, ...others.map((r) => r.maxLatencyMs)]) };
+    }
     const { state, config, percent } = this.rollout;
     return {
       showId: this.showId,
@@ -304,6 +410,7 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
 
   close(): void {
     clearInterval(this.ticker);
+    void this.deps.nodes.remove(this.showId);
     this.polls.dispose();
     this.viewers.clear();
     this.removeAllListeners();
@@ -311,11 +418,21 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
 
   /** The shared stream's rendered and encoded time (cost model), the rollout's guardrail, then the figures to the hosts. */
   private async tick(): Promise<void> {
+    const samples = this.deps.metrics.latencySamples(this.showId);
+    const report = { atMs: Date.now(), viewers: this.viewersByArm(), latency: histogramOf(samples), maxLatencyMs: samples.length ? Math.max(...samples) : 0 };
+    if (this.role === 'follower') {
+      // The origin counts this node's viewers and latencies; the per-arm totals are read afresh (sponsor pacing).
+      this.deps.metrics.rehydrate(this.showId);
+      if (this.viewers.size > 0) await this.deps.nodes.report(this.showId, report).catch(() => undefined);
+      return;
+    }
     this.deps.metrics.recordStream(this.showId, { renderedMs: SNAPSHOT_EVERY_MS, encodedMs: SNAPSHOT_EVERY_MS });
-    const metrics = await this.deps.metrics.snapshot(this.showId).catch(() => undefined);
+    const [metrics, others] = await Promise.all([this.deps.metrics.snapshot(this.showId).catch(() => undefined), this.deps.nodes.others(this.showId)]);
     if (!metrics) return;
     await this.rollout.evaluateGuardrail(metrics).catch(() => undefined);
-    this.safeEmit('host', 'audience', this.summarize(metrics));
+    this.safeEmit('host', 'audience', this.summarize(metrics, others));
+    // The show-wide state is sent again when something not announced changed (the presenter's stage, the clock).
+    this.safeEmit('statechange');
   }
 
   private viewer(viewerId: string): AudienceViewer {
@@ -375,11 +492,13 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
     const decision = await this.deps.engine.decide(context, viewer.assignment);
     this.deps.metrics.recordDecision(this.showId, decision.arm, decision.latencyMs);
     // A ranked decision keeps what the ranker saw: with its outcomes it is a training row.
-    this.deps.audit.append(decision, decision.ranked ? { context } : {});
+    this.deps.audit.append(decision, { ...(decision.ranked && { context }), node: this.deps.nodeId });
     viewer.remember(decision);
     if (decision.templateId) {
-      // Postbacks arrive after the viewer may have left: the show remembers its recent CTA decisions.
-      this.ctaDecisions.set(decision.id, { viewerId: viewer.viewerId, arm: decision.arm, templateId: decision.templateId });
+      // Postbacks arrive after the viewer may have left, at the show's origin: CTA decisions are kept here and in Redis.
+      const cta = { viewerId: viewer.viewerId, arm: decision.arm, templateId: decision.templateId };
+      this.ctaDecisions.set(decision.id, cta);
+      this.deps.ctaDecisions.remember(this.showId, decision.id, cta);
       if (this.ctaDecisions.size > MAX_CTA_DECISIONS) this.ctaDecisions.delete(this.ctaDecisions.keys().next().value!);
     }
     return decision;
@@ -401,8 +520,10 @@ export class ShowAudience extends EnhancedEventEmitter<ShowAudienceEvents> {
   }
 
   private broadcastPoll(poll: PollView): void {
+    if (this.role === 'follower') return; // the origin sends polls to every node's viewers
     this.safeEmit('broadcast', 'poll', poll);
     this.safeEmit('host', 'poll', { ...poll, showId: this.showId });
+    this.safeEmit('statechange');
   }
 }
 

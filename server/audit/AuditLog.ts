@@ -69,10 +69,10 @@ export class AuditLog {
     }, this.options.flushEveryMs).unref();
   }
 
-  /** Never blocks: the row is written on the next flush. `context`: what the ranker saw, for training. */
-  append(decision: Decision, extra: { context?: DecisionContext } = {}): void {
+  /** Never blocks: the row is written on the next flush. `context`: what the ranker saw, for training; `node`: the node that decided. */
+  append(decision: Decision, extra: { context?: DecisionContext; node?: string } = {}): void {
     checkIds(decision.showId, decision.viewerId, decision.id);
-    this.enqueue({ ...decision, ...(extra.context && { context: extra.context }), kind: 'decision' });
+    this.enqueue({ ...decision, ...(extra.context && { context: extra.context }), ...(extra.node && { node: extra.node }), kind: 'decision' });
   }
 
   recordOutcome(

@@ -10,6 +10,8 @@ export interface AuditDecisionRow extends Decision {
   entryId: string;
   /** What the ranker saw, for ranked decisions: with `ranked` and the outcomes it is a training row. */
   context?: DecisionContext;
+  /** The cluster node that made the decision (the one holding the viewer's socket). */
+  node?: string;
 }
 
 export interface AuditOutcomeRow {
@@ -94,7 +96,8 @@ function isDecisionRow(
     optional(row.modelVersion, isString) &&
     optional(row.score, isNumber) &&
     optional(row.fallbackReason, isString) &&
-    optional(row.context, isObject)
+    optional(row.context, isObject) &&
+    optional(row.node, isString)
   );
 }
 

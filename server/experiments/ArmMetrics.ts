@@ -102,6 +102,17 @@ export class ArmMetrics {
     return this.counters(showId).templates;
   }
 
+  /** This process's recent decision latencies of a show (the host panel pools every node's). */
+  latencySamples(showId: string): number[] {
+    return this.latencyRing(showId).values();
+  }
+
+  /** The next flush reads the show's totals afresh: other nodes count into the same hash. */
+  rehydrate(showId: string): void {
+    const counters = this.shows.get(showId);
+    if (counters) counters.hydrated = false;
+  }
+
   /** Loads the show's totals from Redis (e.g. after a restart); a flush does it too. */
   async hydrate(showId: string): Promise<void> {
     const counters = this.counters(showId);

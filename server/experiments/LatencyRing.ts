@@ -15,8 +15,10 @@ export class LatencyRing {
   }
 
   summary(): Summary {
-    return summarize(
-      Array.from(this.samples.subarray(0, Math.min(this.count, this.samples.length))),
-    );
+    return summarize(this.values());
+  }
+
+  values(): number[] {
+    return Array.from(this.samples.subarray(0, Math.min(this.count, this.samples.length)));
   }
 }

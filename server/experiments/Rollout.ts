@@ -14,6 +14,7 @@ import {
 } from './guardrail.js';
 import { MAX_HISTORY, pointOf, type RolloutState, type RolloutTransition } from './RolloutState.js';
 import type { RolloutStore } from './RolloutStore.js';
+import type { StageAssignments } from './StageAssignments.js';
 
 export type RolloutEvents = {
   stagechange: [transition: RolloutTransition];
@@ -27,6 +28,10 @@ export interface GuardrailVerdict extends GuardrailJudgement {
 
 export interface RolloutOptions {
   now?: () => number;
+  /** Counts each stage's viewers in Redis, so the sample-ratio check covers every node's. */
+  assignments?: StageAssignments;
+  /** A node that follows the rollout another node runs (ShowAudience replicas): it never writes it. */
+  follower?: boolean;
 }
 
 /** Distinct viewers counted per stage for the sample-ratio check; later ones are not counted. */
@@ -49,6 +54,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
   private stageViewers = new Set<string>();
   private stageCounts: Record<Arm, number> = { holdout: 0, control: 0, treatment: 0 };
   private lastJudgement: GuardrailVerdict | undefined;
+  private readonly assignments: StageAssignments | undefined;
 
   private constructor(
     readonly showId: string,
@@ -60,6 +66,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
     super();
     this.current = state;
     this.now = options.now ?? Date.now;
+    this.assignments = options.assignments;
   }
 
   /** Loads the show's stored state, or starts at the first stage. Throws ROLLOUT_STORE_UNAVAILABLE when Redis fails. */
@@ -85,7 +92,7 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
     if (stored === 'unreadable')
       Object.assign(state, { paused: true, pausedReason: 'stored rollout state was unreadable' });
     const rollout = new Rollout(showId, config, store, state, options);
-    if (fresh)
+    if (fresh && !options.follower)
       await rollout.queue.run(() =>
         rollout.save(rollout.current).catch(() => rollout.markUnsaved()),
       );
@@ -109,8 +116,34 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
     if (this.stageViewers.size < MAX_COUNTED_VIEWERS && !this.stageViewers.has(viewerId)) {
       this.stageViewers.add(viewerId);
       this.stageCounts[assignment.arm] += 1;
+      this.assignments
+        ?.record(this.showId, this.current.stageStartedAtMs, viewerId, assignment.arm)
+        .catch(() => undefined);
     }
     return assignment;
+  }
+
+  /**
+   * A follower takes the state the origin runs (its stage, pause, and the stage's start, which
+   * names the stage's viewer count); a new stage or a resume starts this node's counts again.
+   */
+  follow(
+    state: Pick<RolloutState, 'stageIndex' | 'paused' | 'pausedReason' | 'stageStartedAtMs'>,
+  ): void {
+    const stageIndex = Math.min(Math.max(0, state.stageIndex), this.config.stages.length - 1);
+    const restarted =
+      state.stageStartedAtMs !== this.current.stageStartedAtMs ||
+      stageIndex !== this.current.stageIndex;
+    const next: RolloutState = {
+      ...this.current,
+      stageIndex,
+      paused: state.paused,
+      stageStartedAtMs: state.stageStartedAtMs,
+    };
+    delete next.pausedReason;
+    if (state.pausedReason) next.pausedReason = state.pausedReason;
+    this.current = next;
+    if (restarted) this.resetStageCounts();
   }
 
   /** Viewers assigned per arm in this stage (this process), for the sample-ratio check. */
@@ -176,8 +209,12 @@ export class Rollout extends EnhancedEventEmitter<RolloutEvents> {
         stageBaselineImpressions: snapshot.treatment.impressions,
       };
     }
+    // Every node's viewers of this stage, counted once in Redis; this node's alone when Redis does not answer.
+    const counted = await this.assignments
+      ?.counts(this.showId, this.current.stageStartedAtMs)
+      .catch(() => undefined);
     const judgement = judgeGuardrail(this.config.guardrail, snapshot, {
-      observed: { ...this.stageCounts },
+      observed: counted ?? { ...this.stageCounts },
       expectedShares: this.expectedShares,
     });
     if (judgement.status === 'breached' && !this.current.paused) {

@@ -128,7 +128,9 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     const { nodeId } = this.options;
     const show = new Show(id, title, { sfu, session, ingest, ...(media.cues && { cues: media.cues }), ...(nodeId && { node: nodeId }), ...(takeover && { createdAt: takeover.createdAt }) });
     try {
-      await this.options.audience?.open(id, stageOf(show), show.cues);
+      const audience = await this.options.audience?.open(id, stageOf(show), show.cues);
+      // Nodes that decide for this show's viewers answer their joins with its clock.
+      if (audience) show.on('clocksync', () => audience.stateChanged());
     } catch (error) {
       await show.end();
       throw error;
@@ -210,6 +212,24 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     return this.options.audience?.get(id);
   }
 
+  /**
+   * For a viewer socket here of a show another node runs: this node's audience of it, which
+   * decides for the viewers here (Audience.follow). Release it with `unfollowAudience`.
+   */
+  async followAudience(id: string): Promise<ShowAudience> {
+    if (!this.options.audience) throw new CodedError('SHOW_NOT_FOUND', 'this node has no audience');
+    return this.options.audience.follow(id);
+  }
+
+  unfollowAudience(id: string, audience: ShowAudience): void {
+    this.options.audience?.unfollow(id, audience);
+  }
+
+  /** The audience this node follows for a show another node runs. */
+  followedAudience(id: string): ShowAudience | undefined {
+    return this.options.audience?.followed(id);
+  }
+
   /** A cue's `offer` must name a template of the overlay catalog. */
   requireOverlay(offer: unknown): void {
     const overlay = (offer as { overlay?: unknown } | null)?.overlay;
@@ -252,7 +272,7 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
       this.rundowns.get(id)?.close();
       this.rundowns.delete(id);
       this.options.speechCache?.forget(id);
-      this.options.audience?.end(id);
+      this.options.audience?.end(id, { moved });
       await show.end();
       if (!moved) {
         await this.options.store.save(show.record()).catch(() => undefined);
@@ -278,5 +298,7 @@ function stageOf(show: Show) {
     nameStrap: () => (show.cues ? scaleRect(LOWER_THIRD_BOUNDS, show.encoder.settings.height / REFERENCE_HEIGHT) : undefined),
     frame: () => ({ width: show.encoder.settings.width, height: show.encoder.settings.height }),
     streamTimeMs: () => show.lane.streamTimeMs,
+    clock: () => show.clockSync ?? null,
+    streamEpochMs: () => show.lane.startedAtEpochMs,
   };
 }

@@ -15,14 +15,12 @@ export interface RelayedHostCall {
 
 /**
  * Sockets on one node, shows on another. A viewer or host socket is served by whatever node
- * it reached; the show's state (audience, polls, cues, decisions) lives on its origin. So an
- * edge relays each socket event to the origin over a signed node-to-node call, where the same
- * code runs as for a socket there (ViewerActions, HostActions), and the origin's emits come
- * back through the socket.io Redis adapter to the rooms the edge socket joined.
- *
- * The trade-off: a relayed event costs one node-to-node round trip, and the origin does every
- * decision for its show (CPU and ranker on one node, not spread over the viewers' nodes); in
- * exchange nothing about a show's audience is split or copied between nodes.
+ * it reached. A viewer's events are decided there, with the show-wide state its origin
+ * publishes (Audience.follow); only its chat lines travel to the origin, whose chat and
+ * presenter answer them. A host socket's events (cues, interrupts, personas, the rundown) run
+ * on the origin, over a signed node-to-node call, where the same code runs as for a socket
+ * there (HostActions); the origin's emits come back through the socket.io Redis adapter to
+ * the rooms the edge socket joined.
  */
 export class SocketRelay {
   /** The origin side, set by the namespaces. */

@@ -14,27 +14,29 @@ export const EVENTS_PER_SECOND = 10;
 
 /** Every viewer socket of a show, on every node: shared overlays, polls, the stream clock. */
 export const showRoom = (showId: string) => `show:${showId}`;
-/** A viewer's sockets on nodes other than the show's origin: that viewer's own pushes (overlays) reach them here. */
-export const audienceRoom = (showId: string, viewerId: string) => `audience:${showId}:${viewerId}`;
 
-/** A viewer socket's call, as an edge node relays it to the show's origin (socketRelayRoutes). */
+/** A viewer's chat line, as a node relays it to the show's origin (socketRelayRoutes): the chat and the presenter are there. */
 export interface RelayedViewerCall {
   viewerId: string;
-  /** The socket's id: unique in the cluster, it tells a late close from the current connection. */
+  /** Which connection sent it (the edge's id for it). */
   connectionId: string;
-  event: ViewerEventName | 'connect' | 'disconnect';
+  event: 'chat';
   /** The event's payload as JSON (checked by the edge, and again here). */
   payload?: string;
   userAgent?: string;
+  /** What the viewer said of itself when it joined on the edge (the presenter may use the name). */
+  profile?: { displayName?: string; consented: boolean };
 }
 
+/** Sends a chat line to the show's origin, for a viewer socket here of a show another node runs. */
+export type ChatRelay = (showId: string, call: RelayedViewerCall) => Promise<unknown>;
+
 /**
- * What a viewer's socket does to its show, run on the node that runs the show (its origin),
- * wherever the socket is: a socket here calls these directly, a socket on another node
- * through a signed node-to-node call (`relayed`). The show's audience state, its decisions
- * and their audit and metrics stay in one process. Rate limits are kept here, per viewer:
- * every socket of a viewer of this show lands here, whichever node holds it, so the budget
- * holds cluster-wide.
+ * What a viewer's socket does to its show, run on the node that holds the socket. On the
+ * show's origin the show's own audience decides; on any other node the audience that follows
+ * the origin's show-wide state does (Audience.follow): decisions never leave the viewer's
+ * node. Chat lines go to the origin (its chat and presenter answer them). Rate limits are
+ * kept per viewer on the node that holds the viewer's sockets.
  */
 export class ViewerActions {
   private readonly limiter = new TokenBucket(EVENTS_BURST, EVENTS_PER_SECOND);
@@ -43,6 +45,7 @@ export class ViewerActions {
   constructor(
     private readonly viewers: Namespace,
     private readonly shows: ShowManager,
+    private readonly chatRelay?: ChatRelay,
   ) {}
 
   /** A viewer's socket connected (here, or relayed); SHOW_NOT_FOUND unless the show runs here. */
@@ -52,43 +55,61 @@ export class ViewerActions {
     audience.connect(viewerId, send, connection);
   }
 
-  disconnect(showId: string, viewerId: string, connection: string): void {
-    this.shows.audience(showId)?.disconnect(viewerId, connection);
+  /**
+   * A viewer's socket here, for a show another node runs, after `shows.followAudience` in its
+   * handshake: its decisions are made here; SHOW_NOT_FOUND once the show ended.
+   */
+  connectFollowed(showId: string, followed: ShowAudience, viewerId: string, connection: string, send: (event: string, payload: unknown) => void): void {
+    if (this.shows.followedAudience(showId) !== followed) throw new CodedError('SHOW_NOT_FOUND', 'the show is not live');
+    followed.connect(viewerId, send, connection);
   }
 
-  /** One viewer event: join, chat, or an audience event (watching, votes, CTA outcomes). */
+  disconnect(showId: string, viewerId: string, connection: string): void {
+    (this.shows.audience(showId) ?? this.shows.followedAudience(showId))?.disconnect(viewerId, connection);
+  }
+
+  /** One viewer event: join, chat, or an audience event (watching, votes, CTA outcomes), decided on this node. */
   async run(showId: string, viewerId: string, event: ViewerEventName, payload: Record<string, unknown>, userAgent: string | undefined): Promise<unknown> {
-    // Keyed by viewer, not socket: a viewer's sockets (tabs, reconnects, nodes) share one budget.
+    // Keyed by viewer, not socket: a viewer's sockets on this node (tabs, reconnects) share one budget.
     if (!this.limiter.take(viewerId)) throw new CodedError('RATE_LIMITED', 'too many events; slow down');
-    const { show, audience } = this.live(showId);
+    const audience = this.audienceOf(showId);
     if (event === 'join') {
       // streamEpochMs: the wall clock of stream time 0, which HLS program date times count from.
-      return { ...(await audience.join(viewerId, payload, userAgent)), clock: show.clockSync ?? null, streamEpochMs: show.lane.startedAtEpochMs };
+      return { ...(await audience.join(viewerId, payload, userAgent)), ...audience.streamClock() };
     }
     if (event === 'chat') {
-      const chat = this.shows.chat(showId);
-      if (!chat) throw new CodedError('SHOW_NOT_FOUND', 'this show has no chat');
-      const line = await chat.post({ viewerId, ...audience.profileOf(viewerId) }, payload.text);
+      const profile = audience.profileOf(viewerId);
+      const answer = audience.role === 'origin' ? await this.chat(showId, viewerId, profile, payload) : await this.relayChat(showId, { viewerId, connectionId: viewerId, event: 'chat', payload: JSON.stringify(payload), profile, ...(userAgent && { userAgent }) });
       void audience.chatted(viewerId);
-      return { id: line.id, intent: line.intent, question: line.question };
+      return answer;
     }
     return audience.event(viewerId, event satisfies EventName, payload);
   }
 
-  /** A call an edge node relayed from a viewer socket it holds. */
+  /** A chat line another node relayed from a viewer socket it holds. */
   async relayed(showId: string, call: RelayedViewerCall): Promise<unknown> {
-    const { viewerId, connectionId } = call;
-    switch (call.event) {
-      case 'connect':
-        // The viewer's socket is on the calling node, in its audience room: the adapter carries the pushes there.
-        this.connect(showId, viewerId, connectionId, (event, payload) => this.viewers.to(audienceRoom(showId, viewerId)).emit(event, payload));
-        return {};
-      case 'disconnect':
-        this.disconnect(showId, viewerId, connectionId);
-        return {};
-      default:
-        return this.run(showId, viewerId, call.event, relayedPayload(call.payload), call.userAgent);
-    }
+    this.live(showId);
+    const profile = { consented: call.profile?.consented === true, ...(typeof call.profile?.displayName === 'string' && { displayName: call.profile.displayName }) };
+    return this.chat(showId, call.viewerId, profile, relayedPayload(call.payload));
+  }
+
+  private async chat(showId: string, viewerId: string, profile: { displayName?: string; consented: boolean }, payload: Record<string, unknown>) {
+    const chat = this.shows.chat(showId);
+    if (!chat) throw new CodedError('SHOW_NOT_FOUND', 'this show has no chat');
+    const line = await chat.post({ viewerId, ...profile }, payload.text);
+    return { id: line.id, intent: line.intent, question: line.question };
+  }
+
+  private relayChat(showId: string, call: RelayedViewerCall): Promise<unknown> {
+    if (!this.chatRelay) throw new CodedError('SHOW_NOT_FOUND', 'this show has no chat here');
+    return this.chatRelay(showId, call);
+  }
+
+  /** The show's audience on this node: its own (the origin's), or the one following it. */
+  private audienceOf(showId: string): ShowAudience {
+    const audience = this.shows.live(showId) ? this.shows.audience(showId) : this.shows.followedAudience(showId);
+    if (!audience) throw new CodedError('SHOW_NOT_FOUND', 'the show is not live');
+    return audience;
   }
 
   private live(showId: string): { show: Show; audience: ShowAudience } {

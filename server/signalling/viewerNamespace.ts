@@ -2,14 +2,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { CodedError } from '../../lib/errors/CodedError.js';
 import type { ViewerClaims, ViewerTokens } from '../auth/tokens.js';
+import type { ShowAudience } from '../audience/ShowAudience.js';
 import type { NodeInfo } from '../cluster/NodeInfo.js';
 import { statusOf } from '../http/errorStatus.js';
-import { TokenBucket } from '../shows/chat/TokenBucket.js';
 import type { ShowManager } from '../shows/ShowManager.js';
-import { VIEWER_EVENTS, type ViewerEventName } from '../viewers/viewerEvents.js';
+import { VIEWER_EVENTS } from '../viewers/viewerEvents.js';
 import { handle, refuseUnknownEvents } from './socketActions.js';
 import type { SocketRelay } from './socketRelay.js';
-import { audienceRoom, EVENTS_BURST, EVENTS_PER_SECOND, showRoom, ViewerActions } from './viewerActions.js';
+import { showRoom, ViewerActions } from './viewerActions.js';
 
 /**
  * The `/viewer` socket.io namespace. A viewer connects with the signed token it got on
@@ -17,13 +17,19 @@ import { audienceRoom, EVENTS_BURST, EVENTS_PER_SECOND, showRoom, ViewerActions 
  * pausing, muting, voting, CTA impressions, clicks and dismissals, chat — drive the overlays
  * chosen for it alone. Everything is schema-checked and rate-limited per viewer.
  *
- * Any node takes a viewer of any show. For a show that runs on another node (its origin),
- * the socket joins its rooms here and its events are relayed to the origin (SocketRelay),
- * which runs them as it does for its own sockets: decisions run on the origin node.
+ * Any node takes a viewer of any show, and decides for it here. For a show that runs on
+ * another node (its origin), this node follows the show-wide state the origin publishes
+ * (Audience.follow) while it holds sockets of its viewers; the socket joins the show's room
+ * here, which the origin's broadcasts reach through the adapter. Only chat lines go to the
+ * origin (SocketRelay).
  */
 export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: ViewerTokens, log: FastifyBaseLogger, relay: SocketRelay): Namespace {
   const viewers = io.of('/viewer');
-  const actions = new ViewerActions(viewers, shows);
+  const actions = new ViewerActions(viewers, shows, async (showId, call) => {
+    const origin = await relay.locate(showId);
+    if (typeof origin === 'string') throw new CodedError('SHOW_NOT_FOUND', 'the show is not live');
+    return relay.viewer(origin, showId, call);
+  });
   relay.viewers = actions;
   viewers.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
@@ -31,47 +37,50 @@ export function registerViewerNamespace(io: Server, shows: ShowManager, tokens: 
     if (!claims) return next(refusal('AUTH_INVALID', 'a viewer token is required'));
     socket.data.claims = claims;
     if (shows.live(claims.showId) && shows.audience(claims.showId)) return next();
-    // Another node's show: its origin admits the viewer (and says if the show is gone) before the socket opens.
+    // Another node's show: this node follows its state (read from Redis, no call to the origin) before the socket opens.
     void (async () => {
       const origin = await relay.locate(claims.showId);
       if (typeof origin === 'string') throw new CodedError('SHOW_NOT_FOUND', 'the show is not live');
-      await relay.viewer(origin, claims.showId, { viewerId: claims.viewerId, connectionId: socket.id, event: 'connect' });
+      const followed = await shows.followAudience(claims.showId);
+      // Released once, when the socket or its transport closes (a transport can close before the socket is connected).
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        shows.unfollowAudience(claims.showId, followed);
+      };
+      socket.conn.once('close', release);
+      socket.data.release = release;
+      socket.data.followed = followed;
       socket.data.origin = origin;
     })().then(
       () => next(),
       (error: unknown) => next(refusalOf(error, log)),
     );
   });
-  // Only guards the hop to another node's show; the budget that counts is kept on the origin (ViewerActions).
-  const relayLimiter = new TokenBucket(EVENTS_BURST, EVENTS_PER_SECOND);
   viewers.on('connection', (socket) => {
     const { viewerId, showId } = socket.data.claims as ViewerClaims;
     const origin = socket.data.origin as NodeInfo | undefined;
-    void socket.join([showRoom(showId), viewerRoom(viewerId), ...(origin ? [audienceRoom(showId, viewerId)] : [])]);
+    const release = socket.data.release as (() => void) | undefined;
+    void socket.join([showRoom(showId), viewerRoom(viewerId)]);
     refuseUnknownEvents(socket, VIEWER_EVENTS);
     const userAgent = userAgentOf(socket);
-    let run: (event: ViewerEventName, payload: Record<string, unknown>) => Promise<unknown>;
-    if (origin) {
-      // The origin left: close the transport so the page reconnects, and finds the show where it is now.
-      const cancel = relay.whenLost(origin, () => socket.conn.close());
-      socket.on('disconnect', () => {
-        cancel();
-        relay.viewer(origin, showId, { viewerId, connectionId: socket.id, event: 'disconnect' }).catch(() => undefined);
-      });
-      run = (event, payload) => {
-        if (!relayLimiter.take(viewerId)) return Promise.reject(new CodedError('RATE_LIMITED', 'too many events; slow down'));
-        return relay.viewer(origin, showId, { viewerId, connectionId: socket.id, event, payload: JSON.stringify(payload), ...(userAgent && { userAgent }) });
-      };
-    } else {
-      try {
-        actions.connect(showId, viewerId, socket.id, (event, payload) => socket.emit(event, payload));
-      } catch {
-        return void socket.disconnect(true); // the show ended since the handshake
-      }
-      socket.on('disconnect', () => actions.disconnect(showId, viewerId, socket.id));
-      run = (event, payload) => actions.run(showId, viewerId, event, payload, userAgent);
+    const send = (event: string, payload: unknown) => socket.emit(event, payload);
+    try {
+      if (origin) actions.connectFollowed(showId, socket.data.followed as ShowAudience, viewerId, socket.id, send);
+      else actions.connect(showId, viewerId, socket.id, send);
+    } catch {
+      release?.();
+      return void socket.disconnect(true); // the show ended since the handshake
     }
-    for (const event of VIEWER_EVENTS) handle(socket, event, (payload) => run(event, payload), log);
+    // The origin left: close the transport so the page reconnects, and finds the show where it is now.
+    const cancel = origin ? relay.whenLost(origin, () => socket.conn.close()) : () => undefined;
+    socket.on('disconnect', () => {
+      cancel();
+      actions.disconnect(showId, viewerId, socket.id);
+      release?.();
+    });
+    for (const event of VIEWER_EVENTS) handle(socket, event, (payload) => actions.run(showId, viewerId, event, payload, userAgent), log);
   });
   return viewers;
 }

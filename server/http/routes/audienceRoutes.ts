@@ -88,7 +88,10 @@ type SharedBody = { placement: string; headline: string; body?: string; action?:
  * The audience API: polls, shared overlays, the show's topic, the experiment's rollout,
  * per-arm figures, the decision audit, conversions and deleting a viewer's data.
  */
-export function registerAudienceRoutes(app: FastifyInstance, audience: Audience, auth: Authenticator, revocations: RevocationStore): void {
+/** The CTA moment's answers of the other nodes that hold viewers of a show (each decides for its own). */
+export type CtaMomentElsewhere = (showId: string) => Promise<Array<{ viewers: number; shown: number }>>;
+
+export function registerAudienceRoutes(app: FastifyInstance, audience: Audience, auth: Authenticator, revocations: RevocationStore, elsewhere: CtaMomentElsewhere = async () => []): void {
   const live = (id: string): ShowAudience => {
     const show = SHOW_ID_PATTERN.test(id) ? audience.get(id) : undefined;
     if (!show) throw new CodedError('SHOW_NOT_FOUND', `show ${id} is not live`);
@@ -129,9 +132,10 @@ export function registerAudienceRoutes(app: FastifyInstance, audience: Audience,
     return { topic: show.topic };
   });
 
-  /** The host's CTA moment: each connected viewer's own CTA, decided and shown now. */
+  /** The host's CTA moment: each connected viewer's own CTA, decided and shown now, on the node that holds the viewer. */
   app.post<{ Params: { id: string } }>('/api/shows/:id/cta-moment', { onRequest: auth.only('host'), schema: emptySchema }, async (request) => {
-    return live(request.params.id).ctaMoment();
+    const [here, others] = await Promise.all([live(request.params.id).ctaMoment(), elsewhere(request.params.id)]);
+    return others.reduce((sum, node) => ({ viewers: sum.viewers + (Number(node.viewers) || 0), shown: sum.shown + (Number(node.shown) || 0) }), here);
   });
 
   /** The catalog's CTA templates, for the host's offer-word picker. */

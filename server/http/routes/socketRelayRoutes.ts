@@ -3,7 +3,6 @@ import { CodedError } from '../../../lib/errors/CodedError.js';
 import { HOST_EVENTS } from '../../signalling/hostActions.js';
 import { hostEventsPath, viewerEventsPath, type RelayedHostCall, type SocketRelay } from '../../signalling/socketRelay.js';
 import { relayedPayload, type RelayedViewerCall } from '../../signalling/viewerActions.js';
-import { VIEWER_EVENTS } from '../../viewers/viewerEvents.js';
 import { clusterOnly } from '../clusterForwarding.js';
 
 const SHOW_PARAMS = { type: 'object', properties: { id: { type: 'string', pattern: '^[a-z0-9]{6,32}$' } } } as const;
@@ -19,9 +18,16 @@ const viewerSchema = {
     properties: {
       viewerId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
       connectionId: { type: 'string', minLength: 1, maxLength: 64 },
-      event: { type: 'string', enum: [...VIEWER_EVENTS, 'connect', 'disconnect'] },
+      // Only chat: every other viewer event is decided on the node that holds the viewer's socket.
+      event: { type: 'string', enum: ['chat'] },
       payload: PAYLOAD,
       userAgent: { type: 'string', maxLength: 512 },
+      profile: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['consented'],
+        properties: { consented: { type: 'boolean' }, displayName: { type: 'string', maxLength: 64 } },
+      },
     },
   },
 } as const;
@@ -32,8 +38,8 @@ const hostSchema = {
 } as const;
 
 /**
- * Node-to-node: the events of viewer and host sockets that another node holds, for a show
- * that runs here (see SocketRelay). Only calls signed with the cluster secret get through
+ * Node-to-node: viewers' chat lines and host sockets' events that another node holds, for a
+ * show that runs here (see SocketRelay). Only calls signed with the cluster secret get through
  * (`clusterOnly`); the caller checked the socket's credentials, and the payload is checked
  * here as for a socket of this node. Answers `{result}`, or the action's error.
  */

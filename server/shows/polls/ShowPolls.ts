@@ -22,7 +22,8 @@ const HISTORY = 20;
 /** A show's polls: one open at a time, closed by its timer or by the host. */
 export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
   private readonly polls = new Map<string, Poll>();
-  private current: { poll: Poll; timer: NodeJS.Timeout } | undefined;
+  /** The open poll; a follower (another node's show) has no timer: the origin closes it. */
+  private current: { poll: Poll; timer?: NodeJS.Timeout } | undefined;
   private tallyTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly votes: PollVotes) {
@@ -70,13 +71,37 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
     if (!poll) throw new CodedError('POLL_NOT_FOUND', `poll ${pollId} not found`);
     if (!poll.open) throw new CodedError('POLL_CLOSED', `poll ${pollId} is closed`);
     if (!Number.isInteger(option) || option < 0 || option >= poll.tallies.length) throw new CodedError('INVALID_EVENT', `option must be 0-${poll.tallies.length - 1}`);
-    const counted = await this.votes.cast(pollId, viewerId, option).catch(() => {
+    const cast = await this.votes.cast(pollId, viewerId, option).catch(() => {
       throw new CodedError('POLL_UNAVAILABLE', 'votes cannot be counted right now; try again');
     });
-    if (!counted) throw new CodedError('ALREADY_VOTED', 'this viewer has already voted in this poll');
-    poll.tallies[option]!++;
+    if (!cast.counted && cast.closed) throw new CodedError('POLL_CLOSED', `poll ${pollId} is closed`);
+    if (!cast.counted) throw new CodedError('ALREADY_VOTED', 'this viewer has already voted in this poll');
+    // Redis's tallies: they count every node's votes.
+    poll.tallies.forEach((n, i) => (poll.tallies[i] = Math.max(n, cast.tallies[String(i)] ?? 0)));
     this.scheduleTally();
     return poll.view();
+  }
+
+  /** Another node counted a vote: the live tallies are read from Redis and sent (at most every 250 ms). */
+  counted(pollId: string): void {
+    if (this.current?.poll.id === pollId) this.scheduleTally();
+  }
+
+  /**
+   * On a node that follows another node's show: the poll its origin runs (open, or closed with
+   * its result), so votes here are checked against it and counted in Redis like the origin's.
+   */
+  mirror(saved: (OpenPoll & { tallies: number[]; result?: PollResult }) | undefined): void {
+    if (!saved) return void (this.current = undefined);
+    let poll = this.polls.get(saved.id);
+    if (!poll) {
+      poll = new Poll(saved.request, Date.now(), saved);
+      this.polls.set(poll.id, poll);
+      for (const id of [...this.polls.keys()].slice(0, Math.max(0, this.polls.size - HISTORY))) this.polls.delete(id);
+    }
+    saved.tallies.forEach((n, i) => i < poll.tallies.length && (poll.tallies[i] = Math.max(n, poll.tallies[i]!)));
+    if (saved.result && poll.open) poll.close();
+    this.current = poll.open ? { poll } : undefined;
   }
 
   /** Closes the open poll with the tallies as Redis counted them (memory if Redis is away). */
@@ -88,11 +113,18 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
       clearTimeout(this.current.timer);
       this.current = undefined;
     }
+    // Closed in Redis first: a vote on any node after this is refused, one before it is in the tallies read next.
+    await this.votes.close(poll.id).catch(() => undefined);
     const counted = await this.votes.tallies(poll.id, poll.tallies.length).catch(() => undefined);
     if (counted) counted.forEach((n, i) => (poll.tallies[i] = Math.max(n, poll.tallies[i]!)));
     const result = poll.close();
     this.safeEmit('closed', poll.view(), result, poll.request);
     return poll.view();
+  }
+
+  /** What a poll was launched with (the show-wide state carries it to other nodes). */
+  requestOf(pollId: string): PollRequest | undefined {
+    return this.polls.get(pollId)?.request;
   }
 
   get(pollId: string): PollView | undefined {
@@ -112,9 +144,16 @@ export class ShowPolls extends EnhancedEventEmitter<ShowPollsEvents> {
   private scheduleTally(): void {
     if (this.tallyTimer) return;
     this.tallyTimer = setTimeout(() => {
-      this.tallyTimer = undefined;
       const poll = this.current?.poll;
-      if (poll) this.safeEmit('update', poll.view());
+      if (!poll) return void (this.tallyTimer = undefined);
+      // Redis counts every node's votes; memory is the fallback while it is away.
+      void this.votes
+        .tallies(poll.id, poll.tallies.length)
+        .then((counted) => counted.forEach((n, i) => (poll.tallies[i] = Math.max(n, poll.tallies[i]!))), () => undefined)
+        .then(() => {
+          this.tallyTimer = undefined;
+          if (this.current?.poll === poll) this.safeEmit('update', poll.view());
+        });
     }, TALLY_INTERVAL_MS);
   }
 }
