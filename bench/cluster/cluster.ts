@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { io as connect, type Socket } from 'socket.io-client';
 import { NodeProcess } from '../../test/helpers/nodeProcess.js';
 import { hostAuth, isolatedBatchEnv } from '../../test/helpers/startOnAir.js';
 import { childPids } from '../fanout/procStats.js';
@@ -36,6 +37,35 @@ export async function api<T>(
     signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });
   return { status: response.status, body: (await response.json().catch(() => undefined)) as T };
+}
+
+const JOIN = {
+  device: 'desktop',
+  language: 'en-US',
+  region: 'US',
+  referrer: 'https://www.example.com/',
+  consent: true,
+};
+
+/** A viewer of `showId` at `node`: a token from it, a /viewer socket there, joined; the join's result. */
+export async function joinedViewer<T>(node: NodeProcess, showId: string): Promise<{ socket: Socket; result: T }> {
+  const { status, body } = await api<{ token: string }>(node, `/api/shows/${showId}/viewers`, {
+    method: 'POST',
+  });
+  if (status !== 201)
+    throw new Error(`viewer token at ${node.nodeId}: ${status} ${JSON.stringify(body)}`);
+  const socket = connect(`${node.url}/viewer`, {
+    auth: { token: body.token },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const reply = (await socket.timeout(10_000).emitWithAck('join', JOIN)) as { ok: boolean; result: T };
+  if (!reply.ok) throw new Error(`join at ${node.nodeId}: ${JSON.stringify(reply)}`);
+  return { socket, result: reply.result };
 }
 
 export async function until<T>(

@@ -1,14 +1,6 @@
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { NodeProcess } from '../../test/helpers/nodeProcess.js';
-import { api } from './cluster.js';
-
-const JOIN = {
-  device: 'desktop',
-  language: 'en-US',
-  region: 'US',
-  referrer: 'https://www.example.com/',
-  consent: true,
-};
+import { api, joinedViewer } from './cluster.js';
 
 interface ViewerSocket {
   node: string;
@@ -33,22 +25,7 @@ export interface SocketResult {
 }
 
 async function openViewer(node: NodeProcess, showId: string): Promise<ViewerSocket> {
-  const { status, body } = await api<{ token: string }>(node, `/api/shows/${showId}/viewers`, {
-    method: 'POST',
-  });
-  if (status !== 201)
-    throw new Error(`viewer token at ${node.nodeId}: ${status} ${JSON.stringify(body)}`);
-  const socket = connect(`${node.url}/viewer`, {
-    auth: { token: body.token },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  const reply = (await socket.timeout(10_000).emitWithAck('join', JOIN)) as { ok: boolean };
-  if (!reply.ok) throw new Error(`join at ${node.nodeId}: ${JSON.stringify(reply)}`);
+  const { socket } = await joinedViewer(node, showId);
   const viewer: ViewerSocket = { node: node.nodeId, socket, seen: new Map() };
   const at = () => performance.now();
   socket.on('overlay', (o: { slot?: string; headline?: string }) => {

@@ -1,14 +1,6 @@
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { NodeProcess } from '../../test/helpers/nodeProcess.js';
-import { api } from './cluster.js';
-
-const JOIN = {
-  device: 'desktop',
-  language: 'en-US',
-  region: 'US',
-  referrer: 'https://www.example.com/',
-  consent: true,
-};
+import { api, joinedViewer } from './cluster.js';
 
 export interface ViewerEventSample {
   viewerNode: string;
@@ -34,30 +26,12 @@ interface Viewer {
 }
 
 async function openViewer(node: NodeProcess, showId: string): Promise<Viewer> {
-  const { status, body } = await api<{ token: string }>(node, `/api/shows/${showId}/viewers`, {
-    method: 'POST',
-  });
-  if (status !== 201)
-    throw new Error(`viewer token at ${node.nodeId}: ${status} ${JSON.stringify(body)}`);
-  const socket = connect(`${node.url}/viewer`, {
-    auth: { token: body.token },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  const reply = (await socket.timeout(10_000).emitWithAck('join', JOIN)) as {
-    ok: boolean;
-    result: { viewerId: string; overlays: { slot: string; decisionId?: string }[] };
-  };
-  if (!reply.ok) throw new Error(`join at ${node.nodeId}: ${JSON.stringify(reply)}`);
+  const { socket, result } = await joinedViewer<{ viewerId: string; overlays: { slot: string; decisionId?: string }[] }>(node, showId);
   const viewer: Viewer = {
     node: node.nodeId,
-    viewerId: reply.result.viewerId,
+    viewerId: result.viewerId,
     socket,
-    showing: reply.result.overlays.find((o) => o.slot === 'personal')?.decisionId,
+    showing: result.overlays.find((o) => o.slot === 'personal')?.decisionId,
   };
   socket.on('overlay', (o: { slot?: string; decisionId?: string }) => {
     if (o.slot === 'personal' && o.decisionId) viewer.showing = o.decisionId;
