@@ -25,21 +25,13 @@ export interface RundownRouteDeps {
 
 /** The rundown itself is checked by the domain (stable codes per problem), not by the schema. */
 const rundownSchema = { body: { type: 'object' } } as const;
-const startSchema = {
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { segment: { type: 'string', maxLength: 40 } },
-  },
+const segmentBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { segment: { type: 'string', maxLength: 40 } },
 } as const;
-const jumpSchema = {
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['segment'],
-    properties: { segment: { type: 'string', maxLength: 40 } },
-  },
-} as const;
+const startSchema = { body: segmentBody } as const;
+const jumpSchema = { body: { ...segmentBody, required: ['segment'] } } as const;
 const insertSchema = {
   body: {
     type: 'object',
