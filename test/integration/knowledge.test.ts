@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { Cue } from '../../pipeline/cues/Cue.js';
 import type { OnAir } from '../../server/OnAir.js';
 import { restoreSnapshot, snapshotOf } from '../../server/shows/ShowSnapshot.js';
@@ -8,6 +8,7 @@ import { KnowledgeBase } from '../../pipeline/knowledge/index.js';
 import { waitUntil } from '../helpers/batch.js';
 import { FakeChatCompletions } from '../helpers/fakeChatCompletions.js';
 import { createShow, HOST_TOKEN, hostAuth, producerAuth, startOnAir } from '../helpers/startOnAir.js';
+import { openSocket, send, viewerToken } from '../helpers/viewerSocket.js';
 
 /**
  * Grounded answers over HTTP and sockets with real Redis and the fake LLM speaking the
@@ -45,25 +46,14 @@ after(async () => {
   await llm?.close();
 });
 
-type Reply = { ok: true; result: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
-const send = (socket: Socket, event: string, payload: unknown) => socket.timeout(5_000).emitWithAck(event, payload) as Promise<Reply>;
-
-function open(namespace: string, token: string): Promise<Socket> {
-  const socket = connect(`${onair.url}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const open = (namespace: string, token: string) => openSocket(onair, namespace, token, sockets);
 
 const putKnowledge = (body: unknown, headers: Record<string, string> = hostAuth) =>
   fetch(`${onair.url}/api/shows/${showId}/knowledge`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 /** A viewer asks `text` in the chat and the host presses "Answer": the cue once its script is written. */
 async function ask(text: string): Promise<Cue> {
-  const { token } = (await (await fetch(`${onair.url}/api/shows/${showId}/viewers`, { method: 'POST' })).json()) as { token: string };
-  const viewer = await open('/viewer', token);
+  const viewer = await open('/viewer', await viewerToken(onair, showId));
   assert.equal((await send(viewer, 'join', { displayName: 'Maria', consent: true })).ok, true);
   const asked = await send(viewer, 'chat', { text });
   assert.ok(asked.ok, JSON.stringify(asked));
@@ -247,8 +237,7 @@ test('an answer still waiting when its node dies is answered from the facts agai
   const approval = (enabled: boolean) => fetch(`${onair.url}/api/shows/${showId}/approval`, { method: 'PUT', headers: { ...hostAuth, 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
   assert.equal((await approval(true)).status, 200);
   try {
-    const { token } = (await (await fetch(`${onair.url}/api/shows/${showId}/viewers`, { method: 'POST' })).json()) as { token: string };
-    const viewer = await open('/viewer', token);
+    const viewer = await open('/viewer', await viewerToken(onair, showId));
     assert.equal((await send(viewer, 'join', { consent: true })).ok, true);
     const asked = await send(viewer, 'chat', { text: 'Is shipping free?' });
     assert.ok(asked.ok, JSON.stringify(asked));
