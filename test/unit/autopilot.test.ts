@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   Autopilot,
+  type AutopilotOptions,
   type AutopilotStage,
   type LineOutcome,
 } from '../../pipeline/rundown/Autopilot.js';
@@ -93,17 +94,16 @@ function fakeSleep(slept: number[]) {
   };
 }
 
+/** The test rundown in English on `stage`, on the fake clock. */
+const autopilotOn = (stage: AutopilotStage, options: Partial<AutopilotOptions> = {}) =>
+  new Autopilot({ rundown: rundown(), language: 'en', stage, sleep: fakeSleep([]), ...options });
+
 test('plays lines in order with natural pauses, runs the poll, follows its winner, takes a question between segments', async () => {
   const stage = new FakeStage();
   stage.questions.push('Is it live?');
   stage.data_.w = { sky: 'clear' };
   const slept: number[] = [];
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep(slept),
-  });
+  const autopilot = autopilotOn(stage, { sleep: fakeSleep(slept) });
   const segments: string[] = [];
   autopilot.on('segment', (_i, s) => segments.push(s.id));
   await autopilot.done;
@@ -124,25 +124,14 @@ test('plays lines in order with natural pauses, runs the poll, follows its winne
 test('a poll without votes goes on with the next segment; lines of another language are its own', async () => {
   const stage = new FakeStage();
   stage.winner = undefined;
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'es',
-    stage,
-    sleep: fakeSleep([]),
-  });
+  const autopilot = autopilotOn(stage, { language: 'es' });
   await autopilot.done;
   assert.deepEqual(stage.log, ['say:es:A uno.', 'poll:Next?']);
 });
 
 test('a data line whose feed has no value is skipped, and the show goes on', async () => {
   const stage = new FakeStage();
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep([]),
-    from: { segment: 2, line: 0, polled: false },
-  });
+  const autopilot = autopilotOn(stage, { from: { segment: 2, line: 0, polled: false } });
   const skipped: number[] = [];
   autopilot.on('skipped', (_s, line) => skipped.push(line));
   await autopilot.done;
@@ -154,13 +143,7 @@ test('an interrupted line is followed by the next one', async () => {
   const stage = new FakeStage();
   stage.outcome = 'interrupted';
   const outcomes: LineOutcome[] = [];
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep([]),
-    from: { segment: 1, line: 0, polled: false },
-  });
+  const autopilot = autopilotOn(stage, { from: { segment: 1, line: 0, polled: false } });
   autopilot.on('line', (_s, _l, _t, outcome) => outcomes.push(outcome));
   await autopilot.done;
   assert.deepEqual(stage.says, ['say:en:B one.', 'say:en:C one.', 'say:en:C three.']);
@@ -170,12 +153,7 @@ test('an interrupted line is followed by the next one', async () => {
 test('pause stops after the line on air; resume goes on from the next line', async () => {
   const stage = new FakeStage();
   stage.hold = true;
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep([]),
-  });
+  const autopilot = autopilotOn(stage);
   await waitUntil(async () => stage.says.length === 1, 2_000, 'the first line');
   autopilot.pause();
   assert.equal(autopilot.state, 'paused');
@@ -196,12 +174,7 @@ test('pause stops after the line on air; resume goes on from the next line', asy
 test('skip and jump move on at once; the line on air plays out', async () => {
   const stage = new FakeStage();
   stage.hold = true;
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep([]),
-  });
+  const autopilot = autopilotOn(stage);
   const outcomes: LineOutcome[] = [];
   autopilot.on('line', (_s, _l, _t, outcome) => outcomes.push(outcome));
   await waitUntil(async () => stage.says.length === 1, 2_000, 'the first line');
@@ -226,12 +199,7 @@ test('skip and jump move on at once; the line on air plays out', async () => {
 test('inserted lines and prompts go next, even while paused; then the rundown goes on from where it was', async () => {
   const stage = new FakeStage();
   stage.hold = true;
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep([]),
-  });
+  const autopilot = autopilotOn(stage);
   await waitUntil(async () => stage.says.length === 1, 2_000, 'the first line');
   autopilot.pause();
   autopilot.insert({ text: 'Breaking news.' });
@@ -257,13 +225,7 @@ test('inserted lines and prompts go next, even while paused; then the rundown go
 test('at most ten inserts wait', () => {
   const stage = new FakeStage();
   stage.hold = true;
-  const autopilot = new Autopilot({
-    rundown: rundown(),
-    language: 'en',
-    stage,
-    sleep: fakeSleep([]),
-    paused: true,
-  });
+  const autopilot = autopilotOn(stage, { paused: true });
   for (let i = 0; i < 10; i++) autopilot.insert({ text: `Line ${i}.` });
   assert.throws(() => autopilot.insert({ text: 'One more.' }), { code: 'CUE_QUEUE_FULL' });
   autopilot.stop();
