@@ -28,6 +28,12 @@ export const SAFETY_PROBE_PATH = path.join(SAFETY_ASSETS_DIR, 'probe.jsonl');
  * honest figure for lines a new user writes.
  */
 export const SAFETY_FRESH_PROBE_PATH = path.join(SAFETY_ASSETS_DIR, 'probe-fresh.jsonl');
+/**
+ * A third probe set (224 lines: 56 harmful, 8 per category, and 56 harmless per language),
+ * written in a new user's voice before the voices round changed the data or the model, scored
+ * on the old model once and on the final model once: never read against a model in between.
+ */
+export const SAFETY_FRESH_PROBE_2_PATH = path.join(SAFETY_ASSETS_DIR, 'probe-fresh-2.jsonl');
 
 const SPLITS: readonly string[] = ['train', 'calibration', 'test'];
 

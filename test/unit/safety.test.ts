@@ -5,9 +5,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { SAFETY_LABELS } from '../../pipeline/safety/categories.js';
 import { normalizeForFeatures } from '../../pipeline/intent/features.js';
-import { loadSafetyDataset, loadSafetyProbe, SAFETY_ASSETS_DIR, SAFETY_FRESH_PROBE_PATH } from '../../pipeline/safety/dataset.js';
+import { loadSafetyDataset, loadSafetyProbe, SAFETY_ASSETS_DIR, SAFETY_FRESH_PROBE_2_PATH, SAFETY_FRESH_PROBE_PATH } from '../../pipeline/safety/dataset.js';
 import { SafetyModel, validateSafetyInput } from '../../pipeline/safety/SafetyModel.js';
 import { trainSafetyModel } from '../../pipeline/safety/train/trainer.js';
+import { conceptMatcher } from '../../pipeline/safety/concepts.js';
+import { extractSafetyFeatures, SAFETY_FEATURES, safetyTokens } from '../../pipeline/safety/features.js';
 
 let model: SafetyModel;
 before(async () => (model = await SafetyModel.load()));
@@ -70,7 +72,9 @@ test('the dataset: every label in both languages, at least 3,000 lines, test gro
   const texts = new Set(rows.map((r) => normalizeForFeatures(r.text)));
   const fresh = loadSafetyProbe(SAFETY_FRESH_PROBE_PATH);
   assert.ok(fresh.length >= 60, `${fresh.length} fresh probe lines`);
-  for (const p of [...loadSafetyProbe(), ...fresh]) assert.ok(!texts.has(normalizeForFeatures(p.text)), p.text);
+  const fresh2 = loadSafetyProbe(SAFETY_FRESH_PROBE_2_PATH);
+  assert.equal(fresh2.length, 224);
+  for (const p of [...loadSafetyProbe(), ...fresh, ...fresh2]) assert.ok(!texts.has(normalizeForFeatures(p.text)), p.text);
 });
 
 test('training reproduces the committed model byte for byte', () => {
@@ -91,6 +95,33 @@ for (const [label, text, lang] of FRESH) {
     }
   });
 }
+
+test('the concept lexicon joins synonyms, inflections and the two languages', () => {
+  const matcher = conceptMatcher();
+  const concepts = (text: string) => matcher.match(safetyTokens(text)).map((f) => f.concept);
+  // Stems cover inflections; phrases match words in a row; diacritics and case do not matter.
+  assert.ok(concepts('cómo lo asesinaría').includes('KILL'));
+  assert.ok(concepts('I want to MURDER him').includes('KILL'));
+  assert.ok(concepts('quiero quitarme la vida').includes('SUICIDE'));
+  assert.ok(concepts('i want to end my life').includes('SUICIDE'));
+  assert.deepEqual(concepts('los refugiados son cucarachas'), ['GROUP', 'VERMIN']);
+  assert.deepEqual(concepts('the weather is nice'), []);
+  // A phrase needs all of its words: "end" alone is not "end my life".
+  assert.ok(!concepts('the end of the show').includes('SUICIDE'));
+  assert.throws(() => conceptMatcher({ X: ['ab*'] }), /shorter than three letters/);
+});
+
+test('concept features: two synonyms share features that the words alone do not', () => {
+  const shared = (a: string, b: string, config = SAFETY_FEATURES) => {
+    const [x, y] = [extractSafetyFeatures(a, config), extractSafetyFeatures(b, config)];
+    let dot = 0;
+    for (let i = 0; i < x.length; i++) dot += x[i]! * y[i]!;
+    return dot;
+  };
+  const { concepts: _, ...withoutConcepts } = SAFETY_FEATURES;
+  const pair = ['slaughter', 'asesinar'] as const;
+  assert.ok(shared(...pair) > shared(...pair, withoutConcepts) + 0.02, `${shared(...pair)} vs ${shared(...pair, withoutConcepts)}`);
+});
 
 test('the verdict without a language uses the stricter threshold', async () => {
   const { thresholds } = model.manifest;

@@ -13,8 +13,9 @@ import { loadDataset } from '../../intent/dataset.js';
 import { fnv1a32, normalizeForFeatures } from '../../intent/features.js';
 import { DEFAULT_TEMPLATES_FILE } from '../../script/parseTemplates.js';
 import { SAFETY_LABELS, SAFETY_LANGUAGES, type SafetyLabel, type SafetyLanguage } from '../categories.js';
-import { loadSafetyProbe, SAFETY_FRESH_PROBE_PATH, type SafetyExample, type SafetySplit } from '../dataset.js';
-import { FAMILIES } from './families.js';
+import { loadSafetyProbe, SAFETY_FRESH_PROBE_2_PATH, SAFETY_FRESH_PROBE_PATH, type SafetyExample, type SafetySplit } from '../dataset.js';
+import { FAMILIES, type Families } from './families.js';
+import { VOICES } from './voices.js';
 import { CORES, SLOTS, TEMPLATES, WRAPPERS } from './templates.js';
 
 export const DATASET_SETTINGS = {
@@ -114,14 +115,17 @@ function templateRows(): Row[] {
   return rows;
 }
 
-/** The idea families (./families.ts): each phrasing is its own group, like a template. */
-function familyRows(): Row[] {
+/**
+ * The idea families (./families.ts) and the new-user voices (./voices.ts): each phrasing is its
+ * own group, like a template.
+ */
+function familyRows(families: Record<SafetyLanguage, Families>, prefix: string): Row[] {
   const rows: Row[] = [];
   for (const lang of SAFETY_LANGUAGES) {
     for (const label of SAFETY_LABELS) {
-      for (const [family, phrasings] of Object.entries(FAMILIES[lang][label] ?? {})) {
+      for (const [family, phrasings] of Object.entries(families[lang][label] ?? {})) {
         phrasings.forEach((template, i) => {
-          const group = `fam:${label}.${lang}.${family}.${i}`;
+          const group = `${prefix}:${label}.${lang}.${family}.${i}`;
           for (const text of expandTemplate(template, group, lang, DATASET_SETTINGS.linesPerTemplate))
             rows.push({ text, label, lang, group, origin: 'family' });
         });
@@ -244,8 +248,8 @@ const LABEL_ORDER = new Map<SafetyLabel, number>(SAFETY_LABELS.map((l, i) => [l,
 export function generateSafetyDataset(): SafetyExample[] {
   const seen = new Map<string, Row>();
   // The probe set stays unseen: a line that happens to match one is not generated.
-  for (const p of [...loadSafetyProbe(), ...loadSafetyProbe(SAFETY_FRESH_PROBE_PATH)]) seen.set(normalizeForFeatures(p.text), { ...p, group: 'probe', origin: 'probe' });
-  for (const row of [...templateRows(), ...familyRows(), ...wrapperRows(), ...lexiconRows(), ...scriptRows(), ...intentRows()]) {
+  for (const p of [...loadSafetyProbe(), ...loadSafetyProbe(SAFETY_FRESH_PROBE_PATH), ...loadSafetyProbe(SAFETY_FRESH_PROBE_2_PATH)]) seen.set(normalizeForFeatures(p.text), { ...p, group: 'probe', origin: 'probe' });
+  for (const row of [...templateRows(), ...familyRows(FAMILIES, 'fam'), ...familyRows(VOICES, 'voice'), ...wrapperRows(), ...lexiconRows(), ...scriptRows(), ...intentRows()]) {
     const key = normalizeForFeatures(row.text);
     const earlier = seen.get(key);
     if (earlier?.origin === 'probe') continue;

@@ -25,7 +25,7 @@ export interface TrainSafetyOptions {
 
 export const DEFAULT_SAFETY_TRAINING = {
   seed: 20_260_514,
-  hidden: [32],
+  hidden: [16],
   epochs: 6,
   batchSize: 32,
   learningRate: 0.003,
