@@ -135,7 +135,14 @@ test('a 60 s show records to an HLS VOD playlist that keeps time and sync, plays
   const ours = sidecar.chapters.filter((c) => cues.some((cue) => cue.id === c.cueId));
   assert.deepEqual(ours.map((c) => [c.source, c.cueId, c.text]), cues.map((c) => ['cue', c.id, c.text]));
   assert.ok(sidecar.chapters.every((c, i) => c.text !== '' && c.endMs! > c.atMs && (i === 0 || c.atMs >= sidecar.chapters[i - 1]!.endMs!)), 'chapters follow each other');
-  for (const [i, chapter] of ours.entries()) assert.ok(Math.abs(chapter.atMs - (cues[i]!.streamTimeMs - sidecar.startStreamTimeMs!)) <= 1, `chapter ${i} at ${chapter.atMs} ms`);
+  // Frames the encoder dropped under load (issue 14) are stream time the recording does not hold:
+  // what follows them sits that much earlier in the recording, never more.
+  const lostMs = recordedMs - sidecar.durationMs!;
+  assert.ok(lostMs >= 0 && lostMs <= 1_000, `${lostMs} ms of stream time not in the recording`);
+  for (const [i, chapter] of ours.entries()) {
+    const streamOffsetMs = cues[i]!.streamTimeMs - sidecar.startStreamTimeMs!;
+    assert.ok(chapter.atMs <= streamOffsetMs + 1 && chapter.atMs >= streamOffsetMs - lostMs - 1, `chapter ${i} at ${chapter.atMs} ms, ${streamOffsetMs} ms into the stream, ${lostMs} ms lost`);
+  }
   const types = sidecar.timeline.map((e) => e.type);
   for (const type of ['poll-opened', 'poll-tally', 'poll-closed', 'overlay', 'overlay-cleared', 'offer'] as const) assert.ok(types.includes(type), `the timeline has ${type}: ${types.join(', ')}`);
   const closed = sidecar.timeline.find((e) => e.type === 'poll-closed');
@@ -155,7 +162,7 @@ test('a 60 s show records to an HLS VOD playlist that keeps time and sync, plays
   const extinfs = [...playlist.matchAll(/#EXTINF:([\d.]+),/g)].map((m) => Number(m[1]) * 1000);
   // A fresh encoder's first GOP may run a frame long; every other cut is on a 500 ms keyframe.
   assert.ok(extinfs.slice(0, -1).every((ms) => Math.abs(ms - 2_000) <= 100), `segments of about 2 s: ${extinfs.join(', ')}`);
-  assert.ok(Math.abs(extinfs.reduce((a, b) => a + b, 0) - recordedMs) < 1);
+  assert.ok(Math.abs(extinfs.reduce((a, b) => a + b, 0) - sidecar.durationMs!) < 1, 'the segments add up to the recording');
 
   const probe = await probePackets(`${onair.url}/recordings/${id}/index.m3u8`);
   const boundariesS = extinfs.slice(0, -1).map((_, i) => probe.video[0]!.ptsS + extinfs.slice(0, i + 1).reduce((a, b) => a + b, 0) / 1000);
