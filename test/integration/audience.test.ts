@@ -55,10 +55,22 @@ test('a viewer joins, gets the stage and a decision; every decision is audited w
   assert.equal(typeof decision.propensity, 'number');
 });
 
-test('impressions and clicks are counted once per decision; a click makes the next decision for that viewer', async () => {
+test('impressions and clicks are counted once per decision; a click makes the next decision for that viewer', async (t) => {
   const viewer = await joinedViewer();
-  const shown = viewer.overlays.find((o) => o.slot === 'personal');
-  assert.ok(shown?.decisionId, `a CTA at join: ${JSON.stringify(viewer.overlays)}`);
+  let shown = viewer.overlays.find((o) => o.slot === 'personal');
+  if (!shown) {
+    // The join decision may be `none` (a fallback tier, or a ranker score under the bar): what this test counts
+    // needs a CTA on screen, so the host asks for one, where `none` is no option. Why the join had none is logged.
+    const rows = await waitUntil(async () => {
+      const { rows } = (await (await fetch(`${onair.url}/api/shows/${showId}/audit?viewer=${viewer.viewerId}`, { headers: hostAuth })).json()) as { rows: unknown[] };
+      return rows.length > 0 && rows;
+    }, 3_000, 'the join decision in the audit');
+    t.diagnostic(`no CTA at join; the join decision: ${JSON.stringify(rows)}`);
+    const overlay = next<OverlayMessage>(viewer.socket, 'overlay', (o) => o.slot === 'personal');
+    assert.equal((await fetch(`${onair.url}/api/shows/${showId}/cta-moment`, json({}))).status, 200);
+    shown = await overlay;
+  }
+  assert.ok(shown.decisionId, JSON.stringify(shown));
   for (let i = 0; i < 2; i++) assert.ok((await send(viewer.socket, 'cta_impression', { decisionId: shown.decisionId })).ok);
   const clicked = await send<{ decision?: { id: string; templateId?: string } }>(viewer.socket, 'cta_click', { decisionId: shown.decisionId });
   assert.ok(clicked.ok && clicked.result.decision, JSON.stringify(clicked));
