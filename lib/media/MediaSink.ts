@@ -6,6 +6,8 @@ import type { IngestEndpoint, RtpSourcePorts } from './IngestEndpoint.js';
 export type MediaSinkEvents = {
   /** The sink cannot go on; the show detaches it and carries on with the others. */
   failed: [error: Error];
+  /** RTP sinks: a receiver needs a keyframe (a viewer joined, or lost the picture); the encoder makes the next frame one. */
+  keyframerequest: [];
 };
 
 /**

@@ -6,6 +6,7 @@ import { FrameTimeline, type FramePoint } from '../../lib/media/FrameTimeline.js
 import type { EncoderSettings } from './EncoderSettings.js';
 import { buildEncoderArgs, FRAGMENTS_FD, supportsFragments, type EncoderOutputs } from './ffmpegArgs.js';
 import { Fmp4Reader } from './fmp4/Fmp4Reader.js';
+import { KEYFRAME_MARK_US, matroskaFrameHeader, matroskaHeader } from './matroskaFrames.js';
 import { pickRtpSourcePorts } from './rtpSourcePorts.js';
 import type { RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import type { VideoEncoderChoice } from './selectVideoEncoder.js';
@@ -39,7 +40,8 @@ const ANNOUNCE_TIMEOUT_MS = 2_000;
 
 /**
  * One ffmpeg child per show: RGBA + PCM in; RTP and fragmented MP4 out (see ffmpegArgs).
- * Restarts itself within 1 s if it dies; each process is a new generation.
+ * Restarts itself within 1 s if it dies; each process is a new generation. A keyframe request
+ * (a viewer joining, or one that lost the picture) makes the next frame written a keyframe.
  */
 export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private child: ChildProcess | undefined;
@@ -51,6 +53,8 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
   private starting = false;
   private _restarts = 0;
   private _droppedFrames = 0;
+  private _keyframesRequested = 0;
+  private keyframeWanted = false;
   private framesToChild = 0;
   /** A frame was dropped since the last one written: the next write is a new timeline point. */
   private skipped = false;
@@ -85,6 +89,16 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
 
   get droppedFrames(): number {
     return this._droppedFrames;
+  }
+
+  /** Keyframes made on request, beyond the regular GOP. */
+  get keyframesRequested(): number {
+    return this._keyframesRequested;
+  }
+
+  /** The next frame written is encoded as a keyframe (a new process starts with one anyway). */
+  requestKeyframe(): void {
+    this.keyframeWanted = true;
   }
 
   /**
@@ -122,10 +136,12 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     this.child = child;
     this.framesToChild = 0;
     this.skipped = false;
+    this.keyframeWanted = false;
     this.startedAtMs = performance.now();
     const generation = ++this.generation;
     this.timeline = new FrameTimeline(this.settings.fps);
     for (const stream of [child.stdin, child.stdio[3]] as Writable[]) stream.on('error', () => undefined);
+    child.stdin!.write(matroskaHeader(this.settings.width, this.settings.height, this.settings.fps));
     const fragments = child.stdio[FRAGMENTS_FD] as Readable | null;
     if (fragments) this.readFragments(fragments, generation, this.timeline);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
@@ -149,9 +165,17 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
       this.skipped = true;
       return false;
     }
-    audio.write(pcm);
-    video.write(rgba);
     const frame = this.framesToChild++;
+    // Frame times count from the process's first frame, as with a raw pipe; a mark past the slot asks for a keyframe.
+    let timestampUs = Math.round((frame * 1e6) / this.settings.fps);
+    if (this.keyframeWanted && frame > 0) {
+      timestampUs += KEYFRAME_MARK_US;
+      this._keyframesRequested++;
+    }
+    this.keyframeWanted = false;
+    audio.write(pcm);
+    video.write(matroskaFrameHeader(timestampUs, rgba.length));
+    video.write(rgba);
     if (streamTimeMs !== undefined && (frame === 0 || this.skipped)) {
       const point = this.timeline.mark(frame, streamTimeMs);
       if (frame === 0) this.safeEmit('firstframe', streamTimeMs);

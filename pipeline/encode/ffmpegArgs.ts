@@ -1,6 +1,7 @@
 import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
 import type { IngestEndpoint, RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import type { EncoderSettings } from './EncoderSettings.js';
+import { forceKeyframeExpr } from './matroskaFrames.js';
 import type { VideoEncoderChoice } from './selectVideoEncoder.js';
 
 /** Where one encoder process sends what it encodes. */
@@ -37,7 +38,8 @@ export function fragmentFrames(settings: Pick<EncoderSettings, 'fps' | 'keyframe
 
 /**
  * ffmpeg arguments for the live encoder. Only numbers from validated settings go in;
- * no user text ever reaches ffmpeg's command line. Video comes as RGBA on stdin,
+ * no user text ever reaches ffmpeg's command line. Video comes as RGBA frames in a streamed
+ * Matroska container on stdin (matroskaFrames.ts: its timestamps carry keyframe requests),
  * mono s16le PCM on fd 3. Everything is encoded once and fanned out by the tee muxer:
  * RTP to the SFU ingest and, for H.264, fragmented MP4 whose slave may fail (its reader
  * went away) without stopping the RTP ones.
@@ -68,12 +70,13 @@ export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncode
   }
   return [
     '-hide_banner', '-loglevel', 'warning', '-nostdin',
-    ...LOW_LATENCY_INPUT, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${settings.width}x${settings.height}`,
-    '-framerate', String(settings.fps), '-i', 'pipe:0',
+    ...LOW_LATENCY_INPUT, '-f', 'matroska', '-i', 'pipe:0',
     ...LOW_LATENCY_INPUT, '-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '1', '-i', 'pipe:3',
     '-map', '0:v:0', '-map', '1:a:0', ...(fragments ? ['-map', '1:a:0'] : []),
     // The MP4 muxer needs the parameter sets up front; RTP keeps them in-band too.
     ...videoCodecArgs(encoder, gop, settings.videoBitrateKbps), ...(fragments ? ['-flags:v', '+global_header'] : []),
+    // Frames keep their input timestamps, in a time base fine enough for the keyframe mark to survive.
+    '-fps_mode:v', 'passthrough', '-enc_time_base:v', '1:90000', '-force_key_frames:v', forceKeyframeExpr(settings.fps),
     '-c:a:0', 'libopus', '-application', 'lowdelay', '-frame_duration', '20', '-b:a:0', `${settings.audioBitrateKbps}k`,
     ...(fragments ? ['-c:a:1', 'aac', '-b:a:1', `${Math.max(settings.audioBitrateKbps, 96)}k`] : []),
     '-f', 'tee', slaves.join('|'),
@@ -87,14 +90,15 @@ export function supportsFragments(settings: EncoderSettings): boolean {
 
 function videoCodecArgs(encoder: VideoEncoderChoice, gop: number, kbps: number): string[] {
   const rate = ['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps / 2)}k`];
+  // x264 counts the GOP from a forced keyframe too: the next regular one comes `gop` frames after it.
   const gopArgs = ['-g', String(gop), '-keyint_min', String(gop), '-bf', '0'];
   switch (encoder.name) {
     case 'h264_nvenc':
-      return ['-c:v', 'h264_nvenc', '-preset', 'p1', '-tune', 'ull', '-zerolatency', '1', '-rc', 'cbr',
+      return ['-c:v', 'h264_nvenc', '-preset', 'p1', '-tune', 'ull', '-zerolatency', '1', '-rc', 'cbr', '-forced-idr', '1',
         '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', ...gopArgs, ...rate];
     case 'libx264':
       return ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
-        '-level:v', '3.1', '-pix_fmt', 'yuv420p', '-sc_threshold', '0', '-x264-params', 'repeat-headers=1',
+        '-level:v', '3.1', '-pix_fmt', 'yuv420p', '-sc_threshold', '0', '-forced-idr', '1', '-x264-params', 'repeat-headers=1',
         ...gopArgs, ...rate];
     case 'libvpx':
       return ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0',

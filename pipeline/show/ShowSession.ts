@@ -41,6 +41,8 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
   private encoder_: Encoder;
   private readonly sinks_: MediaSink[] = [];
   private readonly onSinkFailed = new Map<MediaSink, (error: Error) => void>();
+  /** A sink's receivers (viewers joining, or one that lost the picture) ask for a keyframe: the next frame is one. */
+  private readonly onKeyframeRequest = () => this.encoder_.requestKeyframe();
   private retiredEncoderRestarts = 0;
   private readonly degrade = new DegradePolicy();
   private readonly degradeTimer: NodeJS.Timeout;
@@ -205,6 +207,7 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
     const onFailed = (error: Error) => void this.fail(sink, error);
     this.onSinkFailed.set(sink, onFailed);
     sink.on('failed', onFailed);
+    sink.on('keyframerequest', this.onKeyframeRequest);
     this.sinks_.push(sink);
   }
 
@@ -213,6 +216,7 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
     if (at < 0) return false;
     this.sinks_.splice(at, 1);
     sink.off('failed', this.onSinkFailed.get(sink)!);
+    sink.off('keyframerequest', this.onKeyframeRequest);
     this.onSinkFailed.delete(sink);
     return true;
   }

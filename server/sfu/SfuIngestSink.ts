@@ -31,6 +31,7 @@ export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
   private closed = false;
   private readonly onMediaSource = (showId: string, kind: MediaKind, rtpTimestamp: number) => showId === this.showId && this.mediaSourceStarted(kind, rtpTimestamp);
   private readonly onAudio = (showId: string, bytes: number) => showId === this.showId && this.safeEmit('audio', bytes);
+  private readonly onKeyframeRequest = (showId: string) => showId === this.showId && this.safeEmit('keyframerequest');
 
   private constructor(
     private readonly sfu: Sfu,
@@ -40,6 +41,7 @@ export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
     super();
     sfu.on('mediasource', this.onMediaSource);
     sfu.on('audioingest', this.onAudio);
+    sfu.on('keyframerequest', this.onKeyframeRequest);
   }
 
   static async open(sfu: Sfu, showId: string, videoCodec: VideoCodecName): Promise<SfuIngestSink> {
@@ -91,6 +93,7 @@ export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
     this.closed = true;
     this.sfu.off('mediasource', this.onMediaSource);
     this.sfu.off('audioingest', this.onAudio);
+    this.sfu.off('keyframerequest', this.onKeyframeRequest);
     await this.sfu.closeIngest(this.showId);
   }
 }

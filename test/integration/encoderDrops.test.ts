@@ -75,3 +75,28 @@ test('frames the encoder drops under overload do not shift its output against th
   }
   assert.ok(codes.at(-1)! > 100, 'fragments after the drops were checked too');
 });
+
+test('a keyframe request makes the next frame written a keyframe, and the regular GOP counts on from it', { timeout: 60_000 }, async () => {
+  const encoder = new Encoder(settings, { name: 'libx264', codec: 'H264', hardware: false, reason: 'test' }, { rtp: [], fragments: true });
+  const fragments: EncodedFragment[] = [];
+  encoder.on('fragment', (f) => fragments.push(f));
+  encoder.start();
+  try {
+    await new Promise((resolve) => encoder.once('started', resolve));
+    const pcm = Buffer.alloc(samplesPerFrame(settings.fps) * 2);
+    const startedAt = performance.now();
+    for (let i = 0; i < 90; i++) {
+      // Mid-GOP: regular keyframes come every 15 frames (from 16: ffmpeg drops a process's first input frame).
+      if (i === 40) encoder.requestKeyframe();
+      encoder.writeFrame(codedFrame(i), pcm, i * FRAME_MS);
+      await sleep(Math.max(0, startedAt + (i + 1) * FRAME_MS - performance.now()));
+    }
+    await sleep(500);
+  } finally {
+    await encoder.close();
+  }
+  assert.equal(encoder.keyframesRequested, 1);
+  // The fragmented output starts a fragment at each keyframe: it names them.
+  const keyframes = fragments.filter((f) => f.independent).map((f) => Math.round(f.startStreamTimeMs / FRAME_MS));
+  assert.deepEqual(keyframes.filter((k) => k >= 35 && k <= 70), [40, 55, 70], `keyframes at frames ${keyframes.join(', ')}`);
+});

@@ -40,7 +40,9 @@ test('encoder args are low latency, encode once for every output, and carry no f
   const slaves = args.at(-1)!.split('|');
   assert.equal(slaves.filter((s) => s.endsWith(']rtp://127.0.0.1:5004?rtcpport=5005&pkt_size=1200')).length, 2, 'video and audio RTP to the ingest');
   assert.match(slaves[2]!, /^\[select=\\'0,2\\':f=mp4:.*onfail=ignore\]pipe:4$/, 'fragmented MP4 that may fail alone');
-  for (const arg of args) assert.match(arg, /^[\w:./?=&,+|[\]\\'-]+$/, `unexpected characters in ${arg}`);
+  // The keyframe expression brings parentheses and `*`; still no spaces, quotes or anything a shell or a filter graph would read.
+  assert.ok(args.includes('expr:lt(abs(t-round(t*30)/30-0.0001),0.00002)'), 'a frame stamped 100 µs past its slot is a keyframe');
+  for (const arg of args) assert.match(arg, /^[\w:./?=&,+|[\]\\'()*-]+$/, `unexpected characters in ${arg}`);
 
   const vp8 = buildEncoderArgs({ ...DEFAULT_ENCODER_SETTINGS, videoCodec: 'VP8' }, { name: 'libvpx', codec: 'VP8', hardware: false, reason: '' }, { rtp: [ingest], fragments: true });
   assert.equal(vp8.at(-1)!.split('|').length, 2, 'VP8 goes out over RTP only');

@@ -56,7 +56,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   /** Pipes towards other nodes, by pipe id. */
   private readonly exports = new Map<string, PipeExport>();
   private readonly sessions = new Map<string, ViewerSession>();
-  private readonly keyframeRequests = new KeyframeRequests();
+  private readonly keyframeRequests = new KeyframeRequests((showId) => this.safeEmit('keyframerequest', showId));
   private _closed = false;
 
   private constructor(
@@ -259,6 +259,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   async close(): Promise<void> {
     if (this._closed) return;
     this._closed = true;
+    this.keyframeRequests.close();
     for (const session of [...this.sessions.values()]) session.close();
     for (const pipe of [...this.exports.values()]) pipe.close();
     for (const show of this.shows.values()) show.close();
@@ -309,7 +310,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   }
 
   private onKeyframeRequest(showId: string): void {
-    if (this.keyframeRequests.take(showId)) this.safeEmit('keyframerequest', showId);
+    this.keyframeRequests.request(showId);
   }
 
   /** Origins go where the fewest shows and viewers are, so ingest work spreads too. */

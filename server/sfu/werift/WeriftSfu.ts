@@ -39,7 +39,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   private readonly codecs = new Map<string, VideoCodecName>();
   private readonly relay = new IngestRelay();
   private readonly sessions = new Map<string, Session>();
-  private readonly keyframeRequests = new KeyframeRequests();
+  private readonly keyframeRequests = new KeyframeRequests((showId) => this.safeEmit('keyframerequest', showId));
   private readonly shards: EgressShard[] = [];
   private _closed = false;
 
@@ -159,6 +159,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   async close(): Promise<void> {
     if (this._closed) return;
     this._closed = true;
+    this.keyframeRequests.close();
     this.codecs.clear();
     this.sessions.clear();
     await Promise.all([this.relay.terminate(), ...this.shards.map((shard) => shard.close())]);
@@ -187,7 +188,10 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   }
 
   private onViewerState(sessionId: string, state: ViewerState): void {
-    if (!this.sessions.has(sessionId)) return;
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    // A viewer just connected decodes nothing before a keyframe: ask now rather than wait for its PLI (as mediasoup's consumers do).
+    if (state === 'connected') this.onPictureLoss(session.showId);
     if (state === 'closed') this.forgetSession(sessionId);
     this.safeEmit('viewerstatechange', sessionId, state);
   }
@@ -201,7 +205,7 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   }
 
   private onPictureLoss(showId: string): void {
-    if (this.keyframeRequests.take(showId)) this.safeEmit('keyframerequest', showId);
+    this.keyframeRequests.request(showId);
   }
 
   private leastLoadedShard(): EgressShard {
