@@ -24,7 +24,8 @@ export interface ShowRecord {
 
 export interface ShowInfo extends ShowRecord {
   viewers: number;
-  encoder: { name: string; hardware: boolean; running: boolean; restarts: number };
+  /** `keyframesRequested`: keyframes the SFU asked for (viewers joining, PLI/FIR), beyond the regular GOP, by the current encoder. */
+  encoder: { name: string; hardware: boolean; running: boolean; restarts: number; keyframesRequested: number };
   video: { codec: string; width: number; height: number; fps: number; pictureRate: number; degradeLevel: number };
   stream: { streamTimeMs: number; framesProduced: number; framesLate: number; framesRepeated: number; framesDropped: number };
   presenter: { persona: string; speaking: string | null; faceSafeArea: { x: number; y: number; width: number; height: number } } | null;
@@ -114,7 +115,7 @@ export class Show extends EnhancedEventEmitter<ShowEvents> {
     return {
       ...this.record(),
       viewers: sfu.viewerCount(this.id),
-      encoder: { name: encoderChoice.name, hardware: encoderChoice.hardware, running: encoder.running, restarts: session.encoderRestarts },
+      encoder: { name: encoderChoice.name, hardware: encoderChoice.hardware, running: encoder.running, restarts: session.encoderRestarts, keyframesRequested: encoder.keyframesRequested },
       video: {
         codec: settings.videoCodec,
         width: encoder.settings.width,

@@ -33,6 +33,18 @@ async function decodeFrameCodes(mp4: Buffer): Promise<number[]> {
   return Array.from({ length: Math.floor(raw.length / frameBytes) }, (_, k) => readFrameCode(raw.subarray(k * frameBytes, (k + 1) * frameBytes), settings.width, settings.height));
 }
 
+/** Once the process runs, writes `count` coded frames on the lane's clock (frame i at i frames, written or dropped); `at(i)` runs before each. */
+async function playFrames(encoder: Encoder, count: number, at: (i: number) => unknown): Promise<void> {
+  await new Promise((resolve) => encoder.once('started', resolve));
+  const pcm = Buffer.alloc(samplesPerFrame(settings.fps) * 2);
+  const startedAt = performance.now();
+  for (let i = 0; i < count; i++) {
+    at(i);
+    encoder.writeFrame(codedFrame(i), pcm, i * FRAME_MS);
+    await sleep(Math.max(0, startedAt + (i + 1) * FRAME_MS - performance.now()));
+  }
+}
+
 test('frames the encoder drops under overload do not shift its output against the stream clock', { timeout: 60_000 }, async () => {
   const encoder = new Encoder(settings, { name: 'libx264', codec: 'H264', hardware: false, reason: 'test' }, { rtp: [], fragments: true });
   const fragments: EncodedFragment[] = [];
@@ -43,17 +55,11 @@ test('frames the encoder drops under overload do not shift its output against th
   encoder.on('resync', (point) => resyncs.push(point.frame));
   encoder.start();
   try {
-    await new Promise((resolve) => encoder.once('started', resolve));
-    const pcm = Buffer.alloc(samplesPerFrame(settings.fps) * 2);
-    const startedAt = performance.now();
-    // The lane's clock: frame i plays at i frames, written or dropped.
-    for (let i = 0; i < 150; i++) {
+    await playFrames(encoder, 150, (i) => {
       // ffmpeg stalls for 700 ms (a busy core): the pipe fills and frames are dropped, not queued.
       if (i === 30) process.kill(encoder.pid!, 'SIGSTOP');
       if (i === 51) process.kill(encoder.pid!, 'SIGCONT');
-      encoder.writeFrame(codedFrame(i), pcm, i * FRAME_MS);
-      await sleep(Math.max(0, startedAt + (i + 1) * FRAME_MS - performance.now()));
-    }
+    });
     assert.ok(encoder.droppedFrames >= 8, `${encoder.droppedFrames} frames dropped`);
     assert.ok(resyncs.length >= 1, 'the first write after the drops is a new timeline point');
     await sleep(1_000);
@@ -82,15 +88,8 @@ test('a keyframe request makes the next frame written a keyframe, and the regula
   encoder.on('fragment', (f) => fragments.push(f));
   encoder.start();
   try {
-    await new Promise((resolve) => encoder.once('started', resolve));
-    const pcm = Buffer.alloc(samplesPerFrame(settings.fps) * 2);
-    const startedAt = performance.now();
-    for (let i = 0; i < 90; i++) {
-      // Mid-GOP: regular keyframes come every 15 frames (from 16: ffmpeg drops a process's first input frame).
-      if (i === 40) encoder.requestKeyframe();
-      encoder.writeFrame(codedFrame(i), pcm, i * FRAME_MS);
-      await sleep(Math.max(0, startedAt + (i + 1) * FRAME_MS - performance.now()));
-    }
+    // Mid-GOP: regular keyframes come every 15 frames (from 16: ffmpeg drops a process's first input frame).
+    await playFrames(encoder, 90, (i) => i === 40 && encoder.requestKeyframe());
     await sleep(500);
   } finally {
     await encoder.close();

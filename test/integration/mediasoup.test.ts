@@ -42,6 +42,8 @@ test('viewers spread over both workers; each worker pipes the show once; ending 
   assert.deepEqual((await routerCounts()).reduce((a, b) => a + b), 3);
   const keyframeRequests = sfu.stats().pliReceived;
   assert.ok(keyframeRequests > 0, 'new consumers asked the encoder for a keyframe');
+  const info = (await (await fetch(`${onair.url}/api/shows/${showId}`, { headers: hostAuth })).json()) as { encoder: { keyframesRequested: number } };
+  assert.ok(info.encoder.keyframesRequested > 0, 'and it made them');
 
   assert.equal((await fetch(`${onair.url}/api/shows/${showId}`, { method: 'DELETE', headers: hostAuth })).status, 200);
   for (const { index, routerIds, webRtcTransportIds } of await sfu.dump()) {
