@@ -35,6 +35,8 @@ test('20 werift viewers each receive the show’s video and audio, spread over t
   const stats = onair.sfu.stats();
   assert.equal(stats.viewers, 20);
   assert.deepEqual(stats.shards.map((s) => s.viewers), [10, 10]);
+  // Each viewer connecting asks for a keyframe: the show's encoder made some beyond its regular GOP.
+  assert.ok(onair.shows.live(showId)!.encoder.keyframesRequested >= 1, 'keyframes on request');
   for (const v of group) assert.equal((await fetch(onair.url + v.location, { method: 'DELETE' })).status, 204);
   assert.equal(onair.sfu.viewerCount(showId), 0);
   await Promise.all(group.map((v) => v.close()));
