@@ -96,6 +96,8 @@ export interface Config {
     profileRetentionMs: number;
     defaultOverlay: string | undefined;
     exploreEpsilon: number;
+    /** A decision's in-process budget; past it the ranker's answer is not waited for (the fallback tier decides). */
+    decisionBudgetMs: number;
     /** A folder with the CTA catalog (templates.json, images/); the demo catalog in assets/ otherwise. */
     overlayDir: string | undefined;
     /** Audit rows are trimmed, and an ended show's audit stream expires, after this long (AUDIT_RETENTION_DAYS). */
@@ -251,6 +253,7 @@ function audienceSettings(env: Env): Config['audience'] {
     profileRetentionMs: int(env, 'PROFILE_RETENTION_DAYS', 30, 1, 3_650) * 86_400_000,
     defaultOverlay,
     exploreEpsilon: int(env, 'EXPLORE_PERCENT', 5, 0, 100) / 100,
+    decisionBudgetMs: int(env, 'DECISION_BUDGET_MS', 5, 2, 1_000),
     overlayDir: env.OVERLAY_DIR || undefined,
     auditRetentionMs: int(env, 'AUDIT_RETENTION_DAYS', 30, 1, 3_650) * 86_400_000,
     conversions: { secrets: campaignSecrets(env, 'CONVERSION_SECRETS'), replayWindowMs: int(env, 'CONVERSION_REPLAY_WINDOW_SECONDS', 300, 10, 3_600) * 1000 },

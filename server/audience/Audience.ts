@@ -40,6 +40,8 @@ export interface AudienceOptions {
   /** The overlay template shown to the holdout and by the fallback tier, if any. */
   defaultOverlay?: string;
   exploreEpsilon: number;
+  /** DecisionEngine's budget (5 ms when not given). */
+  decisionBudgetMs?: number;
   overlayDir?: string | undefined;
   /** Audit rows and ended shows' audit streams expire after this long. */
   auditRetentionMs?: number;
@@ -126,6 +128,7 @@ export class Audience {
       catalog,
       ...(options.defaultOverlay && { defaultTemplateId: options.defaultOverlay }),
       epsilon: options.exploreEpsilon,
+      ...(options.decisionBudgetMs !== undefined && { budgetMs: options.decisionBudgetMs }),
     });
     const { prefix } = options;
     const retentionMs = options.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS;

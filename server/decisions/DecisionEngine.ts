@@ -178,7 +178,7 @@ export class DecisionEngine {
       this.scratch = new Float32Array(rows * FEATURE_DIMENSION);
     encodeRows(context, context.session!, ruled.eligible, this.scratch);
     return batcher.submit(this.scratch, rows, started + this.rankerBudgetMs).then((result) => {
-      if (!result.ok) return this.fallback(context, result.failure, ruled.rulesFired);
+      if (!result.ok) return this.fallback(context, result.failure, ruled.rulesFired, forced ? ruled.eligible : undefined);
       const choice: RankedChoice = chooseRanked(
         ruled.eligible,
         result.scores,
@@ -201,11 +201,16 @@ export class DecisionEngine {
     return settled(ruled.eligible[0], tier, ruled.rulesFired);
   }
 
-  /** Synchronous and cheap, so always inside the budget; defensive against a malformed context. */
+  /**
+   * Synchronous and cheap, so always inside the budget; defensive against a malformed context.
+   * `mustShow`: a forced decision (a CTA moment, sponsors behind schedule) whose ranker failed
+   * still shows one of what the rules allowed when the default template is not among them.
+   */
   private fallback(
     context: DecisionContext,
     reason: FallbackReason | RankerFailure,
     rulesFired: string[] = [],
+    mustShow?: readonly OverlayTemplate[],
   ): Outcome {
     let outcome: Outcome;
     try {
@@ -214,6 +219,7 @@ export class DecisionEngine {
           ? this.offerTemplate(context)
           : this.defaultTemplate(context);
       outcome = this.rulesOnly(context, target, 'fallback');
+      if (!outcome.template && mustShow?.length) outcome = settled(mustShow[0], 'fallback', outcome.rulesFired);
     } catch {
       outcome = settled(undefined, 'fallback', NO_RULES);
     }

@@ -166,6 +166,18 @@ test('a slow model → fallback budget_exceeded, resolved inside the budget', as
   assert.ok(decisions[0]!.latencyMs < 100, `latency ${decisions[0]!.latencyMs}`);
 });
 
+test('a CTA moment whose model is late still shows a CTA the rules allow: `none` is no option, fallback included', async () => {
+  const slow = new FakeScorer('fake', (rows) => new Promise((r) => setTimeout(() => r(new Float32Array(rows).fill(0.5)), 300)));
+  const engine = engineWith(slow, { budgetMs: 5, defaultTemplateId: undefined });
+  const moment = await engine.decide(context({ trigger: 'cta_moment' }), treatment);
+  assert.deepEqual([moment.tier, moment.fallbackReason], ['fallback', 'budget_exceeded']);
+  assert.ok(moment.templateId, 'a CTA, not none');
+  assert.ok(!moment.rulesFired.includes(`language:${moment.templateId}`), 'one the rules allowed');
+  // An ordinary decision with no default template falls back to none, as before.
+  const ordinary = await engine.decide(context(), treatment);
+  assert.deepEqual([ordinary.tier, ordinary.templateId], ['fallback', undefined]);
+});
+
 test('an unknown model version → fallback model_unavailable', async () => {
   const d = await engineWith(new FakeScorer()).decide(context(), {
     ...treatment,
