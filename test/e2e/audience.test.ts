@@ -5,7 +5,7 @@ import type { OnAir } from '../../server/OnAir.js';
 import { waitUntil } from '../helpers/batch.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { inboundStats, waitForPage } from '../helpers/pageStats.js';
-import { createShow, HOST_TOKEN, hostAuth, startOnAir } from '../helpers/startOnAir.js';
+import { createShow, HOST_TOKEN, hostAuth, RANKED_CHOICE_ENV, startOnAir } from '../helpers/startOnAir.js';
 import { wordTimedCtaOffsetMs } from '../helpers/wordTimedCta.js';
 
 let onair: OnAir;
@@ -13,8 +13,7 @@ let browser: Browser;
 let showId: string;
 
 before(async () => {
-  // Which CTA the ranker picks is asserted, not its speed: on a busy 2-core CI machine a 5 ms budget is missed now and then.
-  onair = await startOnAir({ HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0', DECISION_BUDGET_MS: '250' });
+  onair = await startOnAir(RANKED_CHOICE_ENV);
   showId = await createShow(onair, 'audience e2e');
   browser = await launchChromium();
 });

@@ -9,7 +9,7 @@ import { axeViolations, brokenWords } from '../helpers/axe.js';
 import { waitUntil } from '../helpers/batch.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { inboundStats, waitForPage } from '../helpers/pageStats.js';
-import { createShow, HOST_TOKEN, hostAuth, startOnAir } from '../helpers/startOnAir.js';
+import { createShow, HOST_TOKEN, hostAuth, RANKED_CHOICE_ENV, startOnAir } from '../helpers/startOnAir.js';
 
 let onair: OnAir;
 let browser: Browser;
@@ -30,8 +30,7 @@ function momentCatalog(): string {
 }
 
 before(async () => {
-  // Which CTA the ranker picks is asserted, not its speed: on a busy 2-core CI machine a 5 ms budget is missed now and then.
-  onair = await startOnAir({ HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0', DECISION_BUDGET_MS: '250', OVERLAY_DIR: momentCatalog() });
+  onair = await startOnAir({ ...RANKED_CHOICE_ENV, OVERLAY_DIR: momentCatalog() });
   browser = await launchChromium();
 });
 

@@ -42,6 +42,12 @@ export function startOnAir(env: Record<string, string> = {}): Promise<OnAir> {
   );
 }
 
+/**
+ * For tests that assert which CTA the ranker picks: no holdout, no exploration, and a decision
+ * budget a busy 2-core CI machine does not miss (the ranker's speed is benchmarked, not tested).
+ */
+export const RANKED_CHOICE_ENV = { HOLDOUT_PERCENT: '0', EXPLORE_PERCENT: '0', DECISION_BUDGET_MS: '250' };
+
 export const hostAuth = { authorization: `Bearer ${HOST_TOKEN}` };
 export const producerAuth = { authorization: `Bearer ${PRODUCER_TOKEN}` };
 
