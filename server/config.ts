@@ -181,6 +181,7 @@ export function loadConfig(env: Env = process.env, system: { networkInterfaces?:
       shards: int(env, 'SFU_SHARDS', os.availableParallelism(), 1, 64),
       webRtcPort: int(env, 'WEBRTC_PORT', 40_000, 0, 65_535),
       announcedAddresses: announced.addresses,
+      simulcast: bool(env, 'SIMULCAST', true),
     },
     announcedAddressSource: announced.source,
     ice: iceSettings(env),

@@ -86,6 +86,14 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
     },
   });
   new Gauge({
+    name: 'onair_sfu_low_layer_viewers',
+    help: 'Viewer sessions receiving the low simulcast layer now (mediasoup)',
+    registers: [registry],
+    collect() {
+      this.set(sfu.stats().simulcast.lowLayerViewers);
+    },
+  });
+  new Gauge({
     name: 'onair_sfu_shard_viewers',
     help: 'Viewer sessions per SFU egress shard (worker thread)',
     labelNames: ['shard'],
@@ -131,6 +139,13 @@ export function createMetrics({ sfu, shows, encoderChoice, speechCache, rigs }: 
   sourcedCounter(registry, 'onair_sfu_pli_total', 'Picture loss indications from viewers, and keyframe requests of egress shards that fell behind', [], () => [
     [{}, sfu.stats().pliReceived],
   ]);
+  sourcedCounter(registry, 'onair_sfu_layer_switches_total', 'Simulcast layer switches of viewers, by direction (their bandwidth estimate fell or recovered)', ['direction'], () => {
+    const { switchesDown, switchesUp } = sfu.stats().simulcast;
+    return [
+      [{ direction: 'down' }, switchesDown],
+      [{ direction: 'up' }, switchesUp],
+    ];
+  });
   sourcedCounter(registry, 'onair_encoder_restarts_total', 'ffmpeg encoder restarts after a crash', ['show'], () =>
     shows.list().map((s) => [{ show: showLabel(s.id) }, s.session.encoderRestarts]),
   );

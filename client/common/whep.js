@@ -55,7 +55,7 @@ export class WhepClient {
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
     // Non-trickle: the ICE servers must be set before gathering for the offer (fresh TURN credentials each time).
     const attempt = this.peerGeneration;
-    const iceServers = await fetchIceServers(this.endpoint);
+    const { iceServers, extensionIds } = await fetchEndpointHints(this.endpoint);
     // Stopped, or given up (retry) while asking: a later attempt makes the peer.
     if (this.stopped || attempt !== this.peerGeneration) return;
     const policy = this.options.iceTransportPolicy;
@@ -70,7 +70,8 @@ export class WhepClient {
     };
     pc.onconnectionstatechange = () => this.onConnectionState(pc);
     try {
-      await pc.setLocalDescription(await pc.createOffer());
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription({ type: 'offer', sdp: withExtensionIds(offer.sdp, extensionIds) });
       await gatheringComplete(pc);
       const response = await fetch(this.endpoint, {
         method: 'POST',
@@ -170,14 +171,55 @@ export class WhepClient {
   }
 }
 
-/** The STUN/TURN servers the WHEP endpoint advertises on OPTIONS (`Link: <url>; rel="ice-server"; …`); none if it cannot say. */
-async function fetchIceServers(endpoint) {
+/**
+ * What the WHEP endpoint says on OPTIONS: its STUN/TURN servers (`Link: <url>; rel="ice-server"; …`)
+ * and, where its SFU sends with fixed header extension ids (`X-OnAir-Extmap: 1 urn:…, 4 http://…`),
+ * those ids. Nothing if it cannot say.
+ */
+async function fetchEndpointHints(endpoint) {
   try {
     const response = await fetch(endpoint, { method: 'OPTIONS' });
-    return parseIceServerLinks(response.headers.get('link'));
+    return { iceServers: parseIceServerLinks(response.headers.get('link')), extensionIds: parseExtmapHeader(response.headers.get('x-onair-extmap')) };
   } catch {
-    return [];
+    return { iceServers: [], extensionIds: new Map() };
   }
+}
+
+/** `1 urn:ietf:params:rtp-hdrext:sdes:mid, 4 http://…` as a map from URI to id. */
+export function parseExtmapHeader(header) {
+  const ids = new Map();
+  for (const entry of header?.split(',') ?? []) {
+    const match = /^\s*(\d{1,2})\s+(\S+)\s*$/.exec(entry);
+    if (match && Number(match[1]) >= 1 && Number(match[1]) <= 14) ids.set(match[2], Number(match[1]));
+  }
+  return ids;
+}
+
+/**
+ * The offer with the SFU's header extension ids: an answer must keep the offer's ids, and an
+ * SFU that sends with fixed ones (mediasoup) can only send the extensions whose ids match,
+ * transport-wide congestion control among them, which its simulcast layer choice runs on.
+ * Extensions it does not know move to ids it does not use; one URI keeps one id across the
+ * bundle, as the browser requires.
+ */
+export function withExtensionIds(sdp, wanted) {
+  if (wanted.size === 0) return sdp;
+  const taken = new Set(wanted.values());
+  const ids = new Map();
+  let free = 1;
+  for (const [, uri] of sdp.matchAll(/^a=extmap:\d+(?:\/\w+)? (\S+)/gm)) {
+    if (ids.has(uri)) continue;
+    if (wanted.has(uri)) {
+      ids.set(uri, wanted.get(uri));
+      continue;
+    }
+    while (taken.has(free)) free++;
+    // Past 14 a one-byte header cannot carry it: leave the offer as the browser made it.
+    if (free > 14) return sdp;
+    taken.add(free);
+    ids.set(uri, free);
+  }
+  return sdp.replace(/^a=extmap:\d+((?:\/\w+)?) (\S+)/gm, (_, direction, uri) => `a=extmap:${ids.get(uri)}${direction} ${uri}`);
 }
 
 /** `<turn:host?transport=udp>; rel="ice-server"; username="…"; credential="…"` values, comma-joined, as RTCIceServer objects. */

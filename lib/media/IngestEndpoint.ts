@@ -6,6 +6,11 @@ export interface IngestEndpoint {
   rtcpPort: number;
   videoPayloadType: number;
   audioPayloadType: number;
+  /**
+   * The ingest also takes a second video layer at half the width and height (simulcast): the
+   * SFU sends it to viewers whose link cannot carry the first. It comes from its own port.
+   */
+  simulcast?: boolean;
 }
 
 /**
@@ -18,4 +23,7 @@ export interface RtpSourcePorts {
   videoRtcp: number;
   audio: number;
   audioRtcp: number;
+  /** The second video layer's ports (IngestEndpoint.simulcast). */
+  lowVideo?: number;
+  lowVideoRtcp?: number;
 }

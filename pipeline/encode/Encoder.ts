@@ -114,7 +114,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
 
   private async announceThenSpawn(): Promise<void> {
     try {
-      const sources = await Promise.all(this.outputs.rtp.map(() => pickRtpSourcePorts()));
+      const sources = await Promise.all(this.outputs.rtp.map((ingest) => pickRtpSourcePorts(ingest.simulcast)));
       if (this.closed) return;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ANNOUNCE_TIMEOUT_MS)));

@@ -1,4 +1,5 @@
 import { AUDIO_SAMPLE_RATE } from '../../lib/media/codecs.js';
+import { lowLayerBitrateKbps, lowLayerSize } from '../../lib/media/simulcast.js';
 import type { IngestEndpoint, RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
 import type { EncoderSettings } from './EncoderSettings.js';
 import { forceKeyframeExpr } from './matroskaFrames.js';
@@ -51,7 +52,9 @@ export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncode
   const fragments = outputs.fragments && supportsFragments(settings);
   if (outputs.rtp.length === 0 && !fragments) throw new RangeError('the encoder needs at least one output');
   const gop = gopFrames(settings);
-  // Stream 0 is video, 1 Opus (RTP), 2 AAC (fragments: MP4 players and HLS want AAC).
+  const low = outputs.rtp.some((ingest) => ingest.simulcast) ? lowLayerSize(settings) : undefined;
+  // Stream 0 is video, 1 Opus (RTP), 2 AAC (fragments: MP4 players and HLS want AAC), then the low video layer.
+  const lowStream = fragments ? 3 : 2;
   // Each RTP output sends from the local ports announced to its ingest, which drops any other source.
   const slaves = outputs.rtp.flatMap((ingest, i) => {
     const url = `rtp://${ingest.host}:${ingest.rtpPort}?rtcpport=${ingest.rtcpPort}&pkt_size=1200`;
@@ -60,6 +63,7 @@ export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncode
     return [
       `[select=0:f=rtp:payload_type=${ingest.videoPayloadType}]${url}${from(source?.video, source?.videoRtcp)}`,
       `[select=1:f=rtp:payload_type=${ingest.audioPayloadType}]${url}${from(source?.audio, source?.audioRtcp)}`,
+      ...(low && ingest.simulcast ? [`[select=${lowStream}:f=rtp:payload_type=${ingest.videoPayloadType}]${url}${from(source?.lowVideo, source?.lowVideoRtcp)}`] : []),
     ];
   });
   if (fragments) {
@@ -68,13 +72,18 @@ export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncode
     const fragmentUs = Math.round((fragmentFrames(settings) * 1e6) / settings.fps) - 1_000;
     slaves.push(`[select=\\'0,2\\':f=mp4:movflags=+empty_moov+default_base_moof+frag_keyframe:frag_duration=${fragmentUs}:flush_packets=1:onfail=ignore]pipe:${FRAGMENTS_FD}`);
   }
+  // Both layers come from one conversion to yuv420p; the low one is scaled from it.
+  const video = low
+    ? ['-filter_complex', `[0:v:0]format=yuv420p,split=2[top][full];[full]scale=${low.width}:${low.height}[low]`, '-map', '[top]']
+    : ['-map', '0:v:0'];
   return [
     '-hide_banner', '-loglevel', 'warning', '-nostdin',
     ...LOW_LATENCY_INPUT, '-f', 'matroska', '-i', 'pipe:0',
     ...LOW_LATENCY_INPUT, '-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '1', '-i', 'pipe:3',
-    '-map', '0:v:0', '-map', '1:a:0', ...(fragments ? ['-map', '1:a:0'] : []),
+    ...video, '-map', '1:a:0', ...(fragments ? ['-map', '1:a:0'] : []), ...(low ? ['-map', '[low]'] : []),
     // The MP4 muxer needs the parameter sets up front; RTP keeps them in-band too.
     ...videoCodecArgs(encoder, gop, settings.videoBitrateKbps), ...(fragments ? ['-flags:v', '+global_header'] : []),
+    ...(low ? rateArgs(lowLayerBitrateKbps(settings.videoBitrateKbps), ':v:1') : []),
     // Frames keep their input timestamps, in a time base fine enough for the keyframe mark to survive.
     '-fps_mode:v', 'passthrough', '-enc_time_base:v', '1:90000', '-force_key_frames:v', forceKeyframeExpr(settings.fps),
     '-c:a:0', 'libopus', '-application', 'lowdelay', '-frame_duration', '20', '-b:a:0', `${settings.audioBitrateKbps}k`,
@@ -88,8 +97,12 @@ export function supportsFragments(settings: EncoderSettings): boolean {
   return settings.videoCodec === 'H264';
 }
 
+function rateArgs(kbps: number, stream: string): string[] {
+  return [`-b${stream || ':v'}`, `${kbps}k`, `-maxrate${stream}`, `${kbps}k`, `-bufsize${stream}`, `${Math.round(kbps / 2)}k`];
+}
+
 function videoCodecArgs(encoder: VideoEncoderChoice, gop: number, kbps: number): string[] {
-  const rate = ['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps / 2)}k`];
+  const rate = rateArgs(kbps, '');
   // x264 counts the GOP from a forced keyframe too: the next regular one comes `gop` frames after it.
   const gopArgs = ['-g', String(gop), '-keyint_min', String(gop), '-bf', '0'];
   switch (encoder.name) {

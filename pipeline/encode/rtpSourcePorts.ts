@@ -6,11 +6,11 @@ import type { RtpSourcePorts } from '../../lib/media/IngestEndpoint.js';
  * differ), then released for ffmpeg to bind. Another local process that binds one first
  * makes ffmpeg fail to start, and the encoder restarts with new ports.
  */
-export async function pickRtpSourcePorts(): Promise<RtpSourcePorts> {
-  const sockets = await Promise.all([0, 1, 2, 3].map(() => bindEphemeral()));
-  const [video, videoRtcp, audio, audioRtcp] = sockets.map((socket) => socket.address().port) as [number, number, number, number];
+export async function pickRtpSourcePorts(simulcast = false): Promise<RtpSourcePorts> {
+  const sockets = await Promise.all(Array.from({ length: simulcast ? 6 : 4 }, () => bindEphemeral()));
+  const [video, videoRtcp, audio, audioRtcp, lowVideo, lowVideoRtcp] = sockets.map((socket) => socket.address().port) as [number, number, number, number, number?, number?];
   await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
-  return { video, videoRtcp, audio, audioRtcp };
+  return { video, videoRtcp, audio, audioRtcp, ...(simulcast && { lowVideo, lowVideoRtcp }) };
 }
 
 function bindEphemeral(): Promise<dgram.Socket> {

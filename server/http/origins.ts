@@ -42,7 +42,7 @@ export class OriginPolicy {
       'access-control-allow-origin': origin,
       'access-control-allow-methods': 'POST, DELETE, PATCH, OPTIONS',
       'access-control-allow-headers': 'authorization, content-type, if-match, x-onair-returning',
-      'access-control-expose-headers': 'location, etag, link, x-onair-viewer-token, x-onair-alternates',
+      'access-control-expose-headers': 'location, etag, link, x-onair-viewer-token, x-onair-alternates, x-onair-extmap',
     };
   }
 

@@ -14,6 +14,8 @@ export const AUDIO_PAYLOAD_TYPE = 111;
 export interface IngestOptions {
   showId: string;
   videoCodec: VideoCodecName;
+  /** The show's video bitrate: on a simulcast show, a viewer's bandwidth estimate never falls below what its low layer needs. */
+  videoBitrateKbps?: number;
 }
 
 export interface ViewerAnswer {
@@ -50,6 +52,8 @@ export interface SfuStats {
   pliReceived: number;
   /** Shows piped in from other nodes, and pipes this node feeds towards other nodes. */
   pipes: { imports: number; exports: number };
+  /** Simulcast (mediasoup): viewers on the low video layer now, and the layer switches so far. */
+  simulcast: { lowLayerViewers: number; switchesDown: number; switchesUp: number };
 }
 
 /** One end of a show's pipe between two nodes: where it listens (UDP), and the SRTP key it sends with. */
@@ -103,6 +107,13 @@ export interface Sfu extends EnhancedEventEmitter<SfuEvents> {
   readonly closed: boolean;
   /** Whether this backend can pipe shows between nodes (exportShow, importShow). */
   readonly canPipe: boolean;
+  /**
+   * The RTP header extension ids this SFU sends with, where they are fixed (mediasoup): a WHEP
+   * client that offers these ids receives the extensions (transport-wide congestion control,
+   * which simulcast layer choice runs on, among them); with other ids it receives none.
+   * Undefined where the SFU takes the offer's ids (werift).
+   */
+  readonly extensionIds: ReadonlyArray<{ id: number; uri: string }> | undefined;
   createIngest(options: IngestOptions): Promise<IngestEndpoint>;
   /** Closes the show here, whether ingested or imported, with its viewers and its exports. Idempotent. */
   closeIngest(showId: string): Promise<void>;

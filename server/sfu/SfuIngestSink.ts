@@ -44,8 +44,8 @@ export class SfuIngestSink extends MediaSink<SfuIngestSinkEvents> {
     sfu.on('keyframerequest', this.onKeyframeRequest);
   }
 
-  static async open(sfu: Sfu, showId: string, videoCodec: VideoCodecName): Promise<SfuIngestSink> {
-    return new SfuIngestSink(sfu, showId, await sfu.createIngest({ showId, videoCodec }));
+  static async open(sfu: Sfu, showId: string, videoCodec: VideoCodecName, videoBitrateKbps?: number): Promise<SfuIngestSink> {
+    return new SfuIngestSink(sfu, showId, await sfu.createIngest({ showId, videoCodec, ...(videoBitrateKbps !== undefined && { videoBitrateKbps }) }));
   }
 
   /** Undefined until the first packet of the show reached the ingest. */

@@ -14,6 +14,8 @@ export interface SfuSettings {
   announcedAddresses: string[];
   /** mediasoup: where other cluster nodes reach this node's show pipes (default: the first non-loopback announced address). */
   pipeAddress?: string;
+  /** mediasoup: a second, quarter-size video layer for viewers on slow links (SIMULCAST). */
+  simulcast: boolean;
 }
 
 /** Starts the configured SFU backend; `note` says why it is the one that runs. */
@@ -31,6 +33,7 @@ export async function createSfu(settings: SfuSettings): Promise<{ sfu: Sfu; note
     workers: settings.workers,
     webRtcPort: settings.webRtcPort,
     announcedAddresses: settings.announcedAddresses,
+    simulcast: settings.simulcast,
     ...(settings.pipeAddress !== undefined && { pipeAddress: settings.pipeAddress }),
   });
   return { sfu, note: `mediasoup worker ${binary.path}` };

@@ -122,7 +122,7 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     const media: { source: MediaSource; cues?: ShowCues } = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
     // A show taken over may still be imported here from its dead origin: that pipe carries nothing now.
     if (takeover && sfu.hasShow(id)) await sfu.closeIngest(id);
-    const ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec);
+    const ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec, settings.videoBitrateKbps);
     const session = new ShowSession({ id, settings, encoderChoice, source: media.source, sinks: [ingest] });
     if (this.options.hls && supportsFragments(settings)) session.attach(new LlHlsSink({ streamEpochMs: session.lane.startedAtEpochMs, settings }));
     const { nodeId } = this.options;

@@ -85,9 +85,14 @@ function routes(app: FastifyInstance, deps: WhepDeps, sessions: WhepSessions): v
   const cors = (request: FastifyRequest) => deps.origins.whepCors(originOf(request.headers), request.headers.host);
   // A non-trickle client (our pages) learns the ICE servers here, before it gathers for its offer.
   const iceLinks = (request: FastifyRequest) => (deps.origins.allowsPlayer(originOf(request.headers), request.headers.host) ? (deps.iceServers?.linkHeaders() ?? []) : []);
+  // Where the SFU's header extension ids are fixed (mediasoup), our pages offer them: see client/common/whep.js.
+  const extmap = deps.sfu.extensionIds?.map(({ id, uri }) => `${id} ${uri}`).join(', ');
   app.options('/whep/:showId', (request, reply) => {
     const links = iceLinks(request);
-    return reply.code(204).headers({ ...cors(request), 'accept-post': 'application/sdp', ...(links.length > 0 && { link: links }) }).send();
+    return reply
+      .code(204)
+      .headers({ ...cors(request), 'accept-post': 'application/sdp', ...(links.length > 0 && { link: links }), ...(extmap && { 'x-onair-extmap': extmap }) })
+      .send();
   });
   app.options('/whep/:showId/sessions/:sessionId', (request, reply) => reply.code(204).headers(cors(request)).send());
 

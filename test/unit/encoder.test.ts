@@ -55,3 +55,23 @@ test('each RTP output sends from the local ports announced to its ingest (issue 
   assert.ok(slaves[0]!.startsWith('[select=0:f=rtp:payload_type=96]') && slaves[0]!.endsWith('&localrtpport=41000&localrtcpport=41001'), slaves[0]!);
   assert.ok(slaves[1]!.startsWith('[select=1:f=rtp:payload_type=111]') && slaves[1]!.endsWith('&localrtpport=41002&localrtcpport=41003'), slaves[1]!);
 });
+
+test('a simulcast ingest also gets a low layer: half the width and height, a quarter of the bits, from its own ports', () => {
+  const choice = { name: 'libx264', codec: 'H264', hardware: false, reason: '' } as const;
+  const sources = [{ video: 41000, videoRtcp: 41001, audio: 41002, audioRtcp: 41003, lowVideo: 41004, lowVideoRtcp: 41005 }];
+  for (const fragments of [true, false]) {
+    const args = buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [{ ...ingest, simulcast: true }], fragments }, sources);
+    const joined = args.join(' ');
+    assert.match(joined, /-filter_complex \[0:v:0\]format=yuv420p,split=2\[top\]\[full\];\[full\]scale=320:180\[low\] -map \[top\]/, 'one conversion, then the low layer scaled from it');
+    assert.match(joined, /-map \[low\] /);
+    assert.equal(args.filter((a) => a === '-c:v').length, 1, 'both layers with the same encoder settings');
+    assert.match(joined, /-b:v 900k -maxrate 900k .* -b:v:1 225k -maxrate:v:1 225k -bufsize:v:1 113k/);
+    const slaves = args.at(-1)!.split('|');
+    const low = slaves.find((s) => s.endsWith('&localrtpport=41004&localrtcpport=41005'));
+    assert.ok(low?.startsWith(`[select=${fragments ? 3 : 2}:f=rtp:payload_type=96]`), String(low));
+    // The low layer is for WebRTC viewers only: recordings and HLS keep the top one.
+    if (fragments) assert.match(slaves.at(-1)!, /^\[select=\\'0,2\\':f=mp4:/);
+    for (const arg of args) assert.match(arg, /^[\w:./?=&,;+|[\]\\'()*-]+$/, `unexpected characters in ${arg}`);
+  }
+  assert.doesNotMatch(buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [ingest], fragments: true }).join(' '), /filter_complex|\[low\]/, 'no low layer for an ingest that takes one');
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startsKeyframe } from '../../server/sfu/ingest/keyframe.js';
-import { RtpContinuity } from '../../server/sfu/ingest/RtpContinuity.js';
+import { RtpContinuity, TimestampOrigin } from '../../server/sfu/ingest/RtpContinuity.js';
 import { rtpSequence, rtpSsrc, rtpTimestamp } from '../../server/sfu/ingest/rtpHeader.js';
 
 function packet(ssrc: number, seq: number, timestamp: number, payload: number[] = [0]): Buffer {
@@ -31,10 +31,29 @@ test('continuity keeps one SSRC and continuous sequence numbers across a source 
   assert.equal(continuity.sourceSwitches, 1);
 });
 
-function rewrite(continuity: RtpContinuity, buf: Buffer, nowMs: number): Buffer {
-  continuity.rewrite(buf, nowMs);
+function rewrite(continuity: RtpContinuity, buf: Buffer, nowMs: number, generation = 0): Buffer {
+  continuity.rewrite(buf, nowMs, generation);
   return buf;
 }
+
+test('simulcast layers number the same frame alike, the low one a tick ahead, across encoder restarts whichever layer comes first', () => {
+  const origin = new TimestampOrigin();
+  const top = new RtpContinuity(90_000, { origin, ticks: 0 });
+  const low = new RtpContinuity(90_000, { origin, ticks: 1 });
+  // Each layer's RTP output has its own random base; frame i is 3000 ticks after frame 0 in both.
+  const frame = (continuity: RtpContinuity, ssrc: number, base: number, i: number, generation: number) =>
+    rtpTimestamp(rewrite(continuity, packet(ssrc, i, base + i * 3000), i * 33, generation));
+  for (let i = 0; i < 3; i++) {
+    const topTs = frame(top, 1, 7_000_000, i, 1);
+    assert.equal(frame(low, 2, 50_000, i, 1) - topTs, 1, `frame ${i}`);
+  }
+  // A new encoder process: this time the low layer's first packet arrives first.
+  for (let i = 0; i < 3; i++) {
+    const lowTs = frame(low, 4, 123, i, 2);
+    assert.equal(lowTs - frame(top, 3, 4_000_000_000, i, 2), 1, `frame ${i} after the restart`);
+  }
+  assert.deepEqual([top.sourceSwitches, low.sourceSwitches], [1, 1]);
+});
 
 test('H264 keyframe starts are detected in single NAL, STAP-A and FU-A packets', () => {
   assert.equal(startsKeyframe('H264', packet(1, 1, 1, [0x65, 0x88])), true); // IDR

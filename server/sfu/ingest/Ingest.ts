@@ -4,11 +4,13 @@ import { AUDIO_PAYLOAD_TYPE, VIDEO_PAYLOAD_TYPE, type IngestStats } from '../Sfu
 import { type IngestEndpoint, type RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import { type MediaKind, type VideoCodecName } from '../../../lib/media/codecs.js';
 import { startsKeyframe } from './keyframe.js';
-import { RtpContinuity } from './RtpContinuity.js';
+import { RtpContinuity, TimestampOrigin } from './RtpContinuity.js';
 import { isRtpPacket, rtpPayloadType, rtpTimestamp } from './rtpHeader.js';
 
 export type IngestEvents = {
   packet: [kind: MediaKind, packet: Buffer, keyframe: boolean];
+  /** A packet of the low video layer (simulcast ingests): it goes to the SFU, not to egress shards. */
+  lowvideo: [packet: Buffer];
   /** The first packet of a kind from a new encoder process, with its (rewritten) RTP timestamp. */
   mediasource: [kind: MediaKind, rtpTimestamp: number];
 };
@@ -24,8 +26,12 @@ export type IngestEvents = {
  * announcement nothing is accepted.
  */
 export class Ingest extends EnhancedEventEmitter<IngestEvents> {
-  private readonly video = new RtpContinuity(90_000);
+  private readonly video: RtpContinuity;
   private readonly audio = new RtpContinuity(48_000);
+  /** The low video layer, when the ingest is simulcast: its timestamps number frames as the top layer's do. */
+  private readonly lowVideo: RtpContinuity | undefined;
+  /** Encoder processes announced so far (expectSource). */
+  private generation = 0;
   private videoPackets = 0;
   private audioPackets = 0;
   private bytes = 0;
@@ -39,16 +45,20 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     readonly codec: VideoCodecName,
     private readonly rtpSocket: dgram.Socket,
     private readonly rtcpSocket: dgram.Socket,
+    simulcast: boolean,
   ) {
     super();
+    const origin = simulcast ? new TimestampOrigin() : undefined;
+    this.video = new RtpContinuity(90_000, origin && { origin, ticks: 0 });
+    if (origin) this.lowVideo = new RtpContinuity(90_000, { origin, ticks: 1 });
     rtpSocket.on('message', (msg, from) => this.onPacket(msg, from));
     rtcpSocket.on('message', () => undefined);
   }
 
-  static async open(showId: string, codec: VideoCodecName): Promise<Ingest> {
+  static async open(showId: string, codec: VideoCodecName, simulcast = false): Promise<Ingest> {
     const buffers = { recvBufferSize: 4 * 1024 * 1024 };
     const [rtp, rtcp] = await Promise.all([bindLoopback(buffers), bindLoopback(buffers)]);
-    return new Ingest(showId, codec, rtp, rtcp);
+    return new Ingest(showId, codec, rtp, rtcp, simulcast);
   }
 
   get endpoint(): IngestEndpoint {
@@ -59,12 +69,13 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
       rtcpPort: this.rtcpSocket.address().port,
       videoPayloadType: VIDEO_PAYLOAD_TYPE,
       audioPayloadType: AUDIO_PAYLOAD_TYPE,
+      simulcast: this.lowVideo !== undefined,
     };
   }
 
   /** The SSRCs viewers see, constant across encoder restarts. */
-  get ssrcs(): { video: number; audio: number } {
-    return { video: this.video.outputSsrc, audio: this.audio.outputSsrc };
+  get ssrcs(): IngestSsrcs {
+    return { video: this.video.outputSsrc, audio: this.audio.outputSsrc, ...(this.lowVideo && { lowVideo: this.lowVideo.outputSsrc }) };
   }
 
   /** The ingest's own counters; the relay adds what it dropped on the way to egress shards. */
@@ -83,6 +94,7 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
   /** The next encoder process sends from these ports; the previous one's packets are foreign from now on. */
   expectSource(source: RtpSourcePorts): void {
     this.source = source;
+    this.generation++;
   }
 
   close(): void {
@@ -102,9 +114,12 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
     }
     const now = performance.now();
     this.bytes += packet.length;
-    if (payloadType === VIDEO_PAYLOAD_TYPE) {
+    if (this.lowVideo && from.port === this.source?.lowVideo) {
+      this.lowVideo.rewrite(packet, now, this.generation);
+      this.safeEmit('lowvideo', packet);
+    } else if (payloadType === VIDEO_PAYLOAD_TYPE) {
       this.videoPackets++;
-      if (this.video.rewrite(packet, now)) this.safeEmit('mediasource', 'video', rtpTimestamp(packet));
+      if (this.video.rewrite(packet, now, this.generation)) this.safeEmit('mediasource', 'video', rtpTimestamp(packet));
       const keyframe = startsKeyframe(this.codec, packet);
       if (keyframe) this.keyframes++;
       this.safeEmit('packet', 'video', packet, keyframe);
@@ -118,10 +133,18 @@ export class Ingest extends EnhancedEventEmitter<IngestEvents> {
   private fromEncoder(payloadType: number, from: dgram.RemoteInfo): boolean {
     const source = this.source;
     if (!source || from.address !== '127.0.0.1') return false;
-    if (payloadType === VIDEO_PAYLOAD_TYPE) return from.port === source.video;
+    if (payloadType === VIDEO_PAYLOAD_TYPE) return from.port === source.video || (this.lowVideo !== undefined && from.port === source.lowVideo);
     if (payloadType === AUDIO_PAYLOAD_TYPE) return from.port === source.audio;
     return false;
   }
+}
+
+/** The SSRCs an ingest sends with, whatever encoder process is behind it. */
+export interface IngestSsrcs {
+  video: number;
+  audio: number;
+  /** The low video layer's (simulcast ingests). */
+  lowVideo?: number;
 }
 
 /** A UDP socket on an ephemeral loopback port. */

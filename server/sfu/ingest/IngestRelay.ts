@@ -37,8 +37,9 @@ export class IngestRelay extends EnhancedEventEmitter<IngestRelayEvents> {
     this.on('died', (error) => sfu.safeEmit('failure', `ingest relay died: ${error.message}`));
   }
 
-  open(showId: string, codec: VideoCodecName): Promise<RelayOpened> {
-    return this.request({ type: 'open', showId, codec });
+  /** Opens a show's ingest; a simulcast one also takes the encoder's low video layer and sends it to the target (mediasoup). */
+  open(showId: string, codec: VideoCodecName, simulcast = false): Promise<RelayOpened> {
+    return this.request({ type: 'open', showId, codec, simulcast });
   }
 
   /** The loopback ports the show's next encoder process sends from; the only source accepted from now on. */

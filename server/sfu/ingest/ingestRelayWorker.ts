@@ -49,7 +49,7 @@ setInterval(postStats, STATS_INTERVAL_MS).unref();
 async function handle(request: RelayRequest): Promise<unknown> {
   switch (request.type) {
     case 'open':
-      return open(request.showId, request.codec);
+      return open(request.showId, request.codec, request.simulcast);
     case 'source': {
       const relay = relays.get(request.showId);
       relay?.ingest.expectSource(request.source);
@@ -73,9 +73,9 @@ async function handle(request: RelayRequest): Promise<unknown> {
   }
 }
 
-async function open(showId: string, codec: VideoCodecName): Promise<RelayOpened> {
+async function open(showId: string, codec: VideoCodecName, simulcast: boolean): Promise<RelayOpened> {
   if (relays.has(showId)) throw new SfuError('INVALID_STATE', `show ${showId} already has an ingest`);
-  const [ingest, out] = await Promise.all([Ingest.open(showId, codec), bindLoopback({ sendBufferSize: 1024 * 1024 })]);
+  const [ingest, out] = await Promise.all([Ingest.open(showId, codec, simulcast), bindLoopback({ sendBufferSize: 1024 * 1024 })]);
   // A send to a transport that has just closed gets ECONNREFUSED on loopback: not worth a crash.
   out.on('error', () => undefined);
   const relay: Relay = { ingest, out, targetPort: undefined, shards: [], dropped: { video: 0, audio: 0 } };
@@ -88,6 +88,10 @@ async function open(showId: string, codec: VideoCodecName): Promise<RelayOpened>
       else relay.dropped[kind]++;
     }
     if (kind === 'audio') post({ type: 'audio', showId, bytes: packet.length });
+  });
+  // Only mediasoup takes the low layer (a simulcast producer); werift's shards never see it.
+  ingest.on('lowvideo', (packet) => {
+    if (relay.targetPort !== undefined) out.send(packet, relay.targetPort, '127.0.0.1');
   });
   ingest.on('mediasource', (kind, rtpTimestamp) => {
     post({ type: 'mediasource', showId, kind, rtpTimestamp });

@@ -3,10 +3,11 @@ import type { WorkerReply } from '../../../lib/WorkerRequests.js';
 import type { IngestStats } from '../Sfu.js';
 import type { IngestEndpoint, RtpSourcePorts } from '../../../lib/media/IngestEndpoint.js';
 import type { MediaKind, VideoCodecName } from '../../../lib/media/codecs.js';
+import type { IngestSsrcs } from './Ingest.js';
 
 /** Messages between an SFU backend (main thread) and the ingest relay thread. */
 export type RelayRequest =
-  | { type: 'open'; id: number; showId: string; codec: VideoCodecName }
+  | { type: 'open'; id: number; showId: string; codec: VideoCodecName; simulcast: boolean }
   /** The ports the show's next encoder process sends from: the only RTP source accepted from then on. */
   | { type: 'source'; id: number; showId: string; source: RtpSourcePorts }
   /** mediasoup: where the show's PlainTransport listens. */
@@ -34,7 +35,7 @@ export interface ShardAck {
 export interface RelayOpened {
   endpoint: IngestEndpoint;
   /** The SSRCs the relay sends with, whatever the encoder process behind it. */
-  ssrcs: { video: number; audio: number };
+  ssrcs: IngestSsrcs;
 }
 
 export type RelayOutbound =

@@ -1,5 +1,7 @@
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import type { VideoCodecName } from '../../../lib/media/codecs.js';
+import { lowLayerBitrateKbps } from '../../../lib/media/simulcast.js';
+import type { IngestSsrcs } from '../ingest/Ingest.js';
 import type { IngestRelay } from '../ingest/IngestRelay.js';
 import type { Origin, OriginSource } from './OriginSource.js';
 import { INGEST_PROFILE, producerParameters, routerMediaCodecs } from './rtpParameters.js';
@@ -16,7 +18,8 @@ export class IngestOrigin extends EnhancedEventEmitter<IngestOriginEvents> imple
     readonly showId: string,
     readonly codec: VideoCodecName,
     private readonly relay: IngestRelay,
-    private readonly ssrcs: { video: number; audio: number },
+    private readonly ssrcs: IngestSsrcs,
+    private readonly videoBitrateKbps: number | undefined,
   ) {
     super();
   }
@@ -29,8 +32,11 @@ export class IngestOrigin extends EnhancedEventEmitter<IngestOriginEvents> imple
       // because a muxed RTCP packet from another port would pin the tuple to the wrong one.
       const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, comedia: true, rtcpMux: false });
       const cname = `onair-${this.showId}`;
-      const video = await transport.produce({ kind: 'video', rtpParameters: producerParameters('video', this.codec, this.ssrcs.video, cname) });
-      const audio = await transport.produce({ kind: 'audio', rtpParameters: producerParameters('audio', this.codec, this.ssrcs.audio, cname) });
+      const kbps = this.videoBitrateKbps;
+      const top = { ssrc: this.ssrcs.video, ...(kbps !== undefined && { maxBitrate: kbps * 1000 }) };
+      const low = this.ssrcs.lowVideo !== undefined && { ssrc: this.ssrcs.lowVideo, ...(kbps !== undefined && { maxBitrate: lowLayerBitrateKbps(kbps) * 1000 }) };
+      const video = await transport.produce({ kind: 'video', rtpParameters: producerParameters('video', this.codec, low ? [low, top] : [top], cname) });
+      const audio = await transport.produce({ kind: 'audio', rtpParameters: producerParameters('audio', this.codec, [{ ssrc: this.ssrcs.audio }], cname) });
       await video.enableTraceEvent(['pli', 'fir']);
       video.on('trace', (trace) => {
         if (trace.direction === 'out') this.safeEmit('keyframerequest');

@@ -34,6 +34,8 @@ export interface MediasoupSfuOptions {
   pipeAddress?: string;
   /** A pipe that has carried nothing for this long is dead (an import is lost, an export closed). Default 5000. */
   pipeIdleTimeoutMs?: number;
+  /** Shows are ingested with a second, quarter-size video layer for viewers on slow links. Default true. */
+  simulcast?: boolean;
 }
 
 const PIPE_IDLE_TIMEOUT_MS = 5_000;
@@ -49,6 +51,7 @@ const PIPE_IDLE_TIMEOUT_MS = 5_000;
 export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
   readonly backend = 'mediasoup';
   readonly canPipe = true;
+  readonly extensionIds: ReadonlyArray<{ id: number; uri: string }>;
   private readonly shows = new Map<string, ShowMedia>();
   /** The shows piped in from other nodes (also in `shows`), and the imports under way. */
   private readonly imports = new Map<string, PipeImport>();
@@ -56,6 +59,7 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
   /** Pipes towards other nodes, by pipe id. */
   private readonly exports = new Map<string, PipeExport>();
   private readonly sessions = new Map<string, ViewerSession>();
+  private readonly layerSwitches = { switchesDown: 0, switchesUp: 0 };
   private readonly keyframeRequests = new KeyframeRequests((showId) => this.safeEmit('keyframerequest', showId));
   private _closed = false;
 
@@ -65,8 +69,12 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     private readonly hostOptions: (index: number) => WorkerHostOptions,
     private readonly relay: IngestRelay,
     private readonly pipe: { listenInfo: types.TransportListenInfo; idleTimeoutMs: number },
+    private readonly simulcast: boolean,
   ) {
     super();
+    // mediasoup's worker writes its own fixed ids whatever a consumer's parameters say.
+    const ids = new Map(mediasoup.getSupportedRtpCapabilities().headerExtensions!.map((e) => [e.uri, e.preferredId]));
+    this.extensionIds = [...ids].map(([uri, id]) => ({ id, uri }));
     hosts.forEach((host) => this.watch(host));
     relay.forwardTo(this);
   }
@@ -90,18 +98,18 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     const listenInfo: types.TransportListenInfo =
       pipeAddress === '127.0.0.1' ? { protocol: 'udp', ip: '127.0.0.1' } : { protocol: 'udp', ip: '0.0.0.0', announcedAddress: pipeAddress };
     const pipe = { listenInfo, idleTimeoutMs: options.pipeIdleTimeoutMs ?? PIPE_IDLE_TIMEOUT_MS };
-    return new MediasoupSfu(mediasoup, hosts, hostOptions, new IngestRelay(), pipe);
+    return new MediasoupSfu(mediasoup, hosts, hostOptions, new IngestRelay(), pipe, options.simulcast ?? true);
   }
 
   get closed(): boolean {
     return this._closed;
   }
 
-  async createIngest({ showId, videoCodec }: IngestOptions): Promise<IngestEndpoint> {
+  async createIngest({ showId, videoCodec, videoBitrateKbps }: IngestOptions): Promise<IngestEndpoint> {
     this.assertOpen();
     if (this.shows.has(showId)) throw new InvalidStateError(`show ${showId} already has an ingest`);
-    const { endpoint, ssrcs } = await this.relay.open(showId, videoCodec);
-    const source = new IngestOrigin(showId, videoCodec, this.relay, ssrcs);
+    const { endpoint, ssrcs } = await this.relay.open(showId, videoCodec, this.simulcast);
+    const source = new IngestOrigin(showId, videoCodec, this.relay, ssrcs, videoBitrateKbps);
     source.on('keyframerequest', () => this.onKeyframeRequest(showId));
     const show = new ShowMedia(showId, source);
     this.shows.set(showId, show);
@@ -196,13 +204,18 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
       const { router, producerIds } = await show.routerOn(host, { video: codecs.video.payloadType, audio: codecs.audio.payloadType }).catch((error: Error) => {
         throw new SfuError('SFU_UNAVAILABLE', `show ${showId} cannot take viewers right now: ${error.message}`);
       });
-      created = await ViewerSession.create({ sessionId, showId, host, router, producerIds, offer, codecs });
+      created = await ViewerSession.create({ sessionId, showId, host, router, producerIds, offer, codecs, minOutgoingBitrate: show.bitrateFloor });
     } catch (error) {
       host.viewers--;
       throw error;
     }
     const { session, answerSdp } = created;
     this.sessions.set(sessionId, session);
+    let layer: number | undefined;
+    session.on('layerchange', (spatialLayer) => {
+      if (layer !== undefined) this.layerSwitches[spatialLayer < layer ? 'switchesDown' : 'switchesUp']++;
+      layer = spatialLayer;
+    });
     session.on('state', (state) => {
       if (state === 'closed') {
         this.sessions.delete(sessionId);
@@ -233,6 +246,10 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
       viewers: this.sessions.size,
       pliReceived: this.keyframeRequests.received,
       pipes: { imports: this.imports.size, exports: this.exports.size },
+      simulcast: {
+        lowLayerViewers: [...this.sessions.values()].filter((session) => session.spatialLayer === 0).length,
+        ...this.layerSwitches,
+      },
     };
   }
 

@@ -45,8 +45,13 @@ export function importRouterMediaCodecs(): types.RouterRtpCodecCapability[] {
   return [h264!, vp8!, audio!].map(({ preferredPayloadType: _, ...codec }) => codec);
 }
 
-/** The producers' parameters: exactly the payload types and SSRCs the ingest relay sends. */
-export function producerParameters(kind: MediaKind, videoCodec: VideoCodecName, ssrc: number, cname: string): types.RtpParameters {
+/**
+ * The producers' parameters: exactly the payload types and SSRCs the ingest relay sends. A
+ * simulcast video producer lists its low layer first, as mediasoup orders encodings from the
+ * lowest spatial layer up; each says its bitrate where it is known (`maxBitrate`, in bps),
+ * which travels with the producer through pipes to other workers and nodes.
+ */
+export function producerParameters(kind: MediaKind, videoCodec: VideoCodecName, encodings: types.RtpEncodingParameters[], cname: string): types.RtpParameters {
   const codec =
     kind === 'audio'
       ? { mimeType: 'audio/opus', payloadType: AUDIO_PAYLOAD_TYPE, clockRate: 48_000, channels: 2 }
@@ -57,7 +62,7 @@ export function producerParameters(kind: MediaKind, videoCodec: VideoCodecName, 
           rtcpFeedback: VIDEO_FEEDBACK,
           ...(videoCodec === 'H264' && { parameters: H264_PARAMETERS }),
         };
-  return { codecs: [codec], encodings: [{ ssrc }], rtcp: { cname, reducedSize: true } };
+  return { codecs: [codec], encodings, rtcp: { cname, reducedSize: true } };
 }
 
 /** The offered codecs the show is sent with: its video codec (constrained baseline first for H264) and Opus. */

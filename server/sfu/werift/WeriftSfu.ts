@@ -35,6 +35,8 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
    * sends viewers of a show that lives elsewhere to the show's node instead.
    */
   readonly canPipe = false;
+  /** werift answers with the offer's own ids. */
+  readonly extensionIds = undefined;
   /** The video codec of each show with an ingest. */
   private readonly codecs = new Map<string, VideoCodecName>();
   private readonly relay = new IngestRelay();
@@ -145,6 +147,8 @@ export class WeriftSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu {
       viewers: this.sessions.size,
       pliReceived: this.keyframeRequests.received,
       pipes: { imports: 0, exports: 0 },
+      // werift sends one layer: its egress shards have no bandwidth estimate to pick one by.
+      simulcast: { lowLayerViewers: 0, switchesDown: 0, switchesUp: 0 },
     };
   }
 
