@@ -21,6 +21,8 @@ export interface ViewerRun {
   stalledShare: number;
   pausedS: number;
   fps: number;
+  /** Seconds in which fewer than 5 frames were decoded (Chromium counts no freeze while nothing is shown). */
+  frozenSeconds: number;
 }
 
 export interface BadLinkRun {
@@ -71,8 +73,10 @@ export async function watchBadLink(browser: Browser, watchUrl: string, seconds: 
     const to = series.at(-1)!;
     const spanS = (to.atMs - from.atMs) / 1000;
     const pausedS = to.totalPausesDuration - from.totalPausesDuration;
+    const frames = [from, ...series].map((s) => s.framesDecoded);
     return {
       heights: series.map((s) => s.frameHeight),
+      frozenSeconds: frames.slice(1).filter((n, i) => n - frames[i]! < 5).length,
       stalledShare: (to.totalFreezesDuration - from.totalFreezesDuration + pausedS) / spanS,
       pausedS,
       fps: (to.framesDecoded - from.framesDecoded) / spanS,

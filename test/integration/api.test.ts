@@ -183,3 +183,12 @@ test('pages are served with a strict Content-Security-Policy', async () => {
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.equal((await fetch(`${onair.url}/client/../package.json`)).status, 404);
 });
+
+test('OPTIONS /whep says the header extension ids the SFU sends with where they are fixed (mediasoup), for pages to offer', async () => {
+  const extmap = (await fetch(`${onair.url}/whep/${showId}`, { method: 'OPTIONS' })).headers.get('x-onair-extmap');
+  if (onair.sfu.backend === 'werift') return assert.equal(extmap, null, 'werift takes the offer\'s ids');
+  const ids = new Map(extmap!.split(', ').map((entry) => entry.split(' ').reverse() as [string, string]));
+  assert.equal(ids.get('http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01'), '5');
+  assert.equal(ids.get('urn:ietf:params:rtp-hdrext:sdes:mid'), '1');
+  assert.equal(new Set(ids.values()).size, ids.size, 'one id per extension');
+});

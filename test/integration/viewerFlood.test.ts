@@ -143,7 +143,9 @@ test('TRUST_PROXY: each client behind the proxy has its own join budget; an IPv6
 
 test('WHEP CORS and the API answer only OnAir pages and the allowed origins', async () => {
   const preflight = (origin: string) => fetch(`${onair.url}/whep/${show}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
-  assert.equal((await preflight('https://player.example')).headers.get('access-control-allow-origin'), 'https://player.example');
+  const allowed = await preflight('https://player.example');
+  assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://player.example');
+  assert.match(allowed.headers.get('access-control-expose-headers') ?? '', /x-onair-extmap/, 'a player on another origin may read the header extension ids');
   assert.equal((await preflight('https://embed.example')).headers.get('access-control-allow-origin'), 'https://embed.example');
   const evil = await preflight('https://evil.example');
   assert.equal(evil.headers.get('access-control-allow-origin'), null, 'no CORS for other pages');
