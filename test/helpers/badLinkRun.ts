@@ -60,15 +60,24 @@ export async function watchBadLink(browser: Browser, watchUrl: string, seconds: 
       .join('\r\n');
     await route.fulfill({ response, body });
   });
-  await badPage.goto(watchUrl);
-  const goodFrom = await videoStats(good);
-  const badFrom = await waitFor(() => videoStats(badPage), (s) => s.framesDecoded > 0, 15_000, 'a first frame on the bad link');
   const samples: Array<{ good: VideoStats; bad: VideoStats }> = [];
-  for (let i = 0; i < seconds; i++) {
-    await sleep(1_000);
-    samples.push({ good: await videoStats(good), bad: await videoStats(badPage) });
+  let goodFrom: VideoStats;
+  let badFrom: VideoStats;
+  try {
+    await badPage.goto(watchUrl);
+    goodFrom = await videoStats(good);
+    badFrom = await waitFor(() => videoStats(badPage), (s) => s.framesDecoded > 0, 15_000, 'a first frame on the bad link');
+    for (let i = 0; i < seconds; i++) {
+      await sleep(1_000);
+      samples.push({ good: await videoStats(good), bad: await videoStats(badPage) });
+    }
+  } catch (error) {
+    shaper?.close();
+    await badPage.close();
+    throw error;
+  } finally {
+    await good.close();
   }
-  await good.close();
   const run = (from: VideoStats, series: VideoStats[]): ViewerRun => {
     const to = series.at(-1)!;
     const spanS = (to.atMs - from.atMs) / 1000;

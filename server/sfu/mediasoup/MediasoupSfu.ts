@@ -211,10 +211,8 @@ export class MediasoupSfu extends EnhancedEventEmitter<SfuEvents> implements Sfu
     }
     const { session, answerSdp } = created;
     this.sessions.set(sessionId, session);
-    let layer: number | undefined;
-    session.on('layerchange', (spatialLayer) => {
-      if (layer !== undefined) this.layerSwitches[spatialLayer < layer ? 'switchesDown' : 'switchesUp']++;
-      layer = spatialLayer;
+    session.on('layerchange', (spatialLayer, previous) => {
+      if (previous !== undefined) this.layerSwitches[spatialLayer < previous ? 'switchesDown' : 'switchesUp']++;
     });
     session.on('state', (state) => {
       if (state === 'closed') {

@@ -41,10 +41,10 @@ export class ShowMedia {
 
   /**
    * A simulcast show's floor under each viewer's bandwidth estimate, in bps: what its low layer
-   * needs, with a quarter more for keyframes. mediasoup sends a viewer no video at all while its estimate
-   * is below the low layer's bitrate, which a lossy link's estimate dips under for seconds at
-   * a time; a viewer on a link even slower than the low layer is better served by it than by
-   * nothing. Undefined for a show with one layer, or whose bitrates are not known.
+   * needs, with a quarter more for keyframes. mediasoup sends a viewer no video at all while its
+   * estimate is below the low layer's bitrate, which a lossy link's estimate dips under for
+   * seconds at a time; a viewer on a link even slower than the low layer is better served by it
+   * than by nothing. Undefined for a show with one layer, or whose bitrates are not known.
    */
   get bitrateFloor(): number | undefined {
     const [low, top] = this._origin?.producers.video.rtpParameters.encodings ?? [];

@@ -21,8 +21,8 @@ const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wi
 
 export type ViewerSessionEvents = {
   state: [state: ViewerState];
-  /** The spatial layer the viewer receives changed (simulcast shows): 0 is the low one. */
-  layerchange: [spatialLayer: number];
+  /** The spatial layer the viewer receives changed (simulcast shows): 0 is the low one; `previous` is undefined at the first. */
+  layerchange: [spatialLayer: number, previous: number | undefined];
 };
 
 export interface ViewerSessionOptions {
@@ -121,9 +121,10 @@ export class ViewerSession extends EnhancedEventEmitter<ViewerSessionEvents> {
   private async startLayers(video: types.Consumer): Promise<void> {
     if (video.type !== 'simulcast') return;
     video.on('layerschange', (layers) => {
-      if (!layers || layers.spatialLayer === this._spatialLayer) return;
+      const previous = this._spatialLayer;
+      if (!layers || layers.spatialLayer === previous) return;
       this._spatialLayer = layers.spatialLayer;
-      this.safeEmit('layerchange', layers.spatialLayer);
+      this.safeEmit('layerchange', layers.spatialLayer, previous);
     });
     if (!video.rtpParameters.headerExtensions?.some((e) => e.uri === TRANSPORT_CC_URI)) return;
     await video.setPreferredLayers({ spatialLayer: 0 });
