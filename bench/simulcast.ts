@@ -8,13 +8,12 @@
  *
  * ROUNDS (default 3) viewer pairs per configuration, SECONDS (default 40) each.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { formatSummary, summarize } from '../lib/percentiles.js';
 import { watchBadLink, type ViewerRun } from '../test/helpers/badLinkRun.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { createShow, startOnAir } from '../test/helpers/startOnAir.js';
-import { childPids, cpuPercent, sampleProcess, type ProcSample } from './fanout/procStats.js';
+import { childPids, comm, cpuPercent, sampleProcess, type ProcSample } from './fanout/procStats.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 40);
@@ -64,14 +63,6 @@ function sample(pid: number): ProcSample | undefined {
     return sampleProcess(pid);
   } catch {
     return undefined;
-  }
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
   }
 }
 

@@ -45,7 +45,8 @@ export function childPids(pid: number): number[] {
   return children;
 }
 
-function comm(pid: number): string {
+/** A process's name, or '' once it is gone. */
+export function comm(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { OnAir } from '../../server/OnAir.js';
-import { videoStats, waitFor, watchBadLink } from '../helpers/badLinkRun.js';
+import { videoStats, watchBadLink } from '../helpers/badLinkRun.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { waitForPage } from '../helpers/pageStats.js';
 import { createShow, producerAuth, startOnAir } from '../helpers/startOnAir.js';
 
 let onair: OnAir;
@@ -53,7 +54,7 @@ test('a viewer on a 400 kbps lossy link gets the low layer and keeps playing, a 
 
     run.shaper.reshape({});
     const recoveredAt = Date.now();
-    await waitFor(() => videoStats(run.badPage), (s) => s.frameHeight >= top, 25_000, 'the top layer after the link recovered');
+    await waitForPage(() => videoStats(run.badPage), (s) => s.frameHeight >= top, 25_000, 'the top layer after the link recovered');
     console.log(`link recovered: top layer again after ${Date.now() - recoveredAt} ms`);
     assert.ok((await metric('onair_sfu_layer_switches_total{direction="up"}')) >= 2, 'both viewers went up: layer switches are counted');
   } finally {

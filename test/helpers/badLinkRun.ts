@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { LinkShaper, type LinkShape } from './linkShaper.js';
+import { waitForPage } from './pageStats.js';
 
 /** The issue's bad link: 400 kbps, 2% loss, 80 ms delay, against a 900 kbps show. */
 export const BAD_LINK: LinkShape = { rateKbps: 400, queueMs: 300, lossPercent: 2, delayMs: 80 };
@@ -42,7 +44,7 @@ export async function watchBadLink(browser: Browser, watchUrl: string, seconds: 
   const good = await browser.newPage();
   await good.goto(watchUrl);
   // New viewers start on the low layer for 2 s; one on a good link is on the top one soon after.
-  await waitFor(() => videoStats(good), (s) => s.frameHeight >= 360, 20_000, 'the first viewer on the top layer');
+  await waitForPage(() => videoStats(good), (s) => s.frameHeight >= 360, 20_000, 'the first viewer on the top layer');
 
   const badPage = await browser.newPage();
   let shaper: LinkShaper | undefined;
@@ -66,7 +68,7 @@ export async function watchBadLink(browser: Browser, watchUrl: string, seconds: 
   try {
     await badPage.goto(watchUrl);
     goodFrom = await videoStats(good);
-    badFrom = await waitFor(() => videoStats(badPage), (s) => s.framesDecoded > 0, 15_000, 'a first frame on the bad link');
+    badFrom = await waitForPage(() => videoStats(badPage), (s) => s.framesDecoded > 0, 15_000, 'a first frame on the bad link');
     for (let i = 0; i < seconds; i++) {
       await sleep(1_000);
       samples.push({ good: await videoStats(good), bad: await videoStats(badPage) });
@@ -109,18 +111,4 @@ export function videoStats(page: Page): Promise<VideoStats> {
     });
     return result;
   });
-}
-
-export async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import { mulberry32 } from '../../lib/prng.js';
+import { bindLoopback } from '../../server/sfu/ingest/Ingest.js';
 
 /** A slow, lossy, delayed link, towards the client (the server's media); the client's packets pass unshaped. */
 export interface LinkShape {
@@ -54,7 +55,7 @@ export class LinkShaper {
 
   /** Opens a shaper in front of `target` (the server's UDP address). */
   static async open(target: { host: string; port: number }, shape: LinkShape, seed = 1): Promise<LinkShaper> {
-    const [front, back] = await Promise.all([bind(), bind()]);
+    const [front, back] = await Promise.all([bindLoopback(), bindLoopback()]);
     return new LinkShaper(front, back, target, shape, seed);
   }
 
@@ -103,15 +104,4 @@ export class LinkShaper {
     if (waitMs < 1) send();
     else setTimeout(send, waitMs);
   }
-}
-
-function bind(): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
 }
