@@ -1,7 +1,10 @@
 /**
  * bench:live — CPU and memory of one show (server process + its ffmpeg encoder) at 360p30
  * and 720p30, idle and speaking, with one werift viewer attached, plus the share of late
- * frames (frames the live lane produced after their due time).
+ * frames (frames the live lane produced after their due time). Each is measured three ways,
+ * one after the other in the same run: as before (the presenter drawn on the main thread,
+ * ffmpeg's own thread count: RENDER_THREAD=0 ENCODER_THREADS=0), with the render thread only,
+ * and as now (the defaults).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
@@ -17,6 +20,7 @@ const LINE =
 
 interface Row {
   resolution: string;
+  variant: Variant;
   phase: string;
   serverCpu: number;
   ffmpegCpu: number;
@@ -24,27 +28,41 @@ interface Row {
   lateShare: number;
 }
 
+const VARIANTS = {
+  before: { RENDER_THREAD: '0', ENCODER_THREADS: '0' },
+  'render thread': { RENDER_THREAD: '1', ENCODER_THREADS: '0' },
+  now: { RENDER_THREAD: '1', ENCODER_THREADS: '1' },
+} as const;
+type Variant = keyof typeof VARIANTS;
 const rows: Row[] = [];
-for (const resolution of ['360p', '720p']) rows.push(...(await measure(resolution)));
+for (const resolution of ['360p', '720p']) {
+  for (const variant of Object.keys(VARIANTS) as Variant[]) rows.push(...(await measure(resolution, variant)));
+}
 
 console.log(`bench:live — one show, libx264 ultrafast/zerolatency + Opus, 1 werift viewer, ${SECONDS} s per phase (% = share of one core)`);
-console.log('resolution  phase     server   ffmpeg   total    RSS MB   late frames');
+console.log('resolution  variant        phase     server   ffmpeg   total    RSS MB   late frames');
 for (const r of rows) {
   console.log(
-    `${r.resolution.padEnd(11)} ${r.phase.padEnd(9)} ${pct(r.serverCpu)} ${pct(r.ffmpegCpu)} ${pct(r.serverCpu + r.ffmpegCpu)} ${r.rssMb.toFixed(0).padStart(7)}   ${(r.lateShare * 100).toFixed(2)}%`,
+    `${r.resolution.padEnd(11)} ${r.variant.padEnd(14)} ${r.phase.padEnd(9)} ${pct(r.serverCpu)} ${pct(r.ffmpegCpu)} ${pct(r.serverCpu + r.ffmpegCpu)} ${r.rssMb.toFixed(0).padStart(7)}   ${(r.lateShare * 100).toFixed(2)}%`,
   );
 }
-console.log('targets: ≤ 50% of a core at 360p30, ≤ 100% at 720p30, late frames ≤ 1%');
+console.log('against before:');
+for (const r of rows.filter((row) => row.variant !== 'before')) {
+  const base = rows.find((row) => row.variant === 'before' && row.resolution === r.resolution && row.phase === r.phase)!;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  console.log(`${r.resolution.padEnd(11)} ${r.variant.padEnd(14)} ${r.phase.padEnd(9)} total ${ratio(r.serverCpu + r.ffmpegCpu, base.serverCpu + base.ffmpegCpu)}, server ${ratio(r.serverCpu, base.serverCpu)}, ffmpeg ${ratio(r.ffmpegCpu, base.ffmpegCpu)}`);
+}
+console.log('targets: ≤ 50% of a core at 360p30, ≤ 100% at 720p30, late frames ≤ 1%; CPU per show at 360p30 halved');
 process.exit(0);
 
 function pct(v: number): string {
   return `${v.toFixed(1)}%`.padStart(8);
 }
 
-async function measure(resolution: string): Promise<Row[]> {
+async function measure(resolution: string, variant: Variant): Promise<Row[]> {
   const port = await freePort();
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), RESOLUTION: resolution, HOST_TOKEN, LOG_LEVEL: 'warn', DEMO_SHOW: 'true' },
+    env: { ...process.env, PORT: String(port), RESOLUTION: resolution, HOST_TOKEN, LOG_LEVEL: 'warn', DEMO_SHOW: 'true', ...VARIANTS[variant] },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -63,6 +81,8 @@ async function measure(resolution: string): Promise<Row[]> {
   await viewer.waitFor(() => viewer.counts.video > 30, 15_000, 'video');
   const ffmpegPid = Number(execFileSync('pgrep', ['-P', String(server.pid), 'ffmpeg']).toString().trim().split('\n')[0]);
 
+  // The first seconds of a process load modules and warm V8 up: not a show's steady cost.
+  await new Promise((r) => setTimeout(r, 5_000));
   const phases: Row[] = [];
   for (const phase of ['idle', 'speaking']) {
     let speaking = phase === 'speaking';
@@ -85,6 +105,7 @@ async function measure(resolution: string): Promise<Row[]> {
     await talking;
     phases.push({
       resolution,
+      variant,
       phase,
       serverCpu: cpuPercent(before.server, after.server),
       ffmpegCpu: cpuPercent(before.ffmpeg, after.ffmpeg),

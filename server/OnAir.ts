@@ -164,6 +164,7 @@ export class OnAir {
       hls: config.hls,
       nodeId: config.cluster.nodeId,
       feeds,
+      renderThread: config.renderThread,
     });
     const cpu = processCpu();
     const cluster = new Cluster({
@@ -338,6 +339,7 @@ function encoderSettings(config: Config): EncoderSettings {
     keyframeIntervalMs: config.keyframeIntervalMs,
     videoBitrateKbps: config.videoBitrateKbps,
     audioBitrateKbps: 64,
+    threads: config.encoderThreads,
   };
 }
 

@@ -58,6 +58,10 @@ export interface Config {
   maxShows: number;
   /** Every H.264 show also streams Low-Latency HLS at /hls/:showId/index.m3u8 (docs/hls.md). */
   hls: boolean;
+  /** Presenter frames are drawn on a worker thread, off the main thread's heap (renderer/rig/thread). */
+  renderThread: boolean;
+  /** Threads of each show's ffmpeg for x264 and filters; 0: ffmpeg's choice (EncoderSettings.threads). */
+  encoderThreads: number;
   sfu: SfuSettings;
   /** Where `sfu.announcedAddresses` came from: the setting, the loopback default, detected (HOST=0.0.0.0), or loopback because nothing was detected. */
   announcedAddressSource: 'set' | 'default' | 'detected' | 'undetected';
@@ -175,6 +179,8 @@ export function loadConfig(env: Env = process.env, system: { networkInterfaces?:
     },
     maxShows: int(env, 'MAX_SHOWS', 8, 1, 1_000),
     hls: bool(env, 'HLS', true),
+    renderThread: bool(env, 'RENDER_THREAD', true),
+    encoderThreads: int(env, 'ENCODER_THREADS', 1, 0, 64),
     sfu: {
       backend: env.SFU_BACKEND ? oneOf(env, 'SFU_BACKEND', ['mediasoup', 'werift'] as const, 'mediasoup') : undefined,
       workers: int(env, 'SFU_WORKERS', os.availableParallelism(), 1, 64),

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { EnhancedEventEmitter } from '../../lib/EnhancedEventEmitter.js';
 import type { EncodedFragment, EncodedInit } from '../../lib/media/EncodedMedia.js';
 import { FrameTimeline, type FramePoint } from '../../lib/media/FrameTimeline.js';
+import { PICTURE_LIFETIME_FRAMES } from '../../lib/media/MediaSource.js';
 import type { EncoderSettings } from './EncoderSettings.js';
 import { buildEncoderArgs, FRAGMENTS_FD, supportsFragments, type EncoderOutputs } from './ffmpegArgs.js';
 import { Fmp4Reader } from './fmp4/Fmp4Reader.js';
@@ -33,13 +34,17 @@ export type EncoderEvents = {
 
 const RESTART_DELAYS_MS = [50, 200, 500, 900];
 const STABLE_RUN_MS = 5_000;
-/** Frames buffered towards ffmpeg before new ones are dropped rather than queued without bound. */
-const MAX_QUEUED_FRAMES = 8;
+/**
+ * Frames buffered towards ffmpeg before new ones are dropped rather than queued without bound.
+ * Queued pictures are the source's own memory, so fewer than it keeps unchanged, with room
+ * for the one being written and the lane's repeated picture.
+ */
+const MAX_QUEUED_FRAMES = PICTURE_LIFETIME_FRAMES - 4;
 /** How long a process waits for its RTP receivers to accept its source ports before it starts anyway. */
 const ANNOUNCE_TIMEOUT_MS = 2_000;
 
 /**
- * One ffmpeg child per show: RGBA + PCM in; RTP and fragmented MP4 out (see ffmpegArgs).
+ * One ffmpeg child per show: RGBA or I420 pictures + PCM in; RTP and fragmented MP4 out (see ffmpegArgs).
  * Restarts itself within 1 s if it dies; each process is a new generation. A keyframe request
  * (a viewer joining, or one that lost the picture) makes the next frame written a keyframe.
  */
@@ -141,7 +146,7 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     const generation = ++this.generation;
     this.timeline = new FrameTimeline(this.settings.fps);
     for (const stream of [child.stdin, child.stdio[3]] as Writable[]) stream.on('error', () => undefined);
-    child.stdin!.write(matroskaHeader(this.settings.width, this.settings.height, this.settings.fps));
+    child.stdin!.write(matroskaHeader(this.settings.width, this.settings.height, this.settings.fps, this.settings.pixelFormat));
     const fragments = child.stdio[FRAGMENTS_FD] as Readable | null;
     if (fragments) this.readFragments(fragments, generation, this.timeline);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
@@ -155,12 +160,12 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
    * Writes one frame's video and the audio that plays during it. Writing them as a unit
    * keeps both inputs aligned on frame boundaries, also across restarts.
    */
-  writeFrame(rgba: Buffer, pcm: Buffer, streamTimeMs?: number): boolean {
+  writeFrame(picture: Buffer, pcm: Buffer, streamTimeMs?: number): boolean {
     const child = this.child;
     if (!child || !this.running) return false;
     const video = child.stdin as Writable;
     const audio = child.stdio[3] as Writable;
-    if (video.writableLength > MAX_QUEUED_FRAMES * rgba.length) {
+    if (video.writableLength > MAX_QUEUED_FRAMES * picture.length) {
       this._droppedFrames++;
       this.skipped = true;
       return false;
@@ -174,8 +179,8 @@ export class Encoder extends EnhancedEventEmitter<EncoderEvents> {
     }
     this.keyframeWanted = false;
     audio.write(pcm);
-    video.write(matroskaFrameHeader(timestampUs, rgba.length));
-    video.write(rgba);
+    video.write(matroskaFrameHeader(timestampUs, picture.length));
+    video.write(picture);
     if (streamTimeMs !== undefined && (frame === 0 || this.skipped)) {
       const point = this.timeline.mark(frame, streamTimeMs);
       if (frame === 0) this.safeEmit('firstframe', streamTimeMs);

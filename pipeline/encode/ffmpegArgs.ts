@@ -39,7 +39,7 @@ export function fragmentFrames(settings: Pick<EncoderSettings, 'fps' | 'keyframe
 
 /**
  * ffmpeg arguments for the live encoder. Only numbers from validated settings go in;
- * no user text ever reaches ffmpeg's command line. Video comes as RGBA frames in a streamed
+ * no user text ever reaches ffmpeg's command line. Video comes as RGBA or I420 frames in a streamed
  * Matroska container on stdin (matroskaFrames.ts: its timestamps carry keyframe requests),
  * mono s16le PCM on fd 3. Everything is encoded once and fanned out by the tee muxer:
  * RTP to the SFU ingest and, for H.264, fragmented MP4 whose slave may fail (its reader
@@ -76,13 +76,15 @@ export function buildEncoderArgs(settings: EncoderSettings, encoder: VideoEncode
   const video = low
     ? ['-filter_complex', `[0:v:0]format=yuv420p,split=2[top][full];[full]scale=${low.width}:${low.height}[low]`, '-map', '[top]']
     : ['-map', '0:v:0'];
+  const threads = String(settings.threads ?? 1);
   return [
-    '-hide_banner', '-loglevel', 'warning', '-nostdin',
+    '-hide_banner', '-loglevel', 'warning', '-nostdin', '-filter_threads', threads, '-filter_complex_threads', threads,
     ...LOW_LATENCY_INPUT, '-f', 'matroska', '-i', 'pipe:0',
     ...LOW_LATENCY_INPUT, '-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '1', '-i', 'pipe:3',
     ...video, '-map', '1:a:0', ...(fragments ? ['-map', '1:a:0'] : []), ...(low ? ['-map', '[low]'] : []),
     // The MP4 muxer needs the parameter sets up front; RTP keeps them in-band too.
-    ...videoCodecArgs(encoder, gop, settings.videoBitrateKbps), ...(fragments ? ['-flags:v', '+global_header'] : []),
+    ...videoCodecArgs(encoder, gop, settings.videoBitrateKbps), ...(encoder.name === 'libx264' ? ['-threads:v', threads] : []),
+    ...(fragments ? ['-flags:v', '+global_header'] : []),
     ...(low ? rateArgs(lowLayerBitrateKbps(settings.videoBitrateKbps), ':v:1') : []),
     // Frames keep their input timestamps, in a time base fine enough for the keyframe mark to survive.
     '-fps_mode:v', 'passthrough', '-enc_time_base:v', '1:90000', '-force_key_frames:v', forceKeyframeExpr(settings.fps),

@@ -1,5 +1,7 @@
+import type { PixelFormat } from '../../lib/media/MediaSource.js';
+
 /**
- * Raw RGBA frames in a streamed Matroska container, for the live encoder's video input. The
+ * Raw RGBA or I420 frames in a streamed Matroska container, for the live encoder's video input. The
  * pixels are the same bytes a raw pipe would carry; the container adds a timestamp per frame,
  * and that timestamp is the only per-frame signal ffmpeg's CLI can read while it runs: a frame
  * stamped KEYFRAME_MARK_US past its slot is encoded as a keyframe (see `forceKeyframeExpr`).
@@ -13,11 +15,14 @@ export const KEYFRAME_MARK_US = 100;
 const TIMESTAMP_SCALE_NS = 1_000;
 const UNKNOWN_SIZE = Buffer.from('01ffffffffffffff', 'hex');
 
+/** The FourCC that names each layout in the track's ColourSpace; ffmpeg maps it to its pixel format. */
+const FOURCC: Record<PixelFormat, string> = { rgba: 'RGBA', yuv420p: 'I420' };
+
 /** The stream header: EBML header, a Segment of unknown size, its Info and its one video track. */
-export function matroskaHeader(width: number, height: number, fps: number): Buffer {
+export function matroskaHeader(width: number, height: number, fps: number, pixelFormat: PixelFormat = 'rgba'): Buffer {
   const ebml = element('1a45dfa3', Buffer.concat([element('4282', ascii('matroska')), element('4287', uint(4)), element('4285', uint(2))]));
   const info = element('1549a966', Buffer.concat([element('2ad7b1', uint(TIMESTAMP_SCALE_NS)), element('4d80', ascii('onair')), element('5741', ascii('onair'))]));
-  const video = element('e0', Buffer.concat([element('b0', uint(width)), element('ba', uint(height)), element('2eb524', ascii('RGBA'))]));
+  const video = element('e0', Buffer.concat([element('b0', uint(width)), element('ba', uint(height)), element('2eb524', ascii(FOURCC[pixelFormat]))]));
   const track = element('ae', Buffer.concat([
     element('d7', uint(1)), element('73c5', uint(1)), element('83', uint(1)), element('86', ascii('V_UNCOMPRESSED')),
     // The frame duration gives ffmpeg the frame rate (x264's rate control needs it), as `-framerate` did for a raw pipe.

@@ -137,12 +137,13 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
     this.safeEmit('degraded', level);
   }
 
-  /** Stops the lane and the encoder, then closes every sink; each sink's failure stays its own. */
+  /** Stops the lane, its source and the encoder, then closes every sink; each sink's failure stays its own. */
   async close(): Promise<void> {
     if (this.closed_) return;
     this.closed_ = true;
     clearInterval(this.degradeTimer);
     this.lane.stop();
+    this.options.source.close?.();
     await this.encoder_.close();
     const sinks = [...this.sinks_];
     for (const sink of sinks) this.release(sink);
@@ -172,7 +173,8 @@ export class ShowSession extends EnhancedEventEmitter<ShowSessionEvents> {
     const rtp = rtpSinks.map((sink) => sink.rtp!);
     // Each process's source ports go to its RTP sinks first: their ingests accept no other sender.
     const announceSources = (sources: RtpSourcePorts[]) => Promise.all(rtpSinks.map((sink, i) => sink.rtpSource(sources[i]!)));
-    const encoder = new Encoder(settings, this.options.encoderChoice, { rtp, fragments: true, announceSources });
+    const { pixelFormat } = this.options.source;
+    const encoder = new Encoder({ ...settings, ...(pixelFormat && { pixelFormat }) }, this.options.encoderChoice, { rtp, fragments: true, announceSources });
     encoder.on('firstframe', (streamTimeMs) => {
       for (const sink of [...this.sinks_]) this.deliver(sink, () => sink.encoderStarted(streamTimeMs));
     });

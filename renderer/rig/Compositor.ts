@@ -1,6 +1,6 @@
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { Persona } from '../../lib/media/Persona.js';
-import { RIG } from './geometry.js';
+import { RIG, type Rect } from './geometry.js';
 import { buildLiveBadge } from './overlays/liveBadge.js';
 import { buildLowerThird, type LowerThirdText } from './overlays/lowerThird.js';
 import type { RigPose, Viseme } from './pose.js';
@@ -33,12 +33,24 @@ export class Compositor {
   private lowerThird: Sprite | null = null;
   private liveBadge: Sprite | null = null;
   private lowerThirdText: LowerThirdText | null = null;
+  /**
+   * The only pixels a pose can change: where the body, head, eyes, brows and mouth can be
+   * drawn at any breath, head offset, nod or brow lift, a pixel wider for smoothing, with even
+   * edges. Outside it a frame changes only when an overlay does.
+   */
+  readonly motionBounds: Rect;
 
   constructor(readonly atlas: RigAtlas) {
     this.width = atlas.width;
     this.height = atlas.height;
     this.canvas = createCanvas(this.width, this.height);
     this.ctx = this.canvas.getContext('2d');
+    this.motionBounds = motionBounds(atlas);
+  }
+
+  /** The overlays set now: what a copy of this compositor needs to draw the same frames. */
+  get overlays(): { lowerThird: LowerThirdText | null; liveBadge: boolean } {
+    return { lowerThird: this.lowerThirdText, liveBadge: this.liveBadge !== null };
   }
 
   setLowerThird(text: LowerThirdText | null): void {
@@ -101,6 +113,22 @@ export class Compositor {
     const top = centre - (centre - sprite.y) * scaleY;
     this.ctx.drawImage(canvas, sprite.x + dx, top + dy, canvas.width, canvas.height * scaleY);
   }
+}
+
+function motionBounds(atlas: RigAtlas): Rect {
+  const s = atlas.scale;
+  const reach = RIG.maxHeadOffset * s + 1;
+  const headParts = [atlas.head, atlas.brows, ...atlas.eyes, ...Object.values(atlas.mouths)];
+  const boxes = [
+    { left: atlas.body.x - 1, top: atlas.body.y - BREATH_LIFT * s - 1, right: atlas.body.x + atlas.body.canvas.width + 1, bottom: atlas.body.y + atlas.body.canvas.height + 1 },
+    ...headParts.map((p) => ({ left: p.x - reach, top: p.y - reach - BROW_LIFT * s, right: p.x + p.canvas.width + reach, bottom: p.y + p.canvas.height + reach })),
+  ];
+  const even = (v: number, round: (v: number) => number) => 2 * round(v / 2);
+  const left = Math.max(0, even(Math.min(...boxes.map((b) => b.left)), Math.floor));
+  const top = Math.max(0, even(Math.min(...boxes.map((b) => b.top)), Math.floor));
+  const right = Math.min(atlas.width, even(Math.max(...boxes.map((b) => b.right)), Math.ceil));
+  const bottom = Math.min(atlas.height, even(Math.max(...boxes.map((b) => b.bottom)), Math.ceil));
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 function blit(ctx: SKRSContext2D, sprite: Sprite, dx: number, dy: number): void {

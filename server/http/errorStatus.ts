@@ -204,6 +204,7 @@ export const ERROR_SECTIONS: Readonly<Record<string, Readonly<Record<string, Err
     RIG_BUNDLE_CORRUPT: server(500, 'A prewarmed rig in the asset store is corrupt; it is built again.'),
     RIG_RESOLUTION_UNSUPPORTED: server(500, 'The configured resolution is not one a rig can be drawn at.'),
     RIG_LOGO_UNREADABLE: server(500, "A persona's logo image cannot be decoded."),
+    RENDER_THREAD_FAILED: server(500, "A show's render thread did not start or stopped drawing; its frames are drawn on the main thread."),
   },
   'Personas, scripts and the intent model': {
     CONFIG_INVALID: server(500, 'A setting in the environment is invalid; the server does not start.'),

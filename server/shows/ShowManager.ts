@@ -53,6 +53,8 @@ export interface ShowManagerOptions {
   nodeId?: string;
   /** The JSON feeds rundowns' data slots read (DATA_FEED_HOSTS). */
   feeds?: DataFeeds;
+  /** Presenter frames are drawn on a worker thread (RENDER_THREAD, default on). */
+  renderThread?: boolean;
 }
 
 export interface CreateShowOptions {
@@ -120,9 +122,16 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     if (this.shows.has(id)) throw new CodedError('SHOW_EXISTS', `show ${id} already runs here`);
     const { sfu, settings, encoderChoice, logger } = this.options;
     const media: { source: MediaSource; cues?: ShowCues } = testCard ? { source: new TestCard(settings.width, settings.height, title) } : await this.presenter(id, persona);
-    // A show taken over may still be imported here from its dead origin: that pipe carries nothing now.
-    if (takeover && sfu.hasShow(id)) await sfu.closeIngest(id);
-    const ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec, settings.videoBitrateKbps);
+    let ingest: SfuIngestSink;
+    try {
+      // A show taken over may still be imported here from its dead origin: that pipe carries nothing now.
+      if (takeover && sfu.hasShow(id)) await sfu.closeIngest(id);
+      ingest = await SfuIngestSink.open(sfu, id, settings.videoCodec, settings.videoBitrateKbps);
+    } catch (error) {
+      // No session owns the source yet: its render thread would outlive the show.
+      media.source.close?.();
+      throw error;
+    }
     const session = new ShowSession({ id, settings, encoderChoice, source: media.source, sinks: [ingest] });
     if (this.options.hls && supportsFragments(settings)) session.attach(new LlHlsSink({ streamEpochMs: session.lane.startedAtEpochMs, settings }));
     const { nodeId } = this.options;
@@ -169,7 +178,10 @@ export class ShowManager extends EnhancedEventEmitter<ShowManagerEvents> {
     const { personas, settings, tts, rigs, speechCache, brain } = this.options;
     const persona = personas.get(personaId);
     const sizes = [settings, { width: settings.width / 2, height: settings.height / 2 }];
-    const source = await PresenterSource.create(personas.list(), persona, sizes, parseInt(showId.slice(0, 8), 16), (p, size) => rigs.rig(p, size));
+    const source = await PresenterSource.create(personas.list(), persona, sizes, parseInt(showId.slice(0, 8), 16), (p, size) => rigs.rig(p, size), this.options.renderThread);
+    const log = this.options.logger.child({ showId });
+    if (source.renderThreadError) log.warn({ err: source.renderThreadError }, 'render thread did not start: frames are drawn on the main thread');
+    source.on('renderthreadfailed', (err) => log.warn({ err }, 'render thread failed: frames are drawn on the main thread from now on'));
     const traceObserver = this.traceObserver;
     return {
       source,

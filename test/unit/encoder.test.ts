@@ -37,6 +37,8 @@ test('encoder args are low latency, encode once for every output, and carry no f
   assert.match(joined, /-g 15 /, '500 ms keyframe interval at 30 fps');
   assert.match(joined, /-profile:v baseline/);
   assert.equal(args.filter((a) => a === '-c:v').length, 1, 'one video encoding, fanned out by the tee muxer');
+  assert.match(joined, /-filter_threads 1 -filter_complex_threads 1 .* -threads:v 1 /, 'one thread by default');
+  assert.match(buildEncoderArgs({ ...DEFAULT_ENCODER_SETTINGS, threads: 0 }, choice, { rtp: [ingest], fragments: true }).join(' '), /-filter_threads 0 .* -threads:v 0 /, "0: ffmpeg's choice");
   const slaves = args.at(-1)!.split('|');
   assert.equal(slaves.filter((s) => s.endsWith(']rtp://127.0.0.1:5004?rtcpport=5005&pkt_size=1200')).length, 2, 'video and audio RTP to the ingest');
   assert.match(slaves[2]!, /^\[select=\\'0,2\\':f=mp4:.*onfail=ignore\]pipe:4$/, 'fragmented MP4 that may fail alone');
@@ -73,5 +75,5 @@ test('a simulcast ingest also gets a low layer: half the width and height, a qua
     if (fragments) assert.match(slaves.at(-1)!, /^\[select=\\'0,2\\':f=mp4:/);
     for (const arg of args) assert.match(arg, /^[\w:./?=&,;+|[\]\\'()*-]+$/, `unexpected characters in ${arg}`);
   }
-  assert.doesNotMatch(buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [ingest], fragments: true }).join(' '), /filter_complex|\[low\]/, 'no low layer for an ingest that takes one');
+  assert.doesNotMatch(buildEncoderArgs(DEFAULT_ENCODER_SETTINGS, choice, { rtp: [ingest], fragments: true }).join(' '), /-filter_complex |\[low\]/, 'no low layer for an ingest that takes one');
 });

@@ -22,10 +22,9 @@ const stuckTts: TtsEngine = {
   close: async () => undefined,
 };
 
-/** Rows of the lower third, where the presenter's name and title (or a caption) are burned in. */
-function lowerThird(rgba: Buffer): Buffer {
-  const rowBytes = 640 * 4;
-  return rgba.subarray(rowBytes * 280, rowBytes * 350);
+/** Rows of the lower third, where the presenter's name and title (or a caption) are burned in: their luma. */
+function lowerThird(i420: Buffer): Buffer {
+  return i420.subarray(640 * 280, 640 * 350);
 }
 
 test('a line the TTS stage cannot speak in time goes out as a text overlay, and the trace says so', async () => {

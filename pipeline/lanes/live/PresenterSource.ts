@@ -1,10 +1,11 @@
 import { EnhancedEventEmitter } from '../../../lib/EnhancedEventEmitter.js';
 import { Compositor, presenterLowerThird, RigAtlas } from '../../../renderer/rig/index.js';
+import { RenderThread } from '../../../renderer/rig/thread/RenderThread.js';
 import { Animator } from '../../animate/Animator.js';
 import type { Utterance } from '../../animate/Utterance.js';
 import { AUDIO_SAMPLE_RATE } from '../../../lib/media/codecs.js';
 import type { Persona } from '../../persona/index.js';
-import type { FrameTime, MediaSource } from '../../../lib/media/MediaSource.js';
+import { PICTURE_LIFETIME_FRAMES, type FrameTime, type MediaSource, type PixelFormat } from '../../../lib/media/MediaSource.js';
 
 export interface SpeechItem {
   /** The caller's handle on the item (a cue's part): handed back as it is in the speech events. */
@@ -17,7 +18,12 @@ export type PresenterEvents = {
   /** The first frame (and audio sample) of an item went out at this stream time. */
   speechstart: [part: object, frame: FrameTime];
   speechend: [part: object, frame: FrameTime, interrupted: boolean];
+  /** Frames are drawn on this thread from now on: the render thread failed. */
+  renderthreadfailed: [error: Error];
 };
+
+/** What the presenter draws with: a compositor (RGBA), or one whose frames a render thread draws (I420). */
+type FrameCompositor = Pick<Compositor, 'atlas' | 'setLowerThird' | 'renderFrame'>;
 
 interface OnAir {
   item: SpeechItem;
@@ -37,12 +43,16 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   private readonly interrupted: object[] = [];
   private pendingCaption: { text: string; durationMs: number } | undefined;
   private captionUntilSample: number | undefined;
-  private compositor: Compositor;
+  private compositor: FrameCompositor;
+  private readonly compositors = new Map<string, FrameCompositor>();
+  private thread: RenderThread | undefined;
+  /** Why frames are not drawn on the render thread, when it could not start or failed. */
+  renderThreadError: Error | undefined;
 
   private height_: number;
 
   private constructor(
-    private readonly compositors: Map<string, Compositor>,
+    locals: Compositor[],
     persona: Persona,
     height: number,
     seed: number,
@@ -50,13 +60,16 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
     super();
     this.animator = new Animator(seed);
     this.height_ = height;
-    this.compositor = compositors.get(rigKey(persona.id, height))!;
+    for (const compositor of locals) this.compositors.set(rigKey(compositor.atlas.persona.id, compositor.height), compositor);
+    this.compositor = this.compositors.get(rigKey(persona.id, height))!;
   }
 
   /**
    * Gets a rig atlas per persona at the show's resolution and at each fallback size before
    * the show starts, so a persona switch or an overload step never builds on the frame path.
    * `rigs` supplies them: prewarmed from the batch lane's store, or built on demand.
+   * With `renderThread` (the default) frames are drawn on a worker thread (RenderThread.ts
+   * says why); if it cannot start or fails later, they are drawn here.
    */
   static async create(
     personas: Persona[],
@@ -64,17 +77,46 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
     sizes: Array<{ width: number; height: number }>,
     seed = 1,
     rigs: (persona: Persona, size: { width: number; height: number }) => Promise<RigAtlas> = (persona, size) => RigAtlas.create(persona, size),
+    renderThread = true,
   ): Promise<PresenterSource> {
-    const compositors = new Map<string, Compositor>();
+    const locals: Compositor[] = [];
     for (const size of sizes) {
       for (const persona of personas) {
         const compositor = new Compositor(await rigs(persona, size));
         compositor.setLowerThird(presenterLowerThird(persona));
         compositor.setLiveBadge(true);
-        compositors.set(rigKey(persona.id, size.height), compositor);
+        locals.push(compositor);
       }
     }
-    return new PresenterSource(compositors, initial, sizes[0]!.height, seed);
+    const source = new PresenterSource(locals, initial, sizes[0]!.height, seed);
+    if (renderThread) await source.startRenderThread(locals);
+    return source;
+  }
+
+  private async startRenderThread(locals: Compositor[]): Promise<void> {
+    let thread: RenderThread;
+    try {
+      thread = await RenderThread.start(locals, PICTURE_LIFETIME_FRAMES);
+    } catch (error) {
+      this.renderThreadError = error as Error;
+      return;
+    }
+    this.thread = thread;
+    thread.once('failed', (error) => {
+      this.renderThreadError = error;
+      this.safeEmit('renderthreadfailed', error);
+    });
+    for (const threaded of thread.compositors) this.compositors.set(rigKey(threaded.atlas.persona.id, threaded.local.height), threaded);
+    this.compositor = this.compositors.get(rigKey(this.compositor.atlas.persona.id, this.height_))!;
+  }
+
+  /** I420 from a render thread (and from the main thread, should it fail); RGBA without one. */
+  get pixelFormat(): PixelFormat {
+    return this.thread ? 'yuv420p' : 'rgba';
+  }
+
+  close(): void {
+    this.thread?.close();
   }
 
   resize(_width: number, height: number): void {
