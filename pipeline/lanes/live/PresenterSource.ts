@@ -46,8 +46,7 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
   private compositor: FrameCompositor;
   private readonly compositors = new Map<string, FrameCompositor>();
   private thread: RenderThread | undefined;
-  /** Why frames are not drawn on the render thread, when it could not start or failed. */
-  renderThreadError: Error | undefined;
+  private renderThreadError_: Error | undefined;
 
   private height_: number;
 
@@ -98,16 +97,18 @@ export class PresenterSource extends EnhancedEventEmitter<PresenterEvents> imple
     try {
       thread = await RenderThread.start(locals, PICTURE_LIFETIME_FRAMES);
     } catch (error) {
-      this.renderThreadError = error as Error;
+      this.renderThreadError_ = error as Error;
       return;
     }
     this.thread = thread;
-    thread.once('failed', (error) => {
-      this.renderThreadError = error;
-      this.safeEmit('renderthreadfailed', error);
-    });
+    thread.once('failed', (error) => this.safeEmit('renderthreadfailed', error));
     for (const threaded of thread.compositors) this.compositors.set(rigKey(threaded.atlas.persona.id, threaded.local.height), threaded);
     this.compositor = this.compositors.get(rigKey(this.compositor.atlas.persona.id, this.height_))!;
+  }
+
+  /** Why the render thread did not start, if it did not (a later failure is `renderthreadfailed`). */
+  get renderThreadError(): Error | undefined {
+    return this.renderThreadError_;
   }
 
   /** I420 from a render thread (and from the main thread, should it fail); RGBA without one. */
